@@ -1,0 +1,318 @@
+//! `assess`: collect each target once, run every plugin on it in the sandbox, gather the
+//! findings into an [`AssessmentResult`]. Targets and plugins run in parallel.
+
+use crate::collect::Inventory;
+use crate::parse::{self, Format, Parsed};
+use crate::plugin::protocol::{self, DocumentRef, FileEntry, PluginRef, Request, TargetRef};
+use crate::plugin::{self, Compiled, ErrorKind, Plugin, PluginError, Registry, Runtime};
+use crate::result::{
+    AssessmentResult, CheckRecord, ErrorRecord, FindingRecord, PluginRecord, TargetResult, SCHEMA_VERSION,
+};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A target to assess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The path as the user gave it (kept for the result).
+    pub given: String,
+    /// The canonical path of the folder.
+    pub root: PathBuf,
+    /// Display name.
+    pub name: String,
+}
+
+/// A target that cannot be assessed.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// The path does not exist or cannot be read.
+    #[error("cannot read target {path}: {source}")]
+    Unreadable {
+        /// The path given.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The path is not a folder.
+    #[error("target {0} is not a folder")]
+    NotAFolder(String),
+}
+
+impl Target {
+    /// Resolves a local folder given on the command line.
+    pub fn local(given: &str) -> Result<Target, TargetError> {
+        let root =
+            std::fs::canonicalize(given).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
+        if !root.is_dir() {
+            return Err(TargetError::NotAFolder(given.into()));
+        }
+        std::fs::read_dir(&root).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
+        Ok(Target { given: given.into(), root, name })
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.root.join(".git").exists() {
+            "git"
+        } else {
+            "directory"
+        }
+    }
+}
+
+/// Progress of an assessment, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many plugin runs are planned.
+    Planned(usize),
+    /// One plugin run finished.
+    Finished,
+}
+
+/// Options of one assessment.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Per-plugin configuration (from the assessment file), by plugin id.
+    pub plugin_config: BTreeMap<String, Value>,
+}
+
+/// A plugin ready to run: its registry entry and its compiled module, or why not.
+struct Prepared<'a> {
+    plugin: &'a Plugin,
+    compiled: Result<Compiled, PluginError>,
+    files: GlobSet,
+    parse: Vec<(GlobSet, Format)>,
+}
+
+/// Runs every plugin of `registry` on every target. Plugin failures are recorded in the
+/// result, never returned: the assessment always completes.
+pub fn assess(
+    registry: &Registry,
+    runtime: &Runtime,
+    targets: &[Target],
+    options: &Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> AssessmentResult {
+    let started = Instant::now();
+    let started_at = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now());
+    let prepared: Vec<Prepared> = registry.plugins().par_iter().map(|p| prepare(p, runtime)).collect();
+    progress(Progress::Planned(targets.len() * prepared.len()));
+
+    let results = targets.par_iter().map(|t| assess_target(t, &prepared, runtime, options, progress)).collect();
+    AssessmentResult {
+        schema_version: SCHEMA_VERSION,
+        kaizen_version: env!("CARGO_PKG_VERSION").into(),
+        started_at: started_at.to_string(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        plugins: registry.plugins().iter().map(record).collect(),
+        targets: results,
+    }
+}
+
+fn record(plugin: &Plugin) -> PluginRecord {
+    let m = &plugin.manifest;
+    PluginRecord {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        version: m.version.clone(),
+        api: m.api,
+        source: plugin.source.to_string(),
+        sha256: plugin.sha256.clone(),
+        checks: m
+            .checks
+            .iter()
+            .map(|c| CheckRecord {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                area: c.area.clone(),
+                description: c.description.clone(),
+                remediation: c.remediation.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn glob_set<'a>(globs: impl IntoIterator<Item = &'a str>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        // Manifests are validated on load, so every glob here compiles.
+        if let Ok(glob) = GlobBuilder::new(glob).literal_separator(true).build() {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn prepare<'a>(plugin: &'a Plugin, runtime: &Runtime) -> Prepared<'a> {
+    let m = &plugin.manifest;
+    let compiled = if !m.api_supported() {
+        Err(plugin::manifest_api_mismatch(m))
+    } else {
+        match &plugin.wasm {
+            Ok(wasm) => runtime.compile(wasm),
+            Err(reason) => Err(PluginError::new(ErrorKind::Load, reason.clone())),
+        }
+    };
+    Prepared {
+        plugin,
+        compiled,
+        files: glob_set(m.inputs.files.iter().map(String::as_str)),
+        parse: m.inputs.parse.iter().map(|p| (glob_set([p.glob.as_str()]), p.format)).collect(),
+    }
+}
+
+/// The parsed documents of one target, shared by all its plugins.
+type Documents = BTreeMap<(String, Format), Vec<Parsed>>;
+
+fn assess_target(
+    target: &Target,
+    prepared: &[Prepared],
+    runtime: &Runtime,
+    options: &Options,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> TargetResult {
+    let inventory = Inventory::walk(&target.root);
+    let documents = parse_documents(&target.root, &inventory, prepared);
+    let kind = target.kind();
+    let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared
+        .par_iter()
+        .map(|p| {
+            let outcome = run_plugin(p, target, kind, &inventory, &documents, runtime, options);
+            progress(Progress::Finished);
+            (p, outcome)
+        })
+        .collect();
+
+    let mut result = TargetResult {
+        name: target.name.clone(),
+        path: target.given.clone(),
+        kind: kind.into(),
+        files: inventory.files.len(),
+        facts: BTreeMap::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        skipped: inventory.skipped,
+    };
+    for (p, outcome) in runs {
+        let id = &p.plugin.manifest.id;
+        match outcome {
+            Ok(judgement) => {
+                for (name, value) in judgement.facts {
+                    if result.facts.insert(name.clone(), value).is_some() {
+                        result
+                            .warnings
+                            .push(format!("fact `{name}` reported by more than one plugin; `{id}`'s value kept"));
+                    }
+                }
+                result.warnings.extend(judgement.warnings.into_iter().map(|w| format!("{id}: {w}")));
+                result.findings.extend(judgement.findings.into_iter().map(|f| FindingRecord {
+                    plugin: id.clone(),
+                    check: f.check,
+                    status: f.status,
+                    score: f.score,
+                    message: f.message,
+                    evidence: f.evidence,
+                }));
+            }
+            Err(e) => result.errors.push(ErrorRecord {
+                plugin: id.clone(),
+                kind: e.kind,
+                message: e.message,
+                stderr: e.stderr,
+            }),
+        }
+    }
+    result
+}
+
+fn parse_documents(root: &Path, inventory: &Inventory, prepared: &[Prepared]) -> Documents {
+    let mut wanted: Vec<(String, Format)> = Vec::new();
+    for file in &inventory.files {
+        for p in prepared.iter().filter(|p| p.compiled.is_ok()) {
+            for (set, format) in &p.parse {
+                if set.is_match(&file.path) {
+                    wanted.push((file.path.clone(), *format));
+                }
+            }
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    wanted
+        .into_par_iter()
+        .map(|(path, format)| {
+            let parsed = match read_bounded(&root.join(&path)) {
+                Ok(bytes) => parse::parse(format, &bytes),
+                Err(e) => vec![Err(parse::Failure { message: e, line: None, column: None })],
+            };
+            ((path, format), parsed)
+        })
+        .collect()
+}
+
+/// Reads a file for parsing, refusing one larger than the parse limit without reading it.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(parse::MAX_PARSE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(bytes)
+}
+
+fn run_plugin(
+    p: &Prepared,
+    target: &Target,
+    kind: &str,
+    inventory: &Inventory,
+    documents: &Documents,
+    runtime: &Runtime,
+    options: &Options,
+) -> Result<plugin::Judgement, PluginError> {
+    let compiled = p.compiled.as_ref().map_err(Clone::clone)?;
+    let m = &p.plugin.manifest;
+    let files: Vec<&FileEntry> = inventory
+        .files
+        .iter()
+        .filter(|f| p.files.is_match(&f.path) || p.parse.iter().any(|(set, _)| set.is_match(&f.path)))
+        .collect();
+    let mut docs = Vec::new();
+    for file in &files {
+        for (set, format) in &p.parse {
+            if !set.is_match(&file.path) {
+                continue;
+            }
+            if let Some(parsed) = documents.get(&(file.path.clone(), *format)) {
+                for (index, doc) in parsed.iter().enumerate() {
+                    docs.push(DocumentRef {
+                        path: &file.path,
+                        format: *format,
+                        index,
+                        value: doc.as_ref().ok(),
+                        error: doc.as_ref().err(),
+                    });
+                }
+            }
+        }
+    }
+    let empty = Value::Object(Default::default());
+    let request = Request {
+        api: protocol::API_VERSION,
+        kaizen_version: env!("CARGO_PKG_VERSION"),
+        plugin: PluginRef { id: &m.id, version: &m.version },
+        target: TargetRef { name: &target.name, kind, root: protocol::GUEST_ROOT },
+        files,
+        documents: docs,
+        git: None,
+        pipelines: None,
+        cloud: None,
+        config: options.plugin_config.get(&m.id).unwrap_or(&empty),
+    };
+    let bytes = serde_json::to_vec(&request).expect("a request always serialises");
+    let output = runtime.invoke(compiled, &bytes, &target.root, &m.limits)?;
+    plugin::read_response(m, &output.stdout, &output.stderr)
+}

@@ -1,0 +1,111 @@
+//! `kaizen assess`.
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use kaizen::assess::{self, Progress, Target};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output formats of `assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// result.json, the source of truth.
+    Json,
+    /// report.md, for wikis and pull requests.
+    Md,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folders to assess.
+    #[arg(default_value = ".")]
+    targets: Vec<String>,
+    /// Also load the plugin in this folder, or every plugin one level below it (repeatable).
+    /// A plugin with a built-in plugin's id replaces it.
+    #[arg(long = "plugins", value_name = "DIR")]
+    plugins: Vec<PathBuf>,
+    /// Run only these plugins (comma-separated ids).
+    #[arg(long = "only", value_name = "IDS", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Where to write the outputs.
+    #[arg(long, value_name = "DIR", default_value = "kaizen-report")]
+    out: PathBuf,
+    /// Output formats (comma-separated).
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md")]
+    format: Vec<Format>,
+    /// Plugin runs in parallel (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Cache folder (compiled plugins); default: the user's cache folder, or $KAIZEN_CACHE_DIR.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let targets: Vec<Target> = args.targets.iter().map(|t| Target::local(t)).collect::<Result<_, _>>()?;
+    let mut registry = super::registry(&args.plugins)?;
+    if !args.only.is_empty() {
+        for id in &args.only {
+            anyhow::ensure!(registry.get(id).is_some(), "--only names plugin `{id}`, which is not loaded");
+        }
+        registry.retain_ids(&args.only);
+    }
+    for note in registry.notes() {
+        eprintln!("note: {note}");
+    }
+    let runtime = super::runtime(args.cache.clone())?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{spinner} assessing [{bar:30}] {pos}/{len} plugin runs {elapsed}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        )
+    };
+    let progress = |p: Progress| match p {
+        Progress::Planned(n) => bar.set_length(n as u64),
+        Progress::Finished => bar.inc(1),
+    };
+    let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &assess::Options::default(), &progress));
+    bar.finish_and_clear();
+
+    if args.format.contains(&Format::Json) {
+        let path = args.out.join("result.json");
+        let mut json = serde_json::to_vec_pretty(&result)?;
+        json.push(b'\n');
+        kaizen::output::write_atomic(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if args.format.contains(&Format::Md) {
+        let path = args.out.join("report.md");
+        let md = kaizen::report::markdown(&result)?;
+        kaizen::output::write_atomic(&path, md.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !args.quiet {
+        for t in &result.targets {
+            let count = |s| t.findings.iter().filter(|f| f.status == s).count();
+            use kaizen::plugin::Status::*;
+            eprintln!(
+                "{}: {} pass, {} warn, {} fail, {} n/a{}",
+                t.name,
+                count(Pass),
+                count(Warn),
+                count(Fail),
+                count(NotApplicable),
+                if t.errors.is_empty() { String::new() } else { format!(", {} plugin errors", t.errors.len()) }
+            );
+            for e in &t.errors {
+                eprintln!("  plugin {} failed ({}): {}", e.plugin, e.kind, e.message);
+            }
+        }
+        eprintln!("wrote {} in {:.1} s", args.out.display(), result.duration_ms as f64 / 1000.0);
+    }
+    Ok(ExitCode::SUCCESS)
+}

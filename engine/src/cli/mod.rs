@@ -1,0 +1,63 @@
+//! Command-line arguments and dispatch. Each subcommand lives in its own file; everything
+//! real is in the library.
+
+mod assess;
+mod plugin;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Kaizen: assess DevOps maturity from what repositories show, with sandboxed plugins.
+#[derive(Debug, Parser)]
+#[command(name = "kaizen", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Log more (repeat for more detail); logs go to stderr.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Assess targets (folders) and write result.json and report.md.
+    Assess(assess::Args),
+    /// List, check and inspect plugins.
+    #[command(subcommand)]
+    Plugin(plugin::Command),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Assess(args) => assess::run(args),
+        Command::Plugin(command) => plugin::run(command),
+    }
+}
+
+/// Sends `tracing` logs to stderr: warnings by default, more with `-v`, or `KAIZEN_LOG`.
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KAIZEN_LOG").unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+}
+
+/// Builds the runtime shared by the commands that run plugins.
+fn runtime(cache: Option<std::path::PathBuf>) -> anyhow::Result<kaizen::plugin::Runtime> {
+    let cache_dir = cache.or_else(kaizen::default_cache_dir).map(|d| d.join("modules"));
+    kaizen::plugin::Runtime::new(kaizen::plugin::RuntimeOptions { cache_dir, fixed_clock: None })
+}
+
+/// The registry: built-in plugins plus the given folders.
+fn registry(dirs: &[std::path::PathBuf]) -> anyhow::Result<kaizen::plugin::Registry> {
+    let mut registry = kaizen::plugin::Registry::builtin()?;
+    for dir in dirs {
+        registry.add_dir(dir)?;
+    }
+    Ok(registry)
+}

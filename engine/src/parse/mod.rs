@@ -1,0 +1,362 @@
+//! Host-side parsing: structured files become JSON values for plugins.
+//!
+//! The host parses each declared file once per target, natively and within limits, and
+//! hands every plugin that asked for it the same documents (see "The host parses, plugins
+//! judge" in the architecture). A file that does not parse yields a per-document error with
+//! its position; a YAML bomb or a deeply nested document is such an error, never a hang.
+
+pub mod dockerfile;
+pub mod jenkinsfile;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// Files larger than this are not parsed (the document carries an error instead).
+pub const MAX_PARSE_BYTES: u64 = 4 << 20;
+/// Deepest nesting of arrays and objects accepted in any format.
+pub const MAX_DEPTH: usize = 64;
+/// Most nodes one document may expand to (aliases included): the YAML-bomb guard.
+pub const MAX_NODES: usize = 1_000_000;
+/// Most documents one multi-document YAML file may hold.
+pub const MAX_DOCUMENTS: usize = 1_000;
+
+/// A format the host can parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// YAML 1.2, several documents per file.
+    Yaml,
+    /// JSON.
+    Json,
+    /// TOML.
+    Toml,
+    /// HashiCorp Configuration Language (Terraform).
+    Hcl,
+    /// Dockerfile instructions and build stages.
+    Dockerfile,
+    /// Jenkins pipelines (declarative and scripted Groovy DSL): stages, steps, triggers.
+    Jenkinsfile,
+}
+
+impl Format {
+    /// Every format's name as written in manifests.
+    pub const NAMES: &'static [&'static str] = &["yaml", "json", "toml", "hcl", "dockerfile", "jenkinsfile"];
+
+    /// The name as written in manifests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+            Format::Hcl => "hcl",
+            Format::Dockerfile => "dockerfile",
+            Format::Jenkinsfile => "jenkinsfile",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s {
+            "yaml" => Format::Yaml,
+            "json" => Format::Json,
+            "toml" => Format::Toml,
+            "hcl" => Format::Hcl,
+            "dockerfile" => Format::Dockerfile,
+            "jenkinsfile" => Format::Jenkinsfile,
+            _ => return Err(()),
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a document did not parse, with a 1-based position when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// What the parser said.
+    pub message: String,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), line: None, column: None }
+    }
+}
+
+/// One document of a file: its value or why it did not parse.
+pub type Parsed = Result<Value, Failure>;
+
+/// Parses a file's bytes in a format: one entry per document (several for YAML).
+pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
+    if bytes.len() as u64 > MAX_PARSE_BYTES {
+        return vec![Err(Failure::new(format!(
+            "file is {} bytes, above the {MAX_PARSE_BYTES}-byte parse limit",
+            bytes.len()
+        )))];
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
+        Err(e) => return vec![Err(Failure::new(format!("not UTF-8 text: {e}")))],
+    };
+    match format {
+        Format::Yaml => parse_yaml(text),
+        Format::Json => vec![parse_json(text)],
+        Format::Toml => vec![parse_toml(text)],
+        Format::Hcl => vec![parse_hcl(text)],
+        Format::Dockerfile => vec![dockerfile::parse(text)],
+        Format::Jenkinsfile => vec![jenkinsfile::parse(text)],
+    }
+}
+
+fn parse_yaml(text: &str) -> Vec<Parsed> {
+    let mut out = Vec::new();
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        if out.len() == MAX_DOCUMENTS {
+            out.push(Err(Failure::new(format!("more than {MAX_DOCUMENTS} documents; the rest are skipped"))));
+            break;
+        }
+        // serde_yaml_ng refuses alias expansions beyond a repetition limit, which is what
+        // turns a billion-laughs document into an error rather than a hang.
+        let parsed = serde_yaml_ng::Value::deserialize(document).map_err(|e| {
+            let mut failure = Failure::new(e.to_string());
+            if let Some(location) = e.location() {
+                failure.line = Some(location.line() as u32);
+                failure.column = Some(location.column() as u32);
+            }
+            failure
+        });
+        let syntax_error = matches!(&parsed, Err(f) if f.line.is_some());
+        out.push(parsed.and_then(|v| yaml_to_json(v, 0, &mut 0)));
+        // After a syntax error the parser cannot find the next document reliably.
+        if syntax_error {
+            break;
+        }
+    }
+    // An empty file is one empty document, as YAML defines it.
+    if out.is_empty() {
+        out.push(Ok(Value::Null));
+    }
+    out
+}
+
+fn yaml_to_json(value: serde_yaml_ng::Value, depth: usize, nodes: &mut usize) -> Parsed {
+    use serde_yaml_ng::Value as Y;
+    *nodes += 1;
+    if depth > MAX_DEPTH {
+        return Err(Failure::new(format!("nested deeper than {MAX_DEPTH} levels")));
+    }
+    if *nodes > MAX_NODES {
+        return Err(Failure::new(format!("more than {MAX_NODES} nodes")));
+    }
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            Value::Array(items.into_iter().map(|v| yaml_to_json(v, depth + 1, nodes)).collect::<Result<_, _>>()?)
+        }
+        Y::Mapping(map) => {
+            let mut object = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_owned(),
+                    other => serde_yaml_ng::to_string(&other).unwrap_or_default().trim().to_owned(),
+                };
+                object.insert(key, yaml_to_json(v, depth + 1, nodes)?);
+            }
+            Value::Object(object)
+        }
+        // Tags such as CloudFormation's `!Ref x` become `{"!Ref": x}`, the short form's meaning.
+        Y::Tagged(tagged) => {
+            let mut object = serde_json::Map::new();
+            object.insert(tagged.tag.to_string(), yaml_to_json(tagged.value, depth + 1, nodes)?);
+            Value::Object(object)
+        }
+    })
+}
+
+fn parse_json(text: &str) -> Parsed {
+    // serde_json stops at 128 levels of nesting on its own; ours is lower and checked after.
+    let value: Value = serde_json::from_str(text).map_err(|e| Failure {
+        message: e.to_string(),
+        line: Some(e.line() as u32),
+        column: Some(e.column() as u32),
+    })?;
+    check_depth(&value)?;
+    Ok(value)
+}
+
+fn parse_toml(text: &str) -> Parsed {
+    let value: toml::Value = toml::from_str(text).map_err(|e| {
+        let mut failure = Failure::new(e.message().to_owned());
+        if let Some(span) = e.span() {
+            let (line, column) = crate::diag::line_column(text, span.start);
+            failure.line = Some(line as u32);
+            failure.column = Some(column as u32);
+        }
+        failure
+    })?;
+    let value = serde_json::to_value(value).map_err(|e| Failure::new(e.to_string()))?;
+    check_depth(&value)?;
+    Ok(value)
+}
+
+fn parse_hcl(text: &str) -> Parsed {
+    let body: hcl::Body = hcl::from_str(text).map_err(|e| {
+        let mut failure = Failure::new(e.to_string());
+        if let hcl::Error::Parse(parse) = &e {
+            failure.message = parse.message().to_owned();
+            failure.line = Some(parse.location().line() as u32);
+            failure.column = Some(parse.location().column() as u32);
+        }
+        failure
+    })?;
+    let value = hcl_body_to_json(&body);
+    check_depth(&value)?;
+    Ok(value)
+}
+
+/// Turns an HCL body into JSON the way Terraform's JSON syntax reads: attributes as keys,
+/// blocks grouped by type, then by labels, each block a list (blocks of one type repeat).
+fn hcl_body_to_json(body: &hcl::Body) -> Value {
+    let mut object = serde_json::Map::new();
+    for attribute in body.attributes() {
+        let value = serde_json::to_value(hcl::Value::from(attribute.expr().clone())).unwrap_or(Value::Null);
+        object.insert(attribute.key().to_owned(), value);
+    }
+    for block in body.blocks() {
+        let mut slot = object.entry(block.identifier().to_owned()).or_insert_with(|| Value::Object(Default::default()));
+        for label in block.labels() {
+            if !slot.is_object() {
+                break;
+            }
+            slot = slot
+                .as_object_mut()
+                .expect("checked above")
+                .entry(label.as_str().to_owned())
+                .or_insert_with(|| Value::Object(Default::default()));
+        }
+        let content = hcl_body_to_json(block.body());
+        match slot {
+            Value::Array(items) => items.push(content),
+            Value::Object(map) if map.is_empty() => *slot = Value::Array(vec![content]),
+            _ => {}
+        }
+    }
+    Value::Object(object)
+}
+
+fn check_depth(value: &Value) -> Result<(), Failure> {
+    fn depth(value: &Value, level: usize) -> bool {
+        if level > MAX_DEPTH {
+            return false;
+        }
+        match value {
+            Value::Array(items) => items.iter().all(|v| depth(v, level + 1)),
+            Value::Object(map) => map.values().all(|v| depth(v, level + 1)),
+            _ => true,
+        }
+    }
+    if depth(value, 0) {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("nested deeper than {MAX_DEPTH} levels")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn yaml_documents_are_parsed_one_by_one() {
+        let docs = parse(Format::Yaml, b"a: 1\n---\nb: [x, y]\n");
+        assert_eq!(docs, vec![Ok(json!({"a": 1})), Ok(json!({"b": ["x", "y"]}))]);
+    }
+
+    #[test]
+    fn a_yaml_error_has_a_position() {
+        let docs = parse(Format::Yaml, b"a: 1\nb: [unclosed\n");
+        let failure = docs[0].clone().unwrap_err();
+        assert!(failure.line.is_some(), "{failure:?}");
+    }
+
+    #[test]
+    fn a_billion_laughs_is_an_error_not_a_hang() {
+        let mut bomb =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2).map(|w| (w[0], w[1])) {
+            bomb.push_str(&format!(
+                "{next}: &{next} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
+        }
+        let docs = parse(Format::Yaml, bomb.as_bytes());
+        assert!(docs[0].is_err(), "a 9^9-node document must be refused");
+    }
+
+    #[test]
+    fn cloudformation_short_tags_keep_their_meaning() {
+        let docs = parse(Format::Yaml, b"Value: !Ref MyBucket\n");
+        assert_eq!(docs[0], Ok(json!({"Value": {"!Ref": "MyBucket"}})));
+    }
+
+    #[test]
+    fn deep_json_is_refused() {
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse(Format::Json, deep.as_bytes())[0].is_err());
+        let deeper = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(Format::Json, deeper.as_bytes())[0].is_err());
+    }
+
+    #[test]
+    fn toml_errors_have_positions() {
+        let failure = parse(Format::Toml, b"a = 1\nb = \n")[0].clone().unwrap_err();
+        assert_eq!(failure.line, Some(2));
+    }
+
+    #[test]
+    fn hcl_blocks_group_by_type_and_labels() {
+        let src = br#"
+terraform {
+  backend "s3" { bucket = "state" }
+}
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+resource "aws_s3_bucket" "data" { bucket = "data" }
+"#;
+        let value = parse(Format::Hcl, src)[0].clone().unwrap();
+        assert_eq!(value["terraform"][0]["backend"]["s3"][0]["bucket"], json!("state"));
+        assert_eq!(value["resource"]["aws_s3_bucket"]["data"][0]["bucket"], json!("data"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_failure() {
+        assert!(parse(Format::Json, b"\xff\xfe")[0].is_err());
+    }
+}

@@ -1,0 +1,275 @@
+//! Plugins: manifests, the registry, the protocol and the sandboxed runtime.
+//!
+//! A plugin is a WASI preview 1 command module with a `plugin.toml` beside it. The host
+//! writes one JSON request to its stdin and reads one JSON response from its stdout; see
+//! `book/src/authors/protocol.md`. Every way a plugin can fail is a [`PluginError`] with a
+//! stable [`ErrorKind`], reported in the result, never a reason to stop the assessment.
+
+pub mod manifest;
+pub mod protocol;
+pub mod registry;
+pub mod runtime;
+pub mod sandbox;
+
+pub use manifest::{CheckDecl, Limits, Manifest};
+pub use protocol::{Evidence, Status};
+pub use registry::{Plugin, Registry, Source};
+pub use runtime::{Compiled, Runtime, RuntimeOptions};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How a plugin invocation failed. The names are part of the result format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Did not finish before its deadline.
+    Timeout,
+    /// Needed more memory than its cap.
+    Memory,
+    /// Wrote more than its stdout or stderr cap.
+    OutputLimit,
+    /// Trapped (unreachable, out-of-bounds access, stack overflow, …).
+    Trap,
+    /// Exited with a non-zero code.
+    Exit,
+    /// Did not write one valid JSON document of the protocol.
+    InvalidOutput,
+    /// Speaks a protocol version this engine does not.
+    ApiMismatch,
+    /// Reported a check its manifest does not declare.
+    UndeclaredCheck,
+    /// The module could not be loaded: invalid, disallowed imports, no `_start`, missing.
+    Load,
+}
+
+impl ErrorKind {
+    /// The kind's name as it appears in results and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Memory => "memory",
+            ErrorKind::OutputLimit => "output_limit",
+            ErrorKind::Trap => "trap",
+            ErrorKind::Exit => "exit",
+            ErrorKind::InvalidOutput => "invalid_output",
+            ErrorKind::ApiMismatch => "api_mismatch",
+            ErrorKind::UndeclaredCheck => "undeclared_check",
+            ErrorKind::Load => "load",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A failed plugin invocation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct PluginError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// What happened, in one sentence.
+    pub message: String,
+    /// The tail of the plugin's stderr.
+    pub stderr: String,
+}
+
+impl PluginError {
+    /// An error with no stderr.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        PluginError { kind, message: message.into(), stderr: String::new() }
+    }
+}
+
+/// A finding accepted from a plugin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The check id (declared in the plugin's manifest).
+    pub check: String,
+    /// The outcome.
+    pub status: Status,
+    /// Partial score in 0..=1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// One readable sentence.
+    pub message: String,
+    /// Evidence inside the target.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// What a plugin judged on one target, after the host checked it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Judgement {
+    /// Accepted findings.
+    pub findings: Vec<Finding>,
+    /// Accepted facts.
+    pub facts: BTreeMap<String, Value>,
+    /// What the host dropped or corrected, in sentences.
+    pub warnings: Vec<String>,
+}
+
+/// Reads and checks a plugin's stdout against the protocol and its manifest.
+pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Result<Judgement, PluginError> {
+    let fail = |kind, message: String| PluginError { kind, message, stderr: runtime::stderr_tail(stderr) };
+    let text = std::str::from_utf8(stdout).map_err(|e| {
+        fail(ErrorKind::InvalidOutput, format!("stdout is not UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+    })?;
+    if text.trim().is_empty() {
+        return Err(fail(ErrorKind::InvalidOutput, "wrote nothing to stdout; expected one JSON response".into()));
+    }
+    // Read `api` first: a response of another protocol version may not fit this shape at all.
+    if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) {
+        if let Some(api) = object.get("api") {
+            let supported = api.as_u64().is_some_and(|v| manifest::SUPPORTED_APIS.contains(&(v as u32)));
+            if !supported {
+                return Err(fail(
+                    ErrorKind::ApiMismatch,
+                    format!(
+                        "responded with protocol version {api}; this engine (Kaizen {}) speaks protocol version {}",
+                        env!("CARGO_PKG_VERSION"),
+                        supported_list()
+                    ),
+                ));
+            }
+        }
+    }
+    let response: protocol::Response = serde_json::from_str(text)
+        .map_err(|e| fail(ErrorKind::InvalidOutput, format!("stdout is not a valid protocol response: {e}")))?;
+
+    let undeclared: std::collections::BTreeSet<&str> =
+        response.findings.iter().map(|f| f.check.as_str()).filter(|c| manifest.check(c).is_none()).collect();
+    if !undeclared.is_empty() {
+        let list: Vec<_> = undeclared.into_iter().collect();
+        return Err(fail(
+            ErrorKind::UndeclaredCheck,
+            format!("reported checks its manifest does not declare: {}", list.join(", ")),
+        ));
+    }
+
+    let mut judgement = Judgement::default();
+    for raw in response.findings {
+        if let Some(score) = raw.score {
+            if !(0.0..=1.0).contains(&score) {
+                return Err(fail(
+                    ErrorKind::InvalidOutput,
+                    format!("check `{}` has score {score}, outside 0..1", raw.check),
+                ));
+            }
+        }
+        let mut evidence = Vec::with_capacity(raw.evidence.len());
+        for e in raw.evidence {
+            if protocol::is_inside_path(&e.path) {
+                evidence.push(e);
+            } else {
+                judgement.warnings.push(format!(
+                    "dropped evidence of check `{}` pointing outside the target: {:?}",
+                    raw.check, e.path
+                ));
+            }
+        }
+        judgement.findings.push(Finding {
+            check: raw.check,
+            status: raw.status,
+            score: raw.score,
+            message: raw.message,
+            evidence,
+        });
+    }
+    for (name, value) in response.facts {
+        if manifest.facts.iter().any(|f| f.name == name) {
+            judgement.facts.insert(name, value);
+        } else {
+            judgement.warnings.push(format!("dropped fact `{name}`, which the manifest does not declare"));
+        }
+    }
+    Ok(judgement)
+}
+
+fn supported_list() -> String {
+    manifest::SUPPORTED_APIS.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The error for running a plugin whose manifest claims an unsupported protocol version.
+pub fn manifest_api_mismatch(manifest: &Manifest) -> PluginError {
+    PluginError::new(
+        ErrorKind::ApiMismatch,
+        format!(
+            "manifest declares protocol version {}; this engine (Kaizen {}) speaks protocol version {}",
+            manifest.api,
+            env!("CARGO_PKG_VERSION"),
+            supported_list()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn manifest() -> Manifest {
+        Manifest::parse(
+            Path::new("plugin.toml"),
+            r#"
+id = "t"
+name = "t"
+version = "1"
+api = 1
+wasm = "t.wasm"
+[[facts]]
+name = "t.count"
+[[checks]]
+id = "ok"
+title = "ok"
+area = "testing"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_good_response_is_accepted_and_outside_evidence_dropped() {
+        let out = br#"{"api":1,"findings":[{"check":"ok","status":"warn","score":0.5,"message":"m",
+            "evidence":[{"path":"a.yml","line":3},{"path":"../etc/passwd"},{"path":"/abs"}]}],
+            "facts":{"t.count":3,"other.fact":1}}"#;
+        let j = read_response(&manifest(), out, b"").unwrap();
+        assert_eq!(j.findings[0].evidence.len(), 1);
+        assert_eq!(j.findings[0].status, Status::Warn);
+        assert_eq!(j.facts.len(), 1);
+        assert_eq!(j.warnings.len(), 3, "{:?}", j.warnings);
+    }
+
+    #[test]
+    fn each_bad_response_has_its_kind() {
+        let m = manifest();
+        let kind = |out: &[u8]| read_response(&m, out, b"").unwrap_err().kind;
+        assert_eq!(kind(b""), ErrorKind::InvalidOutput);
+        assert_eq!(kind(b"{\"findings\": ["), ErrorKind::InvalidOutput);
+        assert_eq!(kind(b"{} {}"), ErrorKind::InvalidOutput);
+        assert_eq!(kind(b"\xff{}"), ErrorKind::InvalidOutput);
+        assert_eq!(kind(br#"{"api":99,"whatever":true}"#), ErrorKind::ApiMismatch);
+        assert_eq!(kind(br#"{"api":"1"}"#), ErrorKind::ApiMismatch);
+        assert_eq!(kind(br#"{"findings":[{"check":"nope","status":"pass"}]}"#), ErrorKind::UndeclaredCheck);
+        assert_eq!(kind(br#"{"findings":[{"check":"ok","status":"pass","score":2}]}"#), ErrorKind::InvalidOutput);
+        assert_eq!(kind(br#"{"findings":[{"check":"ok","status":"maybe"}]}"#), ErrorKind::InvalidOutput);
+    }
+
+    #[test]
+    fn an_older_shaped_response_without_api_loads() {
+        let j = read_response(&manifest(), br#"{"findings":[{"check":"ok","status":"pass"}]}"#, b"").unwrap();
+        assert_eq!(j.findings[0].message, "");
+    }
+
+    #[test]
+    fn the_mismatch_message_names_both_versions() {
+        let e = read_response(&manifest(), br#"{"api":99}"#, b"").unwrap_err();
+        assert!(e.message.contains("99") && e.message.contains("protocol version 1"), "{}", e.message);
+    }
+}

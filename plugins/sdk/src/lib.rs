@@ -1,0 +1,535 @@
+//! Write Kaizen plugins in plain Rust.
+//!
+//! A Kaizen plugin is a WebAssembly command module (`wasm32-wasi`, preview 1). The engine
+//! runs it once per target: it writes one JSON [`Request`] to the plugin's stdin, shows the
+//! target repository read-only under `/repo`, and reads one JSON [`Response`] from its
+//! stdout. This crate holds the types of that protocol (version [`API_VERSION`]) and helpers
+//! for the common chores, so a plugin is one function:
+//!
+//! ```no_run
+//! use kaizen_plugin_sdk::{Finding, Request, Response, Result};
+//!
+//! fn judge(request: &Request) -> Result<Response> {
+//!     let mut response = Response::new();
+//!     let has_readme = request.files.iter().any(|f| f.path.eq_ignore_ascii_case("README.md"));
+//!     response.push(if has_readme {
+//!         Finding::pass("readme-present", "README.md is present").with_evidence_path("README.md")
+//!     } else {
+//!         Finding::fail("readme-present", "no README.md at the repository root")
+//!     });
+//!     response.fact("docs.readme", has_readme);
+//!     Ok(response)
+//! }
+//!
+//! kaizen_plugin_sdk::main!(judge);
+//! ```
+//!
+//! The crate compiles with Rust 1.63 (Debian's `wasm32-wasi` toolchain) and with current
+//! stable (`wasm32-wasip1`). Its only dependencies are `serde` and `serde_json`.
+//!
+//! # Compatibility
+//!
+//! | SDK version | protocol (`api`) | Kaizen engine |
+//! | --- | --- | --- |
+//! | 0.1 | 1 | 0.1 and later |
+#![deny(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+
+pub use serde_json::{self, json, Value};
+
+/// The protocol version this SDK speaks. The engine refuses a response with another one.
+pub const API_VERSION: u32 = 1;
+
+/// Where the target repository is mounted inside the sandbox.
+pub const REPO_ROOT: &str = "/repo";
+
+/// The result type of a plugin's entry function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the engine sends a plugin: one target and the evidence the manifest asked for.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct Request {
+    /// The protocol version of this request ([`API_VERSION`]).
+    pub api: u32,
+    /// The version of the engine that sent it.
+    #[serde(default)]
+    pub kaizen_version: String,
+    /// The plugin being run, as the engine's registry knows it.
+    pub plugin: PluginInfo,
+    /// The target being assessed.
+    pub target: Target,
+    /// Files of the target matching the manifest's `inputs.files` and `inputs.parse` globs,
+    /// sorted by path. Paths are relative to the repository root, with `/` separators.
+    #[serde(default)]
+    pub files: Vec<FileEntry>,
+    /// Documents the engine parsed for this plugin (`inputs.parse`), one entry per
+    /// document: a multi-document YAML file gives several entries with rising `index`.
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    /// Facts from the target's git history, when the manifest sets `inputs.git`.
+    #[serde(default)]
+    pub git: Option<Value>,
+    /// Pipeline runs, when the manifest sets `inputs.pipelines`.
+    #[serde(default)]
+    pub pipelines: Option<Value>,
+    /// Cloud inventory, when the manifest sets `inputs.cloud`.
+    #[serde(default)]
+    pub cloud: Option<Value>,
+    /// The plugin's own configuration from the assessment file (an empty object if none).
+    #[serde(default)]
+    pub config: Value,
+}
+
+/// The plugin's identity as the engine knows it.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct PluginInfo {
+    /// The plugin's id from its manifest.
+    pub id: String,
+    /// The plugin's version from its manifest.
+    pub version: String,
+}
+
+/// The target being assessed.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct Target {
+    /// A short display name (usually the repository's folder name).
+    pub name: String,
+    /// `git` for a git work tree, `directory` otherwise.
+    pub kind: String,
+    /// Where the target is mounted in the sandbox (always [`REPO_ROOT`] in protocol 1).
+    pub root: String,
+}
+
+/// One file of the target.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct FileEntry {
+    /// Path relative to the repository root, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// One parsed document, or the reason it could not be parsed.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct Document {
+    /// Path of the file relative to the repository root.
+    pub path: String,
+    /// The format it was parsed as: `yaml`, `json`, `toml`, `hcl`, `dockerfile` or
+    /// `jenkinsfile`.
+    pub format: String,
+    /// Position of the document inside its file (0 for single-document formats).
+    #[serde(default)]
+    pub index: usize,
+    /// The document as a JSON value, when it parsed.
+    #[serde(default)]
+    pub value: Option<Value>,
+    /// Why it did not parse, when it did not.
+    #[serde(default)]
+    pub error: Option<ParseError>,
+}
+
+/// Why a document did not parse.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct ParseError {
+    /// What the parser said.
+    pub message: String,
+    /// 1-based line of the problem, when known.
+    #[serde(default)]
+    pub line: Option<u32>,
+    /// 1-based column of the problem, when known.
+    #[serde(default)]
+    pub column: Option<u32>,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The practice is in place.
+    Pass,
+    /// The practice is missing.
+    Fail,
+    /// The practice is partly in place or has a problem worth a look.
+    Warn,
+    /// The check does not apply to this target (no evidence can be seen either way).
+    NotApplicable,
+}
+
+/// Where a finding's evidence is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Evidence {
+    /// Path relative to the repository root. The engine drops evidence pointing outside it.
+    pub path: String,
+    /// 1-based line, when the evidence is a line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// What this piece of evidence shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A short excerpt. Never put a secret here unredacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+impl Evidence {
+    /// Evidence that is a whole file.
+    pub fn file(path: impl Into<String>) -> Self {
+        Evidence { path: path.into(), line: None, message: None, snippet: None }
+    }
+
+    /// Evidence that is one line of a file.
+    pub fn line(path: impl Into<String>, line: u32) -> Self {
+        Evidence { line: Some(line), ..Evidence::file(path) }
+    }
+
+    /// Adds what this piece of evidence shows.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Adds a short excerpt.
+    pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
+        self.snippet = Some(snippet.into());
+        self
+    }
+}
+
+/// The result of one check on one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Finding {
+    /// The check's id, as declared in the manifest's `[[checks]]`.
+    pub check: String,
+    /// The outcome.
+    pub status: Status,
+    /// How far the practice is in place, from 0 to 1, for checks that can pass partly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// One sentence a person can read in the report.
+    pub message: String,
+    /// Where the evidence is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// A finding with the given status.
+    pub fn new(check: impl Into<String>, status: Status, message: impl Into<String>) -> Self {
+        Finding { check: check.into(), status, score: None, message: message.into(), evidence: Vec::new() }
+    }
+
+    /// A passing finding.
+    pub fn pass(check: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding::new(check, Status::Pass, message)
+    }
+
+    /// A failing finding.
+    pub fn fail(check: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding::new(check, Status::Fail, message)
+    }
+
+    /// A warning: partly in place, or worth a look.
+    pub fn warn(check: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding::new(check, Status::Warn, message)
+    }
+
+    /// The check does not apply to this target.
+    pub fn not_applicable(check: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding::new(check, Status::NotApplicable, message)
+    }
+
+    /// Sets the partial score, clamped to 0..=1.
+    pub fn with_score(mut self, score: f64) -> Self {
+        self.score = Some(if score.is_nan() { 0.0 } else { score.max(0.0).min(1.0) });
+        self
+    }
+
+    /// Adds one piece of evidence.
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence.push(evidence);
+        self
+    }
+
+    /// Adds a whole file as evidence.
+    pub fn with_evidence_path(self, path: impl Into<String>) -> Self {
+        self.with_evidence(Evidence::file(path))
+    }
+}
+
+/// What a plugin answers: its findings and facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Response {
+    /// The protocol version of this response ([`API_VERSION`]).
+    pub api: u32,
+    /// One finding per check the plugin could judge.
+    pub findings: Vec<Finding>,
+    /// Machine-readable facts, keyed by dotted names such as `ci.systems`.
+    pub facts: BTreeMap<String, Value>,
+}
+
+impl Default for Response {
+    fn default() -> Self {
+        Response::new()
+    }
+}
+
+impl Response {
+    /// An empty response of the current protocol version.
+    pub fn new() -> Self {
+        Response { api: API_VERSION, findings: Vec::new(), facts: BTreeMap::new() }
+    }
+
+    /// Adds a finding.
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Sets a fact.
+    pub fn fact(&mut self, name: impl Into<String>, value: impl Into<Value>) {
+        self.facts.insert(name.into(), value.into());
+    }
+}
+
+/// An error a plugin returns: the engine reports it with the plugin's id.
+#[derive(Debug)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    /// An error with the given message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error { message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(error: io::Error) -> Self {
+        Error::new(format!("I/O error: {}", error))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Self {
+        Error::new(format!("JSON error: {}", error))
+    }
+}
+
+impl Request {
+    /// Parses a request from its JSON text (what the engine writes to stdin).
+    pub fn from_json(text: &str) -> Result<Request> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Reads a file of the target as text, by its path relative to the repository root.
+    ///
+    /// Invalid UTF-8 is replaced rather than refused, since evidence search is best effort.
+    pub fn read_file(&self, path: &str) -> Result<String> {
+        let full = format!("{}/{}", self.target.root.trim_end_matches('/'), path.trim_start_matches('/'));
+        let bytes = std::fs::read(&full).map_err(|e| Error::new(format!("cannot read {}: {}", path, e)))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The parsed documents whose path matches a glob (see [`glob_match`]).
+    pub fn documents_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Document> + 'a {
+        self.documents.iter().filter(move |d| glob_match(pattern, &d.path))
+    }
+
+    /// The files whose path matches a glob (see [`glob_match`]).
+    pub fn files_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
+        self.files.iter().filter(move |f| glob_match(pattern, &f.path))
+    }
+}
+
+/// Matches a `/`-separated path against a glob: `*` matches within one path segment, `**`
+/// matches any number of segments, `?` one character, `{a,b}` alternatives. Matching is
+/// case-sensitive, as the engine's.
+///
+/// ```
+/// use kaizen_plugin_sdk::glob_match;
+/// assert!(glob_match(".github/workflows/*.{yml,yaml}", ".github/workflows/ci.yml"));
+/// assert!(glob_match("**/Dockerfile", "services/api/Dockerfile"));
+/// assert!(glob_match("**/Dockerfile", "Dockerfile"));
+/// assert!(!glob_match("*.yml", "nested/ci.yml"));
+/// ```
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    expand_braces(pattern).iter().any(|p| {
+        let pat: Vec<&str> = p.split('/').collect();
+        let segs: Vec<&str> = path.split('/').collect();
+        match_segments(&pat, &segs)
+    })
+}
+
+fn expand_braces(pattern: &str) -> Vec<String> {
+    let open = match pattern.find('{') {
+        Some(i) => i,
+        None => return vec![pattern.to_string()],
+    };
+    let close = match pattern[open..].find('}') {
+        Some(i) => open + i,
+        None => return vec![pattern.to_string()],
+    };
+    let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
+    pattern[open + 1..close]
+        .split(',')
+        .flat_map(|alt| expand_braces(&format!("{}{}{}", head, alt, tail)))
+        .collect()
+}
+
+fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
+    match pat.split_first() {
+        None => segs.is_empty(),
+        Some((&"**", rest)) => (0..=segs.len()).any(|skip| match_segments(rest, &segs[skip..])),
+        Some((first, rest)) => match segs.split_first() {
+            Some((seg, seg_rest)) => match_segment(first.as_bytes(), seg.as_bytes()) && match_segments(rest, seg_rest),
+            None => false,
+        },
+    }
+}
+
+fn match_segment(pat: &[u8], text: &[u8]) -> bool {
+    match pat.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|skip| match_segment(rest, &text[skip..])),
+        Some((b'?', rest)) => !text.is_empty() && match_segment(rest, &text[1..]),
+        Some((c, rest)) => text.first() == Some(c) && match_segment(rest, &text[1..]),
+    }
+}
+
+/// The 1-based line of the first line of `text` containing `needle`, for evidence.
+///
+/// ```
+/// assert_eq!(kaizen_plugin_sdk::find_line("a\nrun: cargo test\n", "cargo test"), Some(2));
+/// ```
+pub fn find_line(text: &str, needle: &str) -> Option<u32> {
+    let needle = needle.trim();
+    if needle.is_empty() {
+        return None;
+    }
+    text.lines().position(|line| line.contains(needle)).map(|i| i as u32 + 1)
+}
+
+/// Runs a plugin: reads the request from stdin, calls `judge`, writes the response to stdout.
+///
+/// An error, an unreadable request or a panic ends the process with a non-zero exit code
+/// and a message on stderr, which the engine reports with the plugin's id. Use [`main!`]
+/// rather than calling this directly.
+pub fn run<F>(judge: F) -> !
+where
+    F: FnOnce(&Request) -> Result<Response>,
+{
+    std::panic::set_hook(Box::new(|info| {
+        // wasm32 has no unwinding: report the panic and exit instead of aborting, so the
+        // engine sees a clean exit code and this message rather than a bare trap.
+        let _ = writeln!(io::stderr(), "plugin panicked: {}", info);
+        std::process::exit(101);
+    }));
+    let code = match run_inner(judge) {
+        Ok(()) => 0,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "error: {}", error);
+            1
+        }
+    };
+    std::process::exit(code)
+}
+
+fn run_inner<F>(judge: F) -> Result<()>
+where
+    F: FnOnce(&Request) -> Result<Response>,
+{
+    let mut input = String::new();
+    io::stdin().read_to_string(&mut input)?;
+    let request = Request::from_json(&input)?;
+    if request.api != API_VERSION {
+        return Err(Error::new(format!(
+            "this plugin speaks protocol {} but the engine sent protocol {}",
+            API_VERSION, request.api
+        )));
+    }
+    let response = judge(&request)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    serde_json::to_writer(&mut out, &response)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Declares the plugin's `main` function from its entry function.
+///
+/// ```no_run
+/// fn judge(_: &kaizen_plugin_sdk::Request) -> kaizen_plugin_sdk::Result<kaizen_plugin_sdk::Response> {
+///     Ok(kaizen_plugin_sdk::Response::new())
+/// }
+/// kaizen_plugin_sdk::main!(judge);
+/// ```
+#[macro_export]
+macro_rules! main {
+    ($judge:path) => {
+        fn main() {
+            $crate::run($judge)
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("**/*.tf", "infra/main.tf"));
+        assert!(glob_match("**/*.tf", "main.tf"));
+        assert!(glob_match("a/**/b", "a/b"));
+        assert!(glob_match("a/**/b", "a/x/y/b"));
+        assert!(!glob_match("a/*/b", "a/x/y/b"));
+        assert!(glob_match("Jenkinsfile*", "Jenkinsfile.release"));
+        assert!(glob_match("{.gitlab-ci.yml,ci/*.yml}", "ci/x.yml"));
+        assert!(!glob_match("?", "ab"));
+    }
+
+    #[test]
+    fn request_roundtrip_tolerates_missing_optional_fields() {
+        let r = Request::from_json(
+            r#"{"api":1,"plugin":{"id":"x","version":"1"},"target":{"name":"t","kind":"directory","root":"/repo"}}"#,
+        )
+        .unwrap();
+        assert!(r.documents.is_empty());
+        assert!(r.git.is_none());
+    }
+
+    #[test]
+    fn score_is_clamped() {
+        assert_eq!(Finding::pass("a", "b").with_score(3.0).score, Some(1.0));
+        assert_eq!(Finding::pass("a", "b").with_score(f64::NAN).score, Some(0.0));
+    }
+
+    #[test]
+    fn response_serialises_statuses_in_snake_case() {
+        let mut r = Response::new();
+        r.push(Finding::not_applicable("c", "m"));
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains("\"not_applicable\""), "{}", text);
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Builds every Kaizen plugin to a WebAssembly module and copies it, with its manifest,
+# into the dist folder of its workspace:
+#   plugins/<crate>/        -> plugins/dist/<id>/{plugin.toml,<id>.wasm}   (built-in, embedded)
+#   tests/plugins/<crate>/  -> tests/plugins/dist/<id>/...                  (test plugins)
+#
+#   scripts/build-plugins.sh [--check] [--toolchain debian|rustup]
+#
+# --check rebuilds into a temporary folder and fails if anything differs from what is
+# committed. Builds are reproducible: release profile (opt-level "s", LTO, one codegen
+# unit, stripped) with the checkout and cargo home remapped out of the binary. The
+# committed modules come from the Debian toolchain (Rust 1.63); rustup's wasm32-wasip1
+# builds the same sources but not byte-identical modules.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+check=0
+toolchain=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --check) check=1 ;;
+        --toolchain) toolchain="$2"; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "error: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [[ -z "$toolchain" ]]; then
+    if [[ -x /usr/bin/rustc && -d /usr/lib/rustlib/wasm32-wasi/lib ]]; then
+        toolchain=debian
+    elif command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
+        toolchain=rustup
+    else
+        echo "error: no WebAssembly toolchain; run scripts/install-wasm-toolchain.sh" >&2
+        exit 1
+    fi
+fi
+
+CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+remap="--remap-path-prefix=$ROOT=/kaizen --remap-path-prefix=$CARGO_HOME=/cargo"
+case "$toolchain" in
+    debian)
+        target=wasm32-wasi
+        cargo_cmd=(env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+            __CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS=nightly
+            CARGO_UNSTABLE_SPARSE_REGISTRY=true CARGO_REGISTRIES_CRATES_IO_PROTOCOL=sparse
+            /usr/bin/cargo)
+        ;;
+    rustup)
+        target=wasm32-wasip1
+        cargo_cmd=(cargo)
+        ;;
+    *) echo "error: unknown toolchain $toolchain (debian or rustup)" >&2; exit 2 ;;
+esac
+
+build_dir="$(mktemp -d)"
+trap 'rm -rf "$build_dir"' EXIT
+
+# build_workspace WORKSPACE_DIR DIST_DIR
+build_workspace() {
+    local ws="$1" dist="$2"
+    echo "building plugins in ${ws#"$ROOT"/} with the $toolchain toolchain ($target)" >&2
+    (cd "$ws" && RUSTFLAGS="$remap" CARGO_TARGET_DIR="$build_dir/target" \
+        "${cargo_cmd[@]}" build --locked --release --target "$target" --workspace --bins -q)
+    mkdir -p "$dist"
+    local manifest crate id wasm
+    for manifest in "$ws"/*/plugin.toml; do
+        crate="$(dirname "$manifest")"
+        id="$(sed -n 's/^id *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
+        wasm="$(sed -n 's/^wasm *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
+        if [[ -z "$id" || -z "$wasm" ]]; then
+            echo "error: $manifest lacks id or wasm" >&2
+            exit 1
+        fi
+        mkdir -p "$dist/$id"
+        cp "$manifest" "$dist/$id/plugin.toml"
+        cp "$build_dir/target/$target/release/${wasm}" "$dist/$id/$wasm"
+        echo "  $id: $(wc -c <"$dist/$id/$wasm") bytes" >&2
+    done
+}
+
+workspaces=()
+[[ -z "${KAIZEN_ONLY_TESTS:-}" ]] && workspaces+=("$ROOT/plugins:plugins/dist")
+workspaces+=("$ROOT/tests/plugins:tests/plugins/dist")
+if [[ $check == 0 ]]; then
+    for pair in "${workspaces[@]}"; do
+        ws="${pair%%:*}"; dist="$ROOT/${pair#*:}"
+        rm -rf "$dist"
+        build_workspace "$ws" "$dist"
+    done
+    exit 0
+fi
+
+status=0
+for pair in "${workspaces[@]}"; do
+    ws="${pair%%:*}"; rel="${pair#*:}"
+    build_workspace "$ws" "$build_dir/out/$rel"
+    if ! diff -r "$ROOT/$rel" "$build_dir/out/$rel" >"$build_dir/diff.txt" 2>&1; then
+        echo "error: $rel differs from a rebuild of its sources; run scripts/build-plugins.sh and commit the result" >&2
+        cat "$build_dir/diff.txt" >&2
+        status=1
+    fi
+done
+[[ $status == 0 ]] && echo "plugins/dist and tests/plugins/dist match a rebuild" >&2
+exit $status

@@ -1,0 +1,152 @@
+//! `kaizen assess` end to end over the fixture repositories of tests/assess/: the built-in
+//! `ci` plugin's facts and checks in result.json, and the same in report.md.
+
+use crate::support::{self, fixture, kaizen, run};
+use serde_json::{json, Value};
+
+struct Assessed {
+    result: Value,
+    report: String,
+    _out: tempfile::TempDir,
+}
+
+fn assess(cases: &[&str]) -> Assessed {
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = kaizen();
+    cmd.arg("assess")
+        .arg("--out")
+        .arg(out.path())
+        .arg("--quiet");
+    for case in cases {
+        cmd.arg(fixture(&format!("assess/{case}")));
+    }
+    let output = run(&mut cmd);
+    assert_eq!(output.status.code(), Some(0));
+    let result =
+        serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    Assessed {
+        result,
+        report,
+        _out: out,
+    }
+}
+
+fn target<'a>(result: &'a Value, name: &str) -> &'a Value {
+    result["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no target {name}"))
+}
+
+fn finding<'a>(target: &'a Value, check: &str) -> &'a Value {
+    target["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["plugin"] == "ci" && f["check"] == check)
+        .unwrap_or_else(|| panic!("no ci/{check} finding in {:#}", target["findings"]))
+}
+
+fn evidence(finding: &Value) -> Vec<(String, Option<u64>)> {
+    finding["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap().to_owned(), e["line"].as_u64()))
+        .collect()
+}
+
+#[test]
+fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
+    let a = assess(&["github-actions", "gitlab-ci", "jenkins", "none"]);
+    let r = &a.result;
+    assert_eq!(r["schema_version"], 1);
+    assert!(r["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == "ci" && p["sha256"].as_str().unwrap().len() == 64));
+
+    let gha = target(r, "github-actions");
+    assert_eq!(gha["facts"]["ci.systems"], json!(["github-actions"]));
+    assert_eq!(gha["facts"]["ci.runs_tests"], json!(true));
+    assert_eq!(gha["facts"]["ci.deploys"], json!(true));
+    assert_eq!(finding(gha, "pipeline-present")["status"], "pass");
+    let present = evidence(finding(gha, "pipeline-present"));
+    assert!(
+        present
+            .iter()
+            .all(|(p, _)| !p.ends_with("labeler-config.yml")),
+        "a YAML without jobs is no workflow: {present:?}"
+    );
+    assert_eq!(finding(gha, "runs-tests")["status"], "pass");
+    assert!(evidence(finding(gha, "runs-tests"))
+        .contains(&(".github/workflows/ci.yml".into(), Some(24))));
+    assert_eq!(finding(gha, "static-analysis")["status"], "pass");
+    assert!(evidence(finding(gha, "static-analysis"))
+        .contains(&(".github/workflows/ci.yml".into(), Some(15))));
+
+    let gitlab = target(r, "gitlab-ci");
+    assert_eq!(gitlab["facts"]["ci.systems"], json!(["gitlab-ci"]));
+    assert_eq!(gitlab["facts"]["ci.deploys"], json!(true));
+    assert_eq!(finding(gitlab, "runs-tests")["status"], "pass");
+    assert!(evidence(finding(gitlab, "runs-tests")).contains(&(".gitlab-ci.yml".into(), Some(27))));
+    assert_eq!(finding(gitlab, "static-analysis")["status"], "pass");
+    assert!(
+        evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(22)))
+    );
+
+    let jenkins = target(r, "jenkins");
+    assert_eq!(jenkins["facts"]["ci.systems"], json!(["jenkins"]));
+    assert_eq!(jenkins["facts"]["ci.deploys"], json!(false));
+    assert_eq!(finding(jenkins, "runs-tests")["status"], "pass");
+    assert!(evidence(finding(jenkins, "runs-tests")).contains(&("Jenkinsfile".into(), Some(14))));
+    assert_eq!(finding(jenkins, "static-analysis")["status"], "fail");
+
+    let none = target(r, "none");
+    assert_eq!(none["facts"]["ci.systems"], json!([]));
+    assert_eq!(none["facts"]["ci.runs_tests"], json!(false));
+    assert_eq!(finding(none, "pipeline-present")["status"], "fail");
+    assert_eq!(finding(none, "runs-tests")["status"], "not_applicable");
+    assert_eq!(finding(none, "static-analysis")["status"], "not_applicable");
+
+    for t in r["targets"].as_array().unwrap() {
+        assert_eq!(t["errors"], json!([]), "{}", t["name"]);
+    }
+}
+
+#[test]
+fn the_markdown_report_lists_facts_checks_and_evidence() {
+    let a = assess(&["github-actions", "none"]);
+    let md = &a.report;
+    assert!(md.starts_with("# Kaizen assessment"), "{md}");
+    assert!(
+        md.contains("## <a id=\"target-1\"></a>github-actions"),
+        "{md}"
+    );
+    assert!(md.contains("| `ci.systems` | `github-actions` |"), "{md}");
+    assert!(md.contains("`.github/workflows/ci.yml:24`"), "{md}");
+    assert!(
+        md.contains("| ❌ fail |"),
+        "the none target fails pipeline-present: {md}"
+    );
+    assert!(md.contains("### How to improve"), "{md}");
+}
+
+#[test]
+fn the_checkout_itself_is_assessed_without_plugin_errors() {
+    let out = tempfile::tempdir().unwrap();
+    let output = run(kaizen()
+        .current_dir(support::root())
+        .args(["assess", "--quiet", "--out"])
+        .arg(out.path()));
+    assert_eq!(output.status.code(), Some(0));
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    let t = &result["targets"][0];
+    assert_eq!(t["errors"], json!([]));
+    assert!(t["files"].as_u64().unwrap() > 50);
+}

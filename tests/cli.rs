@@ -1,0 +1,146 @@
+//! The command line: exit codes, errors that name what is wrong, `plugin list` and `check`.
+
+use crate::support::{self, kaizen, run, test_plugin};
+
+#[test]
+fn an_unreadable_target_exits_2_and_names_it() {
+    let out = tempfile::tempdir().unwrap();
+    let output = run(kaizen()
+        .args(["assess", "/no/such/folder", "--out"])
+        .arg(out.path()));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read target /no/such/folder"),
+        "{stderr}"
+    );
+    assert!(
+        !out.path().join("result.json").exists(),
+        "nothing written when the run cannot start"
+    );
+}
+
+#[test]
+fn a_bad_argument_exits_2() {
+    let output = run(kaizen().args(["assess", "--format", "pdf"]));
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn plugin_failures_do_not_change_the_exit_code_and_the_result_is_written() {
+    let out = tempfile::tempdir().unwrap();
+    let output = run(kaizen()
+        .args(["assess", "--quiet", "--plugins"])
+        .arg(test_plugin("sandbox_exit_3"))
+        .arg(support::fixture("assess/none"))
+        .arg("--out")
+        .arg(out.path()));
+    assert_eq!(output.status.code(), Some(0));
+    let result: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    assert_eq!(result["targets"][0]["errors"][0]["kind"], "exit");
+    assert_eq!(
+        result["targets"][0]["errors"][0]["plugin"],
+        "sandbox_exit_3"
+    );
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(
+        md.contains("| `sandbox_exit_3` | `exit` | exited with code 3"),
+        "{md}"
+    );
+}
+
+#[test]
+fn plugin_list_shows_built_in_and_folder_plugins() {
+    let output = run(kaizen()
+        .args(["plugin", "list", "--plugins"])
+        .arg(test_plugin("friendly")));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("ID"), "{stdout}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ci ") && l.contains("built-in")),
+        "{stdout}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("friendly ") && l.contains("tests/plugins/dist/friendly")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_plugin_folder_replacing_a_built_in_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("ci");
+    std::fs::create_dir_all(&plugin).unwrap();
+    let manifest = std::fs::read_to_string(test_plugin("friendly").join("plugin.toml")).unwrap();
+    std::fs::write(
+        plugin.join("plugin.toml"),
+        manifest.replace("id = \"friendly\"", "id = \"ci\""),
+    )
+    .unwrap();
+    std::fs::copy(
+        test_plugin("friendly").join("friendly.wasm"),
+        plugin.join("friendly.wasm"),
+    )
+    .unwrap();
+    let output = run(kaizen().args(["plugin", "list", "--plugins"]).arg(&plugin));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note: plugin `ci` from")
+            && stderr.contains("replaces the one from built-in"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plugin_check_accepts_a_good_plugin_and_reports_each_problem() {
+    let output = run(kaizen()
+        .args(["plugin", "check"])
+        .arg(test_plugin("friendly")));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("ok: plugin `friendly`"));
+
+    let output = run(kaizen()
+        .args(["plugin", "check"])
+        .arg(test_plugin("sandbox_manifest_api_99")));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("protocol version 99"));
+
+    let dir = tempfile::tempdir().unwrap();
+    support::write_files(dir.path(), &[("plugin.toml", "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = 1\nwasm = \"x.wasm\"\ncolour = \"red\"\n")]);
+    let output = run(kaizen().args(["plugin", "check"]).arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("plugin.toml:6:1: error[manifest-syntax]: unknown field `colour`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_invalid_manifest_given_with_plugins_exits_2_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write_files(
+        dir.path(),
+        &[(
+            "bad/plugin.toml",
+            "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = \"one\"\nwasm = \"x.wasm\"\n",
+        )],
+    );
+    let output = run(kaizen()
+        .args(["assess", "--quiet", "--plugins"])
+        .arg(dir.path())
+        .arg(support::fixture("assess/none")));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad/plugin.toml:4:7: error[manifest-syntax]"),
+        "{stderr}"
+    );
+}

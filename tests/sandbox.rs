@@ -1,0 +1,311 @@
+//! The sandbox's promises, each kept against a real misbehaving plugin built from source in
+//! tests/plugins/: the exact error kind, within twice its limit, while a friendly plugin in
+//! the same run still produces its findings.
+
+use crate::support::{self, test_plugin};
+use kaizen::assess::{self, Target};
+use kaizen::plugin::registry::load_plugin_dir;
+use kaizen::plugin::{ErrorKind, Registry, Runtime, RuntimeOptions, Status};
+use std::time::{Duration, Instant};
+
+const HOSTILE: &[(&str, ErrorKind)] = &[
+    ("sandbox_infinite_loop", ErrorKind::Timeout),
+    ("sandbox_sleep", ErrorKind::Timeout),
+    ("sandbox_memory_grow", ErrorKind::Memory),
+    ("sandbox_stdout_flood", ErrorKind::OutputLimit),
+    ("sandbox_stderr_flood", ErrorKind::OutputLimit),
+    ("sandbox_exit_3", ErrorKind::Exit),
+    ("sandbox_trap", ErrorKind::Trap),
+    ("sandbox_invalid_json", ErrorKind::InvalidOutput),
+    ("sandbox_api_mismatch", ErrorKind::ApiMismatch),
+    ("sandbox_manifest_api_99", ErrorKind::ApiMismatch),
+    ("sandbox_undeclared_check", ErrorKind::UndeclaredCheck),
+];
+
+/// A repository with a README, a file beside it (outside) and a symlink pointing there.
+fn repo_with_outside() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    support::write_files(
+        dir.path(),
+        &[
+            ("repo/README.md", "# Hello\n"),
+            ("outside.txt", "secret outside the target\n"),
+        ],
+    );
+    std::os::unix::fs::symlink("../outside.txt", repo.join("escape")).unwrap();
+    (dir, repo)
+}
+
+fn registry_of(names: &[&str]) -> Registry {
+    let mut registry = Registry::empty();
+    for name in names {
+        registry.add_dir(&test_plugin(name)).unwrap();
+    }
+    registry
+}
+
+fn runtime() -> Runtime {
+    Runtime::new(RuntimeOptions {
+        cache_dir: Some(support::cache_dir().join("modules")),
+        fixed_clock: None,
+    })
+    .unwrap()
+}
+
+#[test]
+fn every_hostile_plugin_fails_with_its_own_kind_and_the_friendly_one_still_works() {
+    let (_dir, repo) = repo_with_outside();
+    let mut names: Vec<&str> = HOSTILE.iter().map(|(n, _)| *n).collect();
+    names.extend(["friendly", "sandbox_read_outside", "sandbox_write_repo"]);
+    let registry = registry_of(&names);
+    let target = Target::local(repo.to_str().unwrap()).unwrap();
+    let result = assess::assess(
+        &registry,
+        &runtime(),
+        &[target],
+        &Default::default(),
+        &|_| {},
+    );
+    let t = &result.targets[0];
+
+    for (name, kind) in HOSTILE {
+        let errors: Vec<_> = t.errors.iter().filter(|e| e.plugin == *name).collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "{name} must fail exactly once: {:#?}",
+            t.errors
+        );
+        assert_eq!(errors[0].kind, *kind, "{name}: {:#?}", errors[0]);
+        assert!(
+            t.findings.iter().all(|f| f.plugin != *name),
+            "{name} must contribute no findings"
+        );
+    }
+    assert_eq!(
+        t.errors.len(),
+        HOSTILE.len(),
+        "only the hostile plugins fail: {:#?}",
+        t.errors
+    );
+
+    let friendly: Vec<_> = t
+        .findings
+        .iter()
+        .filter(|f| f.plugin == "friendly")
+        .collect();
+    assert_eq!(friendly.len(), 1);
+    assert_eq!(friendly[0].status, Status::Pass);
+    assert_eq!(friendly[0].evidence[0].path, "README.md");
+    assert_eq!(friendly[0].evidence[0].line, Some(1));
+    assert_eq!(t.facts["friendly.target"], "repo");
+}
+
+#[test]
+fn errors_carry_the_plugin_id_and_the_tail_of_stderr() {
+    let (_dir, repo) = repo_with_outside();
+    let registry = registry_of(&[
+        "sandbox_exit_3",
+        "sandbox_trap",
+        "sandbox_api_mismatch",
+        "sandbox_manifest_api_99",
+    ]);
+    let result = assess::assess(
+        &registry,
+        &runtime(),
+        &[Target::local(repo.to_str().unwrap()).unwrap()],
+        &Default::default(),
+        &|_| {},
+    );
+    let error = |id: &str| {
+        result.targets[0]
+            .errors
+            .iter()
+            .find(|e| e.plugin == id)
+            .unwrap()
+            .clone()
+    };
+    let exit = error("sandbox_exit_3");
+    assert_eq!(exit.message, "exited with code 3");
+    assert_eq!(exit.stderr, "sandbox_exit_3: giving up on purpose");
+    assert!(
+        error("sandbox_trap").message.contains("unreachable"),
+        "{:?}",
+        error("sandbox_trap")
+    );
+    assert!(error("sandbox_trap").stderr.contains("about to trap"));
+    let api = error("sandbox_api_mismatch").message;
+    assert!(
+        api.contains("99") && api.contains("protocol version 1"),
+        "{api}"
+    );
+    let manifest = error("sandbox_manifest_api_99").message;
+    assert!(
+        manifest.contains("manifest declares protocol version 99"),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn nothing_outside_the_repository_is_visible_and_nothing_inside_can_change() {
+    let (_dir, repo) = repo_with_outside();
+    let registry = registry_of(&["sandbox_read_outside", "sandbox_write_repo"]);
+    let result = assess::assess(
+        &registry,
+        &runtime(),
+        &[Target::local(repo.to_str().unwrap()).unwrap()],
+        &Default::default(),
+        &|_| {},
+    );
+    let t = &result.targets[0];
+    assert!(t.errors.is_empty(), "{:#?}", t.errors);
+    assert_eq!(
+        t.findings.len(),
+        8 + 7,
+        "every attempt reported: {:#?}",
+        t.findings
+    );
+    for f in &t.findings {
+        assert_eq!(f.status, Status::Pass, "{}: {}", f.plugin, f.message);
+    }
+    assert_eq!(
+        t.facts["sandbox.repo_readable"], true,
+        "the repository itself stays readable"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("README.md")).unwrap(),
+        "# Hello\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "no file planted: {names:?}");
+}
+
+#[test]
+fn each_limit_stops_its_plugin_within_twice_the_limit() {
+    let (_dir, repo) = repo_with_outside();
+    let runtime = runtime();
+    for name in [
+        "sandbox_infinite_loop",
+        "sandbox_sleep",
+        "sandbox_memory_grow",
+        "sandbox_stdout_flood",
+    ] {
+        let plugin = load_plugin_dir(&test_plugin(name)).unwrap();
+        let compiled = runtime.compile(plugin.wasm.as_ref().unwrap()).unwrap();
+        let limits = plugin.manifest.limits;
+        let started = Instant::now();
+        let error = runtime
+            .invoke(&compiled, b"{}", &repo, &limits)
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed < limits.timeout * 2,
+            "{name} ended as {} after {elapsed:?}, beyond twice its {:?} limit",
+            error.kind,
+            limits.timeout
+        );
+        if error.kind == ErrorKind::Timeout {
+            assert!(
+                elapsed >= limits.timeout - Duration::from_millis(50),
+                "{name} stopped early: {elapsed:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_module_that_is_not_valid_or_lacks_start_or_imports_outside_wasi_is_a_load_error() {
+    let (_dir, repo) = repo_with_outside();
+    let plugins = tempfile::tempdir().unwrap();
+    let manifest = |id: &str| {
+        format!("id = \"{id}\"\nname = \"{id}\"\nversion = \"1\"\napi = 1\nwasm = \"{id}.wasm\"\n[[checks]]\nid = \"probe\"\ntitle = \"p\"\narea = \"testing\"\n")
+    };
+    let env_import = wat::parse_str(r#"(module (import "env" "system" (func)) (memory (export "memory") 1) (func (export "_start")))"#).unwrap();
+    let cases: &[(&str, &[u8])] = &[
+        ("garbage", b"this is not wasm"),
+        ("no_start", b"\0asm\x01\0\0\0"),
+        ("env_import", &env_import),
+    ];
+    for (id, wasm) in cases {
+        support::write_files(
+            plugins.path(),
+            &[(&format!("{id}/plugin.toml"), &manifest(id))],
+        );
+        std::fs::write(plugins.path().join(id).join(format!("{id}.wasm")), wasm).unwrap();
+    }
+    support::write_files(
+        plugins.path(),
+        &[("missing/plugin.toml", &manifest("missing"))],
+    );
+    let mut registry = registry_of(&["friendly"]);
+    registry.add_dir(plugins.path()).unwrap();
+    let result = assess::assess(
+        &registry,
+        &runtime(),
+        &[Target::local(repo.to_str().unwrap()).unwrap()],
+        &Default::default(),
+        &|_| {},
+    );
+    let t = &result.targets[0];
+    let kinds: Vec<_> = t
+        .errors
+        .iter()
+        .map(|e| (e.plugin.as_str(), e.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("env_import", ErrorKind::Load),
+            ("garbage", ErrorKind::Load),
+            ("missing", ErrorKind::Load),
+            ("no_start", ErrorKind::Load)
+        ]
+    );
+    let message = |id: &str| &t.errors.iter().find(|e| e.plugin == id).unwrap().message;
+    assert!(message("env_import").contains("env::system"));
+    assert!(message("no_start").contains("_start"));
+    assert!(message("missing").contains("missing.wasm"));
+    assert!(t.findings.iter().any(|f| f.plugin == "friendly"));
+}
+
+#[test]
+fn limits_hold_with_many_targets_in_parallel() {
+    let dirs: Vec<_> = (0..4).map(|_| repo_with_outside()).collect();
+    let targets: Vec<_> = dirs
+        .iter()
+        .map(|(_, repo)| Target::local(repo.to_str().unwrap()).unwrap())
+        .collect();
+    let registry = registry_of(&[
+        "sandbox_infinite_loop",
+        "sandbox_memory_grow",
+        "sandbox_stdout_flood",
+        "friendly",
+    ]);
+    let result = assess::assess(
+        &registry,
+        &runtime(),
+        &targets,
+        &Default::default(),
+        &|_| {},
+    );
+    for t in &result.targets {
+        let mut kinds: Vec<_> = t.errors.iter().map(|e| e.kind).collect();
+        kinds.sort_by_key(|k| k.name());
+        assert_eq!(
+            kinds,
+            [
+                ErrorKind::Memory,
+                ErrorKind::OutputLimit,
+                ErrorKind::Timeout
+            ]
+        );
+        assert_eq!(
+            t.findings.iter().filter(|f| f.plugin == "friendly").count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Shared helpers: paths, fixture repositories, running the `kaizen` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("engine/ has a parent")
+        .to_path_buf()
+}
+
+/// A fixture folder under tests/.
+pub fn fixture(path: &str) -> PathBuf {
+    root().join("tests").join(path)
+}
+
+/// The built test plugin of this name (tests/plugins/dist/NAME).
+pub fn test_plugin(name: &str) -> PathBuf {
+    root().join("tests/plugins/dist").join(name)
+}
+
+/// A cache folder shared by the tests of one build, so each module compiles once.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("kaizen-cache")
+}
+
+/// The `kaizen` binary, with a test cache and no inherited log settings.
+pub fn kaizen() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaizen"));
+    cmd.env("KAIZEN_CACHE_DIR", cache_dir())
+        .env_remove("KAIZEN_LOG");
+    cmd
+}
+
+/// Runs a command and returns its output, printing it when a test fails.
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("kaizen runs");
+    eprintln!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Copies a fixture folder into a fresh temporary folder (so tests may change it).
+pub fn copy_fixture(path: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(path), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Writes files (path, contents) under a root, creating folders.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, contents) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
