@@ -4,7 +4,7 @@
 #   plugins/<crate>/        -> plugins/dist/<id>/{plugin.toml,<id>.wasm}   (built-in, embedded)
 #   tests/plugins/<crate>/  -> tests/plugins/dist/<id>/...                  (test plugins)
 #
-#   scripts/build-plugins.sh [--check] [--toolchain debian|rustup]
+#   scripts/build-plugins.sh [--check] [--toolchain debian|rustup] [--only plugins|tests]
 #
 # --check rebuilds into a temporary folder and fails if anything differs from what is
 # committed. Builds are reproducible: release profile (opt-level "s", LTO, one codegen
@@ -16,11 +16,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 check=0
 toolchain=""
+only=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --check) check=1 ;;
         --toolchain) toolchain="$2"; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --only) only="$2"; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "error: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -81,8 +83,8 @@ build_workspace() {
 }
 
 workspaces=()
-[[ -z "${KAIZEN_ONLY_TESTS:-}" ]] && workspaces+=("$ROOT/plugins:plugins/dist")
-workspaces+=("$ROOT/tests/plugins:tests/plugins/dist")
+[[ "$only" != tests ]] && workspaces+=("$ROOT/plugins:plugins/dist")
+[[ "$only" != plugins ]] && workspaces+=("$ROOT/tests/plugins:tests/plugins/dist")
 if [[ $check == 0 ]]; then
     for pair in "${workspaces[@]}"; do
         ws="${pair%%:*}"; dist="$ROOT/${pair#*:}"
