@@ -13,23 +13,15 @@ struct Assessed {
 fn assess(cases: &[&str]) -> Assessed {
     let out = tempfile::tempdir().unwrap();
     let mut cmd = kaizen();
-    cmd.arg("assess")
-        .arg("--out")
-        .arg(out.path())
-        .arg("--quiet");
+    cmd.arg("assess").arg("--out").arg(out.path()).arg("--quiet");
     for case in cases {
         cmd.arg(fixture(&format!("assess/{case}")));
     }
     let output = run(&mut cmd);
     assert_eq!(output.status.code(), Some(0));
-    let result =
-        serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    let result = serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    Assessed {
-        result,
-        report,
-        _out: out,
-    }
+    Assessed { result, report, _out: out }
 }
 
 fn target<'a>(result: &'a Value, name: &str) -> &'a Value {
@@ -77,17 +69,13 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert_eq!(finding(gha, "pipeline-present")["status"], "pass");
     let present = evidence(finding(gha, "pipeline-present"));
     assert!(
-        present
-            .iter()
-            .all(|(p, _)| !p.ends_with("labeler-config.yml")),
+        present.iter().all(|(p, _)| !p.ends_with("labeler-config.yml")),
         "a YAML without jobs is no workflow: {present:?}"
     );
     assert_eq!(finding(gha, "runs-tests")["status"], "pass");
-    assert!(evidence(finding(gha, "runs-tests"))
-        .contains(&(".github/workflows/ci.yml".into(), Some(24))));
+    assert!(evidence(finding(gha, "runs-tests")).contains(&(".github/workflows/ci.yml".into(), Some(24))));
     assert_eq!(finding(gha, "static-analysis")["status"], "pass");
-    assert!(evidence(finding(gha, "static-analysis"))
-        .contains(&(".github/workflows/ci.yml".into(), Some(15))));
+    assert!(evidence(finding(gha, "static-analysis")).contains(&(".github/workflows/ci.yml".into(), Some(15))));
 
     let gitlab = target(r, "gitlab-ci");
     assert_eq!(gitlab["facts"]["ci.systems"], json!(["gitlab-ci"]));
@@ -95,9 +83,7 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert_eq!(finding(gitlab, "runs-tests")["status"], "pass");
     assert!(evidence(finding(gitlab, "runs-tests")).contains(&(".gitlab-ci.yml".into(), Some(27))));
     assert_eq!(finding(gitlab, "static-analysis")["status"], "pass");
-    assert!(
-        evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(22)))
-    );
+    assert!(evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(22))));
 
     let jenkins = target(r, "jenkins");
     assert_eq!(jenkins["facts"]["ci.systems"], json!(["jenkins"]));
@@ -123,29 +109,19 @@ fn the_markdown_report_lists_facts_checks_and_evidence() {
     let a = assess(&["github-actions", "none"]);
     let md = &a.report;
     assert!(md.starts_with("# Kaizen assessment"), "{md}");
-    assert!(
-        md.contains("## <a id=\"target-1\"></a>github-actions"),
-        "{md}"
-    );
+    assert!(md.contains("## <a id=\"target-1\"></a>github-actions"), "{md}");
     assert!(md.contains("| `ci.systems` | `github-actions` |"), "{md}");
     assert!(md.contains("`.github/workflows/ci.yml:24`"), "{md}");
-    assert!(
-        md.contains("| ❌ fail |"),
-        "the none target fails pipeline-present: {md}"
-    );
+    assert!(md.contains("| ❌ fail |"), "the none target fails pipeline-present: {md}");
     assert!(md.contains("### How to improve"), "{md}");
 }
 
 #[test]
 fn the_checkout_itself_is_assessed_without_plugin_errors() {
     let out = tempfile::tempdir().unwrap();
-    let output = run(kaizen()
-        .current_dir(support::root())
-        .args(["assess", "--quiet", "--out"])
-        .arg(out.path()));
+    let output = run(kaizen().current_dir(support::root()).args(["assess", "--quiet", "--out"]).arg(out.path()));
     assert_eq!(output.status.code(), Some(0));
-    let result: Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    let result: Value = serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
     let t = &result["targets"][0];
     assert_eq!(t["errors"], json!([]));
     assert!(t["files"].as_u64().unwrap() > 50);

@@ -5,19 +5,11 @@ use crate::support::{self, kaizen, run, test_plugin};
 #[test]
 fn an_unreadable_target_exits_2_and_names_it() {
     let out = tempfile::tempdir().unwrap();
-    let output = run(kaizen()
-        .args(["assess", "/no/such/folder", "--out"])
-        .arg(out.path()));
+    let output = run(kaizen().args(["assess", "/no/such/folder", "--out"]).arg(out.path()));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("cannot read target /no/such/folder"),
-        "{stderr}"
-    );
-    assert!(
-        !out.path().join("result.json").exists(),
-        "nothing written when the run cannot start"
-    );
+    assert!(stderr.contains("cannot read target /no/such/folder"), "{stderr}");
+    assert!(!out.path().join("result.json").exists(), "nothing written when the run cannot start");
 }
 
 #[test]
@@ -39,38 +31,20 @@ fn plugin_failures_do_not_change_the_exit_code_and_the_result_is_written() {
     let result: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
     assert_eq!(result["targets"][0]["errors"][0]["kind"], "exit");
-    assert_eq!(
-        result["targets"][0]["errors"][0]["plugin"],
-        "sandbox_exit_3"
-    );
+    assert_eq!(result["targets"][0]["errors"][0]["plugin"], "sandbox_exit_3");
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    assert!(
-        md.contains("| `sandbox_exit_3` | `exit` | exited with code 3"),
-        "{md}"
-    );
+    assert!(md.contains("| `sandbox_exit_3` | `exit` | exited with code 3"), "{md}");
 }
 
 #[test]
 fn plugin_list_shows_built_in_and_folder_plugins() {
-    let output = run(kaizen()
-        .args(["plugin", "list", "--plugins"])
-        .arg(test_plugin("friendly")));
+    let output = run(kaizen().args(["plugin", "list", "--plugins"]).arg(test_plugin("friendly")));
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("ID"), "{stdout}");
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("ci ") && l.contains("built-in")),
-        "{stdout}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("friendly ") && l.contains("tests/plugins/dist/friendly")),
-        "{stdout}"
-    );
+    assert!(lines.iter().any(|l| l.starts_with("ci ") && l.contains("built-in")), "{stdout}");
+    assert!(lines.iter().any(|l| l.starts_with("friendly ") && l.contains("tests/plugins/dist/friendly")), "{stdout}");
 }
 
 #[test]
@@ -79,48 +53,32 @@ fn a_plugin_folder_replacing_a_built_in_says_so() {
     let plugin = dir.path().join("ci");
     std::fs::create_dir_all(&plugin).unwrap();
     let manifest = std::fs::read_to_string(test_plugin("friendly").join("plugin.toml")).unwrap();
-    std::fs::write(
-        plugin.join("plugin.toml"),
-        manifest.replace("id = \"friendly\"", "id = \"ci\""),
-    )
-    .unwrap();
-    std::fs::copy(
-        test_plugin("friendly").join("friendly.wasm"),
-        plugin.join("friendly.wasm"),
-    )
-    .unwrap();
+    std::fs::write(plugin.join("plugin.toml"), manifest.replace("id = \"friendly\"", "id = \"ci\"")).unwrap();
+    std::fs::copy(test_plugin("friendly").join("friendly.wasm"), plugin.join("friendly.wasm")).unwrap();
     let output = run(kaizen().args(["plugin", "list", "--plugins"]).arg(&plugin));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("note: plugin `ci` from")
-            && stderr.contains("replaces the one from built-in"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("note: plugin `ci` from") && stderr.contains("replaces the one from built-in"), "{stderr}");
 }
 
 #[test]
 fn plugin_check_accepts_a_good_plugin_and_reports_each_problem() {
-    let output = run(kaizen()
-        .args(["plugin", "check"])
-        .arg(test_plugin("friendly")));
+    let output = run(kaizen().args(["plugin", "check"]).arg(test_plugin("friendly")));
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("ok: plugin `friendly`"));
 
-    let output = run(kaizen()
-        .args(["plugin", "check"])
-        .arg(test_plugin("sandbox_manifest_api_99")));
+    let output = run(kaizen().args(["plugin", "check"]).arg(test_plugin("sandbox_manifest_api_99")));
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("protocol version 99"));
 
     let dir = tempfile::tempdir().unwrap();
-    support::write_files(dir.path(), &[("plugin.toml", "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = 1\nwasm = \"x.wasm\"\ncolour = \"red\"\n")]);
+    support::write_files(
+        dir.path(),
+        &[("plugin.toml", "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = 1\nwasm = \"x.wasm\"\ncolour = \"red\"\n")],
+    );
     let output = run(kaizen().args(["plugin", "check"]).arg(dir.path()));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("plugin.toml:6:1: error[manifest-syntax]: unknown field `colour`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("plugin.toml:6:1: error[manifest-syntax]: unknown field `colour`"), "{stderr}");
 }
 
 #[test]
@@ -128,19 +86,21 @@ fn an_invalid_manifest_given_with_plugins_exits_2_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
     support::write_files(
         dir.path(),
-        &[(
-            "bad/plugin.toml",
-            "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = \"one\"\nwasm = \"x.wasm\"\n",
-        )],
+        &[("bad/plugin.toml", "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = \"one\"\nwasm = \"x.wasm\"\n")],
     );
-    let output = run(kaizen()
-        .args(["assess", "--quiet", "--plugins"])
-        .arg(dir.path())
-        .arg(support::fixture("assess/none")));
+    let output =
+        run(kaizen().args(["assess", "--quiet", "--plugins"]).arg(dir.path()).arg(support::fixture("assess/none")));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("bad/plugin.toml:4:7: error[manifest-syntax]"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("bad/plugin.toml:4:7: error[manifest-syntax]"), "{stderr}");
+}
+
+#[test]
+fn help_texts_are_reviewed() {
+    for args in [&["--help"][..], &["assess", "--help"], &["plugin", "--help"]] {
+        let output = run(kaizen().args(args));
+        assert_eq!(output.status.code(), Some(0));
+        let name = format!("help_{}", args[..args.len() - 1].join("_")).trim_end_matches('_').to_owned();
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&output.stdout));
+    }
 }

@@ -28,10 +28,7 @@ fn repo_with_outside() -> (tempfile::TempDir, std::path::PathBuf) {
     let repo = dir.path().join("repo");
     support::write_files(
         dir.path(),
-        &[
-            ("repo/README.md", "# Hello\n"),
-            ("outside.txt", "secret outside the target\n"),
-        ],
+        &[("repo/README.md", "# Hello\n"), ("outside.txt", "secret outside the target\n")],
     );
     std::os::unix::fs::symlink("../outside.txt", repo.join("escape")).unwrap();
     (dir, repo)
@@ -46,11 +43,7 @@ fn registry_of(names: &[&str]) -> Registry {
 }
 
 fn runtime() -> Runtime {
-    Runtime::new(RuntimeOptions {
-        cache_dir: Some(support::cache_dir().join("modules")),
-        fixed_clock: None,
-    })
-    .unwrap()
+    Runtime::new(RuntimeOptions { cache_dir: Some(support::cache_dir().join("modules")), fixed_clock: None }).unwrap()
 }
 
 #[test]
@@ -60,41 +53,18 @@ fn every_hostile_plugin_fails_with_its_own_kind_and_the_friendly_one_still_works
     names.extend(["friendly", "sandbox_read_outside", "sandbox_write_repo"]);
     let registry = registry_of(&names);
     let target = Target::local(repo.to_str().unwrap()).unwrap();
-    let result = assess::assess(
-        &registry,
-        &runtime(),
-        &[target],
-        &Default::default(),
-        &|_| {},
-    );
+    let result = assess::assess(&registry, &runtime(), &[target], &Default::default(), &|_| {});
     let t = &result.targets[0];
 
     for (name, kind) in HOSTILE {
         let errors: Vec<_> = t.errors.iter().filter(|e| e.plugin == *name).collect();
-        assert_eq!(
-            errors.len(),
-            1,
-            "{name} must fail exactly once: {:#?}",
-            t.errors
-        );
+        assert_eq!(errors.len(), 1, "{name} must fail exactly once: {:#?}", t.errors);
         assert_eq!(errors[0].kind, *kind, "{name}: {:#?}", errors[0]);
-        assert!(
-            t.findings.iter().all(|f| f.plugin != *name),
-            "{name} must contribute no findings"
-        );
+        assert!(t.findings.iter().all(|f| f.plugin != *name), "{name} must contribute no findings");
     }
-    assert_eq!(
-        t.errors.len(),
-        HOSTILE.len(),
-        "only the hostile plugins fail: {:#?}",
-        t.errors
-    );
+    assert_eq!(t.errors.len(), HOSTILE.len(), "only the hostile plugins fail: {:#?}", t.errors);
 
-    let friendly: Vec<_> = t
-        .findings
-        .iter()
-        .filter(|f| f.plugin == "friendly")
-        .collect();
+    let friendly: Vec<_> = t.findings.iter().filter(|f| f.plugin == "friendly").collect();
     assert_eq!(friendly.len(), 1);
     assert_eq!(friendly[0].status, Status::Pass);
     assert_eq!(friendly[0].evidence[0].path, "README.md");
@@ -105,12 +75,7 @@ fn every_hostile_plugin_fails_with_its_own_kind_and_the_friendly_one_still_works
 #[test]
 fn errors_carry_the_plugin_id_and_the_tail_of_stderr() {
     let (_dir, repo) = repo_with_outside();
-    let registry = registry_of(&[
-        "sandbox_exit_3",
-        "sandbox_trap",
-        "sandbox_api_mismatch",
-        "sandbox_manifest_api_99",
-    ]);
+    let registry = registry_of(&["sandbox_exit_3", "sandbox_trap", "sandbox_api_mismatch", "sandbox_manifest_api_99"]);
     let result = assess::assess(
         &registry,
         &runtime(),
@@ -118,33 +83,16 @@ fn errors_carry_the_plugin_id_and_the_tail_of_stderr() {
         &Default::default(),
         &|_| {},
     );
-    let error = |id: &str| {
-        result.targets[0]
-            .errors
-            .iter()
-            .find(|e| e.plugin == id)
-            .unwrap()
-            .clone()
-    };
+    let error = |id: &str| result.targets[0].errors.iter().find(|e| e.plugin == id).unwrap().clone();
     let exit = error("sandbox_exit_3");
     assert_eq!(exit.message, "exited with code 3");
     assert_eq!(exit.stderr, "sandbox_exit_3: giving up on purpose");
-    assert!(
-        error("sandbox_trap").message.contains("unreachable"),
-        "{:?}",
-        error("sandbox_trap")
-    );
+    assert!(error("sandbox_trap").message.contains("unreachable"), "{:?}", error("sandbox_trap"));
     assert!(error("sandbox_trap").stderr.contains("about to trap"));
     let api = error("sandbox_api_mismatch").message;
-    assert!(
-        api.contains("99") && api.contains("protocol version 1"),
-        "{api}"
-    );
+    assert!(api.contains("99") && api.contains("protocol version 1"), "{api}");
     let manifest = error("sandbox_manifest_api_99").message;
-    assert!(
-        manifest.contains("manifest declares protocol version 99"),
-        "{manifest}"
-    );
+    assert!(manifest.contains("manifest declares protocol version 99"), "{manifest}");
 }
 
 #[test]
@@ -160,27 +108,13 @@ fn nothing_outside_the_repository_is_visible_and_nothing_inside_can_change() {
     );
     let t = &result.targets[0];
     assert!(t.errors.is_empty(), "{:#?}", t.errors);
-    assert_eq!(
-        t.findings.len(),
-        8 + 7,
-        "every attempt reported: {:#?}",
-        t.findings
-    );
+    assert_eq!(t.findings.len(), 8 + 7, "every attempt reported: {:#?}", t.findings);
     for f in &t.findings {
         assert_eq!(f.status, Status::Pass, "{}: {}", f.plugin, f.message);
     }
-    assert_eq!(
-        t.facts["sandbox.repo_readable"], true,
-        "the repository itself stays readable"
-    );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("README.md")).unwrap(),
-        "# Hello\n"
-    );
-    let names: Vec<_> = std::fs::read_dir(&repo)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    assert_eq!(t.facts["sandbox.repo_readable"], true, "the repository itself stays readable");
+    assert_eq!(std::fs::read_to_string(repo.join("README.md")).unwrap(), "# Hello\n");
+    let names: Vec<_> = std::fs::read_dir(&repo).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 2, "no file planted: {names:?}");
 }
 
@@ -188,19 +122,12 @@ fn nothing_outside_the_repository_is_visible_and_nothing_inside_can_change() {
 fn each_limit_stops_its_plugin_within_twice_the_limit() {
     let (_dir, repo) = repo_with_outside();
     let runtime = runtime();
-    for name in [
-        "sandbox_infinite_loop",
-        "sandbox_sleep",
-        "sandbox_memory_grow",
-        "sandbox_stdout_flood",
-    ] {
+    for name in ["sandbox_infinite_loop", "sandbox_sleep", "sandbox_memory_grow", "sandbox_stdout_flood"] {
         let plugin = load_plugin_dir(&test_plugin(name)).unwrap();
         let compiled = runtime.compile(plugin.wasm.as_ref().unwrap()).unwrap();
         let limits = plugin.manifest.limits;
         let started = Instant::now();
-        let error = runtime
-            .invoke(&compiled, b"{}", &repo, &limits)
-            .unwrap_err();
+        let error = runtime.invoke(&compiled, b"{}", &repo, &limits).unwrap_err();
         let elapsed = started.elapsed();
         assert!(
             elapsed < limits.timeout * 2,
@@ -209,10 +136,7 @@ fn each_limit_stops_its_plugin_within_twice_the_limit() {
             limits.timeout
         );
         if error.kind == ErrorKind::Timeout {
-            assert!(
-                elapsed >= limits.timeout - Duration::from_millis(50),
-                "{name} stopped early: {elapsed:?}"
-            );
+            assert!(elapsed >= limits.timeout - Duration::from_millis(50), "{name} stopped early: {elapsed:?}");
         }
     }
 }
@@ -224,23 +148,17 @@ fn a_module_that_is_not_valid_or_lacks_start_or_imports_outside_wasi_is_a_load_e
     let manifest = |id: &str| {
         format!("id = \"{id}\"\nname = \"{id}\"\nversion = \"1\"\napi = 1\nwasm = \"{id}.wasm\"\n[[checks]]\nid = \"probe\"\ntitle = \"p\"\narea = \"testing\"\n")
     };
-    let env_import = wat::parse_str(r#"(module (import "env" "system" (func)) (memory (export "memory") 1) (func (export "_start")))"#).unwrap();
-    let cases: &[(&str, &[u8])] = &[
-        ("garbage", b"this is not wasm"),
-        ("no_start", b"\0asm\x01\0\0\0"),
-        ("env_import", &env_import),
-    ];
+    let env_import = wat::parse_str(
+        r#"(module (import "env" "system" (func)) (memory (export "memory") 1) (func (export "_start")))"#,
+    )
+    .unwrap();
+    let cases: &[(&str, &[u8])] =
+        &[("garbage", b"this is not wasm"), ("no_start", b"\0asm\x01\0\0\0"), ("env_import", &env_import)];
     for (id, wasm) in cases {
-        support::write_files(
-            plugins.path(),
-            &[(&format!("{id}/plugin.toml"), &manifest(id))],
-        );
+        support::write_files(plugins.path(), &[(&format!("{id}/plugin.toml"), &manifest(id))]);
         std::fs::write(plugins.path().join(id).join(format!("{id}.wasm")), wasm).unwrap();
     }
-    support::write_files(
-        plugins.path(),
-        &[("missing/plugin.toml", &manifest("missing"))],
-    );
+    support::write_files(plugins.path(), &[("missing/plugin.toml", &manifest("missing"))]);
     let mut registry = registry_of(&["friendly"]);
     registry.add_dir(plugins.path()).unwrap();
     let result = assess::assess(
@@ -251,11 +169,7 @@ fn a_module_that_is_not_valid_or_lacks_start_or_imports_outside_wasi_is_a_load_e
         &|_| {},
     );
     let t = &result.targets[0];
-    let kinds: Vec<_> = t
-        .errors
-        .iter()
-        .map(|e| (e.plugin.as_str(), e.kind))
-        .collect();
+    let kinds: Vec<_> = t.errors.iter().map(|e| (e.plugin.as_str(), e.kind)).collect();
     assert_eq!(
         kinds,
         [
@@ -275,37 +189,13 @@ fn a_module_that_is_not_valid_or_lacks_start_or_imports_outside_wasi_is_a_load_e
 #[test]
 fn limits_hold_with_many_targets_in_parallel() {
     let dirs: Vec<_> = (0..4).map(|_| repo_with_outside()).collect();
-    let targets: Vec<_> = dirs
-        .iter()
-        .map(|(_, repo)| Target::local(repo.to_str().unwrap()).unwrap())
-        .collect();
-    let registry = registry_of(&[
-        "sandbox_infinite_loop",
-        "sandbox_memory_grow",
-        "sandbox_stdout_flood",
-        "friendly",
-    ]);
-    let result = assess::assess(
-        &registry,
-        &runtime(),
-        &targets,
-        &Default::default(),
-        &|_| {},
-    );
+    let targets: Vec<_> = dirs.iter().map(|(_, repo)| Target::local(repo.to_str().unwrap()).unwrap()).collect();
+    let registry = registry_of(&["sandbox_infinite_loop", "sandbox_memory_grow", "sandbox_stdout_flood", "friendly"]);
+    let result = assess::assess(&registry, &runtime(), &targets, &Default::default(), &|_| {});
     for t in &result.targets {
         let mut kinds: Vec<_> = t.errors.iter().map(|e| e.kind).collect();
         kinds.sort_by_key(|k| k.name());
-        assert_eq!(
-            kinds,
-            [
-                ErrorKind::Memory,
-                ErrorKind::OutputLimit,
-                ErrorKind::Timeout
-            ]
-        );
-        assert_eq!(
-            t.findings.iter().filter(|f| f.plugin == "friendly").count(),
-            1
-        );
+        assert_eq!(kinds, [ErrorKind::Memory, ErrorKind::OutputLimit, ErrorKind::Timeout]);
+        assert_eq!(t.findings.iter().filter(|f| f.plugin == "friendly").count(), 1);
     }
 }

@@ -7,10 +7,7 @@ use std::process::{Command, Output};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("engine/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("engine/ has a parent").to_path_buf()
 }
 
 /// A fixture folder under tests/.
@@ -31,8 +28,7 @@ pub fn cache_dir() -> PathBuf {
 /// The `kaizen` binary, with a test cache and no inherited log settings.
 pub fn kaizen() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaizen"));
-    cmd.env("KAIZEN_CACHE_DIR", cache_dir())
-        .env_remove("KAIZEN_LOG");
+    cmd.env("KAIZEN_CACHE_DIR", cache_dir()).env_remove("KAIZEN_LOG");
     cmd
 }
 
