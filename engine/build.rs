@@ -19,12 +19,7 @@ fn main() {
             // The full manifest is validated at run time; here only the module's name is needed.
             let wasm = text
                 .lines()
-                .find_map(|l| {
-                    l.trim()
-                        .strip_prefix("wasm")
-                        .map(|r| r.trim_start())
-                        .and_then(|r| r.strip_prefix('='))
-                })
+                .find_map(|l| l.trim().strip_prefix("wasm").map(|r| r.trim_start()).and_then(|r| r.strip_prefix('=')))
                 .map(|v| v.trim().trim_matches('"').to_owned())
                 .unwrap_or_else(|| panic!("{} has no `wasm = \"…\"` line", manifest.display()));
             let module = entry.path().join(&wasm);

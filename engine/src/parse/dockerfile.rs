@@ -14,8 +14,9 @@
 //! - `# syntax=`, `# escape=` and `# check=` comments are parser directives while they come
 //!   first; any other line (a blank one, another comment, an instruction) ends them.
 //! - Comment lines are skipped, also between continued lines; blank continued lines too.
-//!   A line ending in the escape character (`\`, or `` ` `` after `# escape=`` ` ``) continues
-//!   on the next one; the pieces are joined as written, without the escape character.
+//!   A line ending in the escape character (a backslash, or the backtick chosen by an
+//!   `escape` directive) continues on the next one; the pieces are joined as written, without
+//!   the escape character.
 //! - `--name=value` words at the start of the arguments are flags. A flag given without a
 //!   value is `true`; a flag given twice (`RUN --mount=… --mount=…`) is an array of its values.
 //! - `exec` is the JSON array form (`CMD ["a", "b"]`) when the arguments are a JSON array
@@ -43,8 +44,10 @@ const EXCERPT_CHARS: usize = 40;
 
 /// Parses a Dockerfile into its instructions, stages and parser directives.
 ///
-/// Fails, with a 1-based line and column, on a line that cannot start an instruction, a
-/// repeated or invalid parser directive, and a heredoc that never ends.
+/// # Errors
+///
+/// A [`Failure`] with a 1-based line and column for a line that cannot start an instruction,
+/// a repeated or invalid parser directive, and a heredoc that never ends.
 pub fn parse(text: &str) -> Result<Value, Failure> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = Lines { rest: text.split('\n'), number: 0 };
@@ -219,7 +222,7 @@ impl<'a> Logical<'a> {
 
         let mut value = arguments.to_owned();
         let mut end_line = self.end_line;
-        if HEREDOC_INSTRUCTIONS.contains(&keyword.as_str()) && arguments.contains("<<") {
+        if may_open_heredocs(&keyword, arguments) && arguments.contains("<<") {
             for (offset, word) in shell_words(arguments) {
                 let Some((name, chomp)) = heredoc(word) else {
                     continue;
@@ -269,10 +272,11 @@ fn directive(line: &str) -> Option<(String, &str)> {
 
 /// Removes a trailing escape character (followed by nothing but blanks) from a line, and
 /// says whether it was there, that is whether the instruction continues on the next line.
+/// An escaped escape (`\\` at the end) is no continuation, as in BuildKit.
 fn split_continuation(line: &str, escape: char) -> (&str, bool) {
     match line.trim_end_matches([' ', '\t']).strip_suffix(escape) {
-        Some(kept) => (kept, true),
-        None => (line, false),
+        Some(kept) if !kept.ends_with(escape) => (kept, true),
+        _ => (line, false),
     }
 }
 
@@ -332,13 +336,21 @@ fn flags_object(words: Vec<String>) -> Map<String, Value> {
     flags
 }
 
+/// Whether an instruction's arguments may open heredocs: `RUN`, `COPY` and `ADD`, also
+/// behind `ONBUILD`.
+fn may_open_heredocs(keyword: &str, arguments: &str) -> bool {
+    let capable = |word: &str| HEREDOC_INSTRUCTIONS.iter().any(|h| word.eq_ignore_ascii_case(h));
+    capable(keyword) || (keyword == "ONBUILD" && arguments.split_whitespace().next().is_some_and(capable))
+}
+
 /// Splits arguments into shell words at unquoted blanks, keeping quotes and escapes as
-/// written, each with its byte offset.
+/// written, each with its byte offset. Blanks right after `<<` stay in the word, as
+/// BuildKit's lexer keeps them, so `<<  EOF` still opens a heredoc.
 fn shell_words(text: &str) -> Vec<(usize, &str)> {
     let mut words = Vec::new();
     let mut start = None;
     let mut quote = None;
-    let mut chars = text.char_indices();
+    let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         if quote.is_none() && c.is_whitespace() {
             if let Some(from) = start.take() {
@@ -352,6 +364,9 @@ fn shell_words(text: &str) -> Vec<(usize, &str)> {
             (Some(q), _) if c == q => quote = None,
             (None | Some('"'), '\\') => {
                 chars.next();
+            }
+            (None, '<') if chars.next_if(|&(_, next)| next == '<').is_some() => {
+                while chars.next_if(|&(_, next)| next.is_whitespace()).is_some() {}
             }
             _ => {}
         }
@@ -368,7 +383,7 @@ fn heredoc(word: &str) -> Option<(String, bool)> {
     let rest = word.trim_start_matches(|c: char| c.is_ascii_digit()).strip_prefix("<<")?;
     let (chomp, rest) = match rest.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, rest),
+        None => (false, rest.trim_start()),
     };
     if rest.is_empty() || rest.contains('<') {
         return None;
@@ -557,6 +572,20 @@ mod tests {
     }
 
     #[test]
+    fn an_escaped_escape_at_the_end_does_not_continue() {
+        // BuildKit's `trailing-backslash` case.
+        assert_eq!(
+            pairs("ENV C trailing\\\\backslash\\\\\nENV D next\nENV E hello\\\n\\\nworld\nENV F hello\\\n \\\nworld\n"),
+            vec![
+                pair("ENV", "C trailing\\\\backslash\\\\"),
+                pair("ENV", "D next"),
+                pair("ENV", "E helloworld"),
+                pair("ENV", "F hello world")
+            ]
+        );
+    }
+
+    #[test]
     fn the_escape_directive_switches_to_backtick() {
         let value = parsed("# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir C:\\ `\n  && echo done\nCOPY a\\ b\n");
         assert_eq!(value["parser_directives"], json!({"escape": "`"}));
@@ -678,6 +707,54 @@ mod tests {
                 pair("RUN", "\\<<EOF")
             ]
         );
+    }
+
+    #[test]
+    fn heredocs_follow_buildkit_word_rules() {
+        let value = parsed(concat!(
+            "FROM alpine\n",
+            "USER <<INVALID\n",
+            "INVALID\n",
+            "RUN <<  SPACED  > /out\n",
+            "SPACED\n",
+            "COPY <<X <<Y /dest\n",
+            "Y\n",
+            "X\n",
+            "X\n",
+            "Y\n",
+            "RUN <<eo'f' && <<'one two' cat\n",
+            "eof\n",
+            "one two\n",
+            "RUN <<$EOF\n",
+            "$EOF\n",
+            "onbuild run <<EOF\n",
+            "body\n",
+            "EOF\n",
+            "RUN cat<<NOT && echo <<-\n",
+            "CMD done\n",
+        ));
+        let lines: Vec<(&str, u64, u64)> = value["instructions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["instruction"].as_str().unwrap(), i["line"].as_u64().unwrap(), i["end_line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("FROM", 1, 1),
+                ("USER", 2, 2),
+                ("INVALID", 3, 3),
+                ("RUN", 4, 5),
+                ("COPY", 6, 10),
+                ("RUN", 11, 13),
+                ("RUN", 14, 15),
+                ("ONBUILD", 16, 18),
+                ("RUN", 19, 19),
+                ("CMD", 20, 20),
+            ]
+        );
+        assert_eq!(value["instructions"][7]["value"], json!("run <<EOF\nbody\nEOF"));
     }
 
     #[test]

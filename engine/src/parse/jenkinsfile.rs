@@ -12,12 +12,14 @@
 //! ```
 //!
 //! - A call is `name args`, `name(args)`, either followed by a `{ … }` block, or a link of a
-//!   method chain; a chain link is named by the chain so far (`docker.image('x').inside { }`
-//!   is a call `docker.image` and a call `docker.image.inside`).
+//!   method chain; a chain link is named by the chain so far, up to 64 bytes
+//!   (`docker.image('x').inside { }` is a call `docker.image` and a call
+//!   `docker.image.inside`).
 //! - A step is any call written as a statement or inside an expression (`def v = sh(…)`),
 //!   except the structural keywords of the pipeline DSL. Calls written inside another call's
-//!   arguments (`usernamePassword(…)` in `withCredentials([…])`) are not steps, but closures
-//!   among arguments (`parallel a: { … }`) hold statements, so their steps count.
+//!   arguments or inside a list or map (`usernamePassword(…)` in `withCredentials([…])`,
+//!   `def params = [string(…)]`) are not steps, but closures there (`parallel a: { … }`)
+//!   hold statements, so their steps count.
 //! - `args` is the arguments' source text; `text` joins the contents of the string literals
 //!   among them with single spaces (escapes decoded, `${…}` kept as written), or only the
 //!   `script:` argument's when there is one.
@@ -30,19 +32,31 @@
 //!
 //! Anything else Groovy may say (classes, operators, slashy strings) is read past without
 //! complaint. Only structural errors fail: an unbalanced bracket, an unterminated string or
-//! comment, nesting deeper than [`MAX_DEPTH`] levels. Lines and columns are 1-based, columns
-//! counting characters. Parsing is linear in the input and never recurses more than a few
-//! frames per nesting level.
+//! comment, nesting deeper than 64 levels. Lines and columns are 1-based, columns counting
+//! characters. Parsing is linear in the input and never recurses more than a few frames per
+//! nesting level; an outline larger than 16 MiB (hostile input: a step is repeated in each
+//! enclosing stage) fails rather than reaching plugins.
+
+use std::borrow::Cow;
 
 use serde_json::{json, Value};
 
 use super::Failure;
 
 /// Deepest nesting of brackets, braces, parentheses and string interpolations accepted.
-pub const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 64;
 
-/// Longest name given to a method-chain link; a longer chain keeps the name it has.
-const MAX_CHAIN_NAME: usize = 256;
+/// Longest name given to a method-chain link; links further down a longer chain are named
+/// by their own method, so a hostile chain cannot multiply the input's size.
+const MAX_CHAIN_NAME: usize = 64;
+
+/// Largest outline produced, counting the text of every entry (a step is repeated in each
+/// enclosing stage). Real Jenkinsfiles stay far below; a hostile one fails instead of
+/// growing the document a plugin receives.
+const MAX_OUTLINE_BYTES: usize = 16 << 20;
+
+/// What each outline entry costs beyond its text, roughly its JSON punctuation and keys.
+const ENTRY_OVERHEAD: usize = 64;
 
 /// Calls that organise a pipeline without doing work: not steps, but what they enclose is.
 const WRAPPERS: &[&str] = &[
@@ -97,14 +111,41 @@ const SETTINGS: &[&str] = &[
     "failFast",
 ];
 
+/// Groovy words that are never the name of a call.
+const KEYWORDS: &[&str] = &[
+    "if",
+    "else",
+    "for",
+    "while",
+    "switch",
+    "case",
+    "default",
+    "try",
+    "catch",
+    "finally",
+    "do",
+    "synchronized",
+    "return",
+    "throw",
+    "assert",
+    "new",
+    "in",
+    "instanceof",
+    "as",
+    "this",
+    "super",
+];
+
 /// Words that open a declaration.
 const MODIFIERS: &[&str] = &["def", "var", "final", "static", "private", "protected", "public", "abstract", "void"];
 
 /// Parses a Jenkinsfile into its kind, stages, steps and triggers.
 ///
-/// Fails, with the 1-based line and column where the problem starts, on an unbalanced
-/// bracket (for an unclosed one, the opening bracket), an unterminated string or comment,
-/// and nesting deeper than [`MAX_DEPTH`].
+/// # Errors
+///
+/// A [`Failure`] with the 1-based line and column where the problem starts for an unbalanced
+/// bracket (for an unclosed one, the opening bracket), an unterminated string or comment, and
+/// nesting deeper than 64 levels; one without a position for an outline larger than 16 MiB.
 pub fn parse(text: &str) -> Result<Value, Failure> {
     if u32::try_from(text.len()).is_err() {
         return Err(Failure { message: "file too large to parse".into(), line: None, column: None });
@@ -115,6 +156,10 @@ pub fn parse(text: &str) -> Result<Value, Failure> {
     let declarative = calls.iter().any(|call| call.name == "pipeline" && call.has_block);
     let mut outline = Outline::default();
     outline.statements(&calls);
+    if outline.exhausted {
+        let message = format!("the pipeline outline would be larger than {} MiB", MAX_OUTLINE_BYTES >> 20);
+        return Err(Failure { message, line: None, column: None });
+    }
     Ok(json!({
         "kind": if declarative { "declarative" } else { "scripted" },
         "stages": outline.stages.into_iter().map(|stage| json!({"name": stage.name, "line": stage.line, "steps": stage.steps})).collect::<Vec<_>>(),
@@ -177,6 +222,9 @@ struct Lexer<'a> {
     strings: Vec<String>,
     /// Indices of the brackets not closed yet.
     open: Vec<usize>,
+    /// Whether a slashy (`/…/`) or dollar-slashy (`$/…/$`) string was found unterminated:
+    /// none can start later either, and not looking again keeps lexing linear.
+    slashy_failed: [bool; 2],
 }
 
 impl<'a> Lexer<'a> {
@@ -190,6 +238,7 @@ impl<'a> Lexer<'a> {
             tokens: Vec::new(),
             strings: Vec::new(),
             open: Vec::new(),
+            slashy_failed: [false; 2],
         }
     }
 
@@ -205,11 +254,19 @@ impl<'a> Lexer<'a> {
                 b'\\' if next == b'\n' => self.pos += 2,
                 b'\\' if next == b'\r' && self.peek(2) == b'\n' => self.pos += 3,
                 b'/' if next == b'/' => {
-                    self.pos = self.src[self.pos..].find('\n').map_or(self.src.len(), |i| self.pos + i)
+                    self.pos = self.src[self.pos..].find('\n').map_or(self.src.len(), |i| self.pos + i);
                 }
                 b'/' if next == b'*' => self.block_comment()?,
-                b'/' if self.slashy_may_start() && !self.slashy(b'/', "/") => self.operator(),
-                b'$' if next == b'/' && !self.slashy(b'$', "/$") => self.operator(),
+                b'/' if self.slashy_may_start() => {
+                    if !self.slashy(b'/', "/") {
+                        self.operator();
+                    }
+                }
+                b'$' if next == b'/' => {
+                    if !self.slashy(b'$', "/$") {
+                        self.ident();
+                    }
+                }
                 b'\'' | b'"' => self.string()?,
                 b'(' | b'[' | b'{' => self.open()?,
                 b')' | b']' | b'}' => self.close()?,
@@ -283,12 +340,16 @@ impl<'a> Lexer<'a> {
     /// Reads a slashy (`/…/`) or dollar-slashy (`$/…/$`) string; `false`, reading nothing,
     /// when it never ends (then the `/` was an operator after all).
     fn slashy(&mut self, opener: u8, closer: &str) -> bool {
-        let body = self.pos + if opener == b'$' { 2 } else { 1 };
-        let mut at = body;
+        let kind = usize::from(opener == b'$');
+        if self.slashy_failed[kind] {
+            return false;
+        }
+        let mut at = self.pos + 1 + kind;
         let mut content = String::new();
         loop {
             let rest = &self.src[at..];
             if rest.is_empty() {
+                self.slashy_failed[kind] = true;
                 return false;
             }
             if rest.starts_with(closer) {
@@ -520,29 +581,33 @@ fn too_deep(src: &str, offset: usize) -> Failure {
 // ---------------------------------------------------------------------------------------
 // Calls
 
-/// A call found in the source, with the calls inside it.
+/// A string literal among a call's arguments, with the named argument it belongs to.
+type Literal<'a> = (Option<&'a str>, &'a str);
+
+/// A call found in the source, with the calls inside it. Text is borrowed from the source
+/// and the lexer, so nested calls do not copy what encloses them.
 #[derive(Debug, Default)]
-struct Call {
+struct Call<'a> {
     /// Empty for a closure that is not a call's block (an argument, a bare block).
-    name: String,
-    args: String,
-    /// String literals among the arguments, each with the named argument it belongs to.
-    strings: Vec<(Option<String>, String)>,
+    name: Cow<'a, str>,
+    args: &'a str,
+    strings: Vec<Literal<'a>>,
     line: u32,
-    /// Calls written inside the arguments: `usernamePassword(…)`, `cron(…)`, closures.
-    inner: Vec<Call>,
+    /// What the arguments hold: calls (`usernamePassword(…)`, `cron(…)`), and as unnamed
+    /// calls their closures and the lists or maps holding calls.
+    inner: Vec<Call<'a>>,
     /// The statements of the block, flattened through `if`, `try` and the like.
-    body: Vec<Call>,
+    body: Vec<Call<'a>>,
     has_block: bool,
 }
 
-impl Call {
+impl Call<'_> {
     /// The string arguments' contents, or the `script:` argument's when there is one.
     fn text(&self) -> String {
         let script: Vec<&str> =
-            self.strings.iter().filter(|(key, _)| key.as_deref() == Some("script")).map(|(_, s)| s.as_str()).collect();
+            self.strings.iter().filter(|(key, _)| *key == Some("script")).map(|(_, s)| *s).collect();
         if script.is_empty() {
-            self.strings.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(" ")
+            self.strings.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ")
         } else {
             script.join(" ")
         }
@@ -551,13 +616,9 @@ impl Call {
     /// A stage's name: its `name:` argument, else its first positional string, else its
     /// arguments as written.
     fn title(&self) -> String {
-        let named = self.strings.iter().find(|(key, _)| key.as_deref() == Some("name"));
+        let named = self.strings.iter().find(|(key, _)| *key == Some("name"));
         let positional = || self.strings.iter().find(|(key, _)| key.is_none());
-        named.or_else(positional).map_or_else(|| self.args.clone(), |(_, s)| s.clone())
-    }
-
-    fn describe(&self) -> Value {
-        json!({"name": self.name, "args": self.args, "text": self.text(), "line": self.line})
+        named.or_else(positional).map_or(self.args, |(_, s)| s).to_owned()
     }
 }
 
@@ -598,6 +659,19 @@ impl<'a> Parser<'a> {
         i
     }
 
+    /// Whether the statement at `i` is a call without parentheses: a name, then an argument
+    /// on the same line (`sh 'make'`, `checkout scm`, `sh script: 'x'`).
+    fn is_command(&self, i: usize, end: usize) -> bool {
+        let name = |k: usize| self.is_ident(k) && !KEYWORDS.contains(&self.text(k));
+        i + 1 < end
+            && name(i)
+            && match self.tokens[i + 1].kind {
+                Kind::Str | Kind::Number => true,
+                Kind::Ident => name(i + 1),
+                _ => false,
+            }
+    }
+
     /// The `{` of a block starting at `i`, possibly on a following line.
     fn block_after(&self, i: usize, end: usize) -> Option<usize> {
         let i = self.skip_newlines(i, end);
@@ -605,20 +679,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Raw source between two token indices (exclusive of both), trimmed.
-    fn source_between(&self, open: usize, close: usize) -> String {
-        self.src[self.tokens[open].end as usize..self.tokens[close].start as usize].trim().to_owned()
+    fn source_between(&self, open: usize, close: usize) -> &'a str {
+        self.src[self.tokens[open].end as usize..self.tokens[close].start as usize].trim()
     }
 
     /// Raw source of the tokens `start..end`, trimmed.
-    fn source_of(&self, start: usize, end: usize) -> String {
+    fn source_of(&self, start: usize, end: usize) -> &'a str {
         if start >= end {
-            return String::new();
+            return "";
         }
-        self.src[self.tokens[start].start as usize..self.tokens[end - 1].end as usize].trim().to_owned()
+        self.src[self.tokens[start].start as usize..self.tokens[end - 1].end as usize].trim()
     }
 
     /// The statements of `start..end`.
-    fn block(&self, start: usize, end: usize) -> Vec<Call> {
+    fn block(&self, start: usize, end: usize) -> Vec<Call<'a>> {
         let mut out = Vec::new();
         let mut i = start;
         while i < end {
@@ -628,7 +702,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one statement at `i`, adding its calls to `out`; returns where the next starts.
-    fn statement(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    fn statement(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
         match self.tokens[i].kind {
             Kind::Newline => i + 1,
             Kind::Punct if self.text(i) == ";" => i + 1,
@@ -652,7 +726,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn ident_statement(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    fn ident_statement(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
         let word = self.text(i);
         match word {
             "import" | "package" | "break" | "continue" => self.statement_end(i, end),
@@ -698,7 +772,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `def x = …`, `final String x = …`, `def name(params) { … }`.
-    fn declaration(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    fn declaration(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
         let mut j = i;
         while j < end && self.is_ident(j) && MODIFIERS.contains(&self.text(j)) {
             j += 1;
@@ -714,14 +788,12 @@ impl<'a> Parser<'a> {
                 return self.partner(body) + 1;
             }
         }
-        let statement_end = self.statement_end(i, end);
-        self.walk(j, statement_end, out, &mut Vec::new(), false, None);
-        statement_end
+        self.expression(j, end, out)
     }
 
     /// A statement starting with a name that is not a keyword: a command call
     /// (`sh 'make'`), a declaration (`String x = …`) or any expression.
-    fn call_statement(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    fn call_statement(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
         let next = i + 1;
         if next < end && self.is_ident(next) {
             let after = next + 1;
@@ -736,22 +808,12 @@ impl<'a> Parser<'a> {
                 return after; // `String name`
             }
         }
-        let command = next < end
-            && match self.tokens[next].kind {
-                Kind::Str | Kind::Number => true,
-                Kind::Ident => !matches!(self.text(next), "in" | "instanceof" | "as"),
-                _ => false,
-            };
-        if command {
-            self.command(i, end, out)
-        } else {
-            self.expression(i, end, out)
-        }
+        self.expression(i, end, out)
     }
 
     /// A call without parentheses: `sh 'make'`, `sh script: 'x', returnStdout: true`,
     /// `stage 'Build'`, possibly ending in a block.
-    fn command(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    fn command(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
         let statement_end = self.statement_end(i, end);
         let mut args_end = statement_end;
         let mut block = None;
@@ -763,7 +825,7 @@ impl<'a> Parser<'a> {
                 args_end = open;
             }
         }
-        let mut call = self.call(self.text(i).to_owned(), i, i + 1, args_end);
+        let mut call = self.call(Cow::Borrowed(self.text(i)), i, i + 1, args_end);
         call.args = self.source_of(i + 1, args_end);
         if let Some(open) = block {
             call.body = self.closure(open).body;
@@ -773,22 +835,46 @@ impl<'a> Parser<'a> {
         statement_end
     }
 
-    /// Any other statement: its calls are found by walking it.
-    fn expression(&self, i: usize, end: usize, out: &mut Vec<Call>) -> usize {
+    /// Any other statement: a command call, or an expression whose calls are found by walking
+    /// it. A command may also be assigned (`def out = sh script: 'x', returnStdout: true`).
+    fn expression(&self, i: usize, end: usize, out: &mut Vec<Call<'a>>) -> usize {
+        if self.is_command(i, end) {
+            return self.command(i, end, out);
+        }
         let statement_end = self.statement_end(i, end);
-        self.walk(i, statement_end, out, &mut Vec::new(), false, None);
-        statement_end
+        let mut equals = None;
+        let mut j = i;
+        while j < statement_end {
+            match self.tokens[j].kind {
+                Kind::Open => j = self.partner(j) + 1,
+                Kind::Punct if self.text(j) == "=" => {
+                    equals = Some(j);
+                    break;
+                }
+                _ => j += 1,
+            }
+        }
+        match equals {
+            Some(equals) if self.is_command(equals + 1, statement_end) => {
+                self.walk(i, equals, out, &mut Vec::new(), false, None);
+                self.command(equals + 1, end, out)
+            }
+            _ => {
+                self.walk(i, statement_end, out, &mut Vec::new(), false, None);
+                statement_end
+            }
+        }
     }
 
     /// A call named `name` (at token `at`) whose arguments are the tokens `start..end`.
-    fn call(&self, name: String, at: usize, start: usize, end: usize) -> Call {
+    fn call(&self, name: Cow<'a, str>, at: usize, start: usize, end: usize) -> Call<'a> {
         let mut call = Call { name, line: self.tokens[at].line, ..Call::default() };
         self.walk(start, end, &mut call.inner, &mut call.strings, true, None);
         call
     }
 
     /// A closure's statements, after its parameters (`{ a, b -> … }`), as an unnamed call.
-    fn closure(&self, open: usize) -> Call {
+    fn closure(&self, open: usize) -> Call<'a> {
         let close = self.partner(open);
         let mut start = self.skip_newlines(open + 1, close);
         let mut j = start;
@@ -813,6 +899,8 @@ impl<'a> Parser<'a> {
             match self.tokens[j].kind {
                 Kind::Open => j = self.partner(j) + 1,
                 Kind::Punct if self.text(j) == ";" => return j,
+                // `if (a) sh 'x' else sh 'y'`: the statement before `else` ends there.
+                Kind::Ident if j > i && self.text(j) == "else" => return j,
                 Kind::Newline => {
                     let next = self.skip_newlines(j, end);
                     if next >= end || j == 0 || !self.continues(j - 1, next) {
@@ -847,8 +935,8 @@ impl<'a> Parser<'a> {
         &self,
         start: usize,
         end: usize,
-        calls: &mut Vec<Call>,
-        strings: &mut Vec<(Option<String>, String)>,
+        calls: &mut Vec<Call<'a>>,
+        strings: &mut Vec<Literal<'a>>,
         top: bool,
         key: Option<&'a str>,
     ) {
@@ -872,22 +960,32 @@ impl<'a> Parser<'a> {
                     i += 2;
                 }
                 Kind::Str => {
-                    strings.push((key.map(str::to_owned), self.strings[token.aux as usize].clone()));
+                    strings.push((key, self.strings[token.aux as usize].as_str()));
                     i += 1;
                 }
-                Kind::Ident if self.text(i) == "new" => {
-                    // A constructor is not a call of the pipeline.
-                    i += if self.is_ident(i + 1) { 2 } else { 1 };
+                Kind::Ident if KEYWORDS.contains(&self.text(i)) => {
+                    // A constructor (`new Foo(…)`) is not a call of the pipeline either.
+                    let constructor = self.text(i) == "new" && self.is_ident(i + 1);
+                    i += if constructor { 2 } else { 1 };
                 }
                 Kind::Ident if self.is(i + 1, Kind::Open, "(") || self.block_after(i + 1, end).is_some() => {
                     i = self.chain(i, end, calls);
                 }
                 Kind::Open => {
                     let close = self.partner(i);
-                    if self.text(i) == "{" {
-                        calls.push(self.closure(i));
-                    } else {
-                        self.walk(i + 1, close, calls, strings, false, key);
+                    match self.text(i) {
+                        "{" => calls.push(self.closure(i)),
+                        "[" => {
+                            // Calls in a list or map build data (`string(name: …)` parameters,
+                            // credential bindings): like arguments, they are not steps, though
+                            // closures among them still hold statements.
+                            let mut literal = Call { line: token.line, ..Call::default() };
+                            self.walk(i + 1, close, &mut literal.inner, strings, false, key);
+                            if !literal.inner.is_empty() {
+                                calls.push(literal);
+                            }
+                        }
+                        _ => self.walk(i + 1, close, calls, strings, false, key),
                     }
                     i = close + 1;
                 }
@@ -905,8 +1003,9 @@ impl<'a> Parser<'a> {
 
     /// Reads a call at `i` and the method-chain links after it (`a(x).b(y) { … }`), adding
     /// one call per link; returns where the chain ends.
-    fn chain(&self, i: usize, end: usize, calls: &mut Vec<Call>) -> usize {
-        let mut name = self.text(i).to_owned();
+    fn chain(&self, i: usize, end: usize, calls: &mut Vec<Call<'a>>) -> usize {
+        let mut name = Cow::Borrowed(self.text(i));
+        let mut grown_out = false;
         let mut at = i;
         let mut j = i + 1;
         loop {
@@ -935,10 +1034,9 @@ impl<'a> Parser<'a> {
             if !linked {
                 break;
             }
-            if name.len() < MAX_CHAIN_NAME {
-                name.push('.');
-                name.push_str(self.text(dot + 1));
-            }
+            let method = self.text(dot + 1);
+            grown_out |= name.len() + 1 + method.len() > MAX_CHAIN_NAME;
+            name = if grown_out { Cow::Borrowed(method) } else { Cow::Owned(format!("{name}.{method}")) };
             at = dot + 1;
             j = dot + 2;
         }
@@ -959,7 +1057,7 @@ enum Role {
 }
 
 fn role(call: &Call) -> Role {
-    let name = call.name.as_str();
+    let name = call.name.as_ref();
     match name {
         "stage" => Role::Stage,
         "triggers" if call.has_block => Role::Triggers,
@@ -983,12 +1081,26 @@ struct Outline {
     steps: Vec<Value>,
     triggers: Vec<Value>,
     open: Vec<usize>,
+    /// Bytes of outline produced, against [`MAX_OUTLINE_BYTES`].
+    spent: usize,
+    /// Set when the budget ran out; nothing more is added.
+    exhausted: bool,
 }
 
 impl Outline {
+    /// Accounts for `bytes` more of outline; `false` once the budget is exceeded.
+    fn afford(&mut self, bytes: usize) -> bool {
+        self.spent = self.spent.saturating_add(bytes);
+        self.exhausted |= self.spent > MAX_OUTLINE_BYTES;
+        !self.exhausted
+    }
+
     fn statements(&mut self, calls: &[Call]) {
         let depth = self.open.len();
         for call in calls {
+            if self.exhausted {
+                break;
+            }
             if call.name == "stage" && !call.has_block {
                 // `stage 'Build'` holds the statements after it, up to the next such stage.
                 self.open.truncate(depth);
@@ -1002,6 +1114,7 @@ impl Outline {
 
     fn call(&mut self, call: &Call) {
         if call.name.is_empty() {
+            self.arguments(call);
             self.statements(&call.body);
             return;
         }
@@ -1032,8 +1145,6 @@ impl Outline {
         for inner in &call.inner {
             if inner.name == "pipelineTriggers" {
                 self.triggers(&inner.inner);
-            } else if inner.name.is_empty() {
-                self.statements(&inner.body);
             } else {
                 self.arguments(inner);
                 self.statements(&inner.body);
@@ -1044,20 +1155,30 @@ impl Outline {
     fn triggers(&mut self, calls: &[Call]) {
         for call in calls {
             if call.name.is_empty() {
+                self.triggers(&call.inner);
                 self.triggers(&call.body);
-            } else {
-                self.triggers.push(call.describe());
+            } else if self.afford(entry_size(call)) {
+                self.triggers.push(describe(call));
             }
         }
     }
 
     fn begin_stage(&mut self, call: &Call) {
-        self.stages.push(Stage { name: call.title(), line: call.line, steps: Vec::new() });
-        self.open.push(self.stages.len() - 1);
+        let name = call.title();
+        // The name is written once for the stage and may be repeated in each of its steps,
+        // which `step` accounts for.
+        if self.afford(name.len() + ENTRY_OVERHEAD) {
+            self.stages.push(Stage { name, line: call.line, steps: Vec::new() });
+            self.open.push(self.stages.len() - 1);
+        }
     }
 
     fn step(&mut self, call: &Call) {
-        let step = call.describe();
+        let stage_name = self.open.last().map_or(0, |&stage| self.stages[stage].name.len());
+        if !self.afford((entry_size(call) * (self.open.len() + 1)).saturating_add(stage_name)) {
+            return;
+        }
+        let step = describe(call);
         for &stage in &self.open {
             self.stages[stage].steps.push(step.clone());
         }
@@ -1066,6 +1187,17 @@ impl Outline {
         flat["stage"] = stage;
         self.steps.push(flat);
     }
+}
+
+/// A call as an outline entry: name, arguments, text and line.
+fn describe(call: &Call) -> Value {
+    json!({"name": call.name.as_ref(), "args": call.args, "text": call.text(), "line": call.line})
+}
+
+/// What a call's entry costs in the outline's budget.
+fn entry_size(call: &Call) -> usize {
+    let text: usize = call.strings.iter().map(|(_, s)| s.len() + 1).sum();
+    call.name.len() + call.args.len() + text + ENTRY_OVERHEAD
 }
 
 #[cfg(test)]
@@ -1178,6 +1310,7 @@ pipeline {
                 ("sh", Some("Integration")),
                 ("sh", Some("Deploy")),
                 ("sh.trim", Some("Deploy")),
+                ("version.startsWith", Some("Deploy")),
                 ("sh", Some("Deploy")),
                 ("error", Some("Deploy")),
                 ("sh", Some("Deploy")),
@@ -1209,7 +1342,7 @@ pipeline {
         assert_eq!(steps[4]["line"], json!(29));
         assert_eq!(steps[5]["text"], json!("git describe --tags"));
         assert_eq!(
-            steps[10],
+            steps[11],
             json!({"name": "mail", "args": "to: 'team@example.com', subject: 'Broken'", "text": "team@example.com Broken", "line": 56, "stage": null})
         );
     }
@@ -1226,8 +1359,9 @@ pipeline {
             json!({"name": "sh", "args": "script: \"mvn test\", label: 'unit tests'", "text": "mvn test", "line": 23})
         );
         // `input`, `when` and `withCredentials` are not steps; their insides are read or not.
-        assert_eq!(names(&stage("Deploy")["steps"]), vec!["sh", "sh.trim", "sh", "error", "sh"]);
-        assert_eq!(texts(&stage("Deploy")["steps"])[4], "docker login -u $U -p $P");
+        // Every call is reported, method calls in conditions too.
+        assert_eq!(names(&stage("Deploy")["steps"]), vec!["sh", "sh.trim", "version.startsWith", "sh", "error", "sh"]);
+        assert_eq!(texts(&stage("Deploy")["steps"])[5], "docker login -u $U -p $P");
     }
 
     const SCRIPTED: &str = r#"#!/usr/bin/env groovy
@@ -1392,6 +1526,19 @@ node('linux') {
     }
 
     #[test]
+    fn calls_in_list_and_map_literals_are_data_but_their_closures_hold_steps() {
+        let value = parsed(concat!(
+            "def params = [string(name: 'version', value: \"$v\"), booleanParam(name: 'X', value: true)]\n",
+            "build job: 'deploy', parameters: params\n",
+            "def branches = [linux: { stage('Linux') { sh 'make' } }, other: helper({ sh 'nested' })]\n",
+            "parallel branches\n",
+            "properties([pipelineTriggers(triggers: [cron('H * * * *')])])\n",
+        ));
+        assert_eq!(placed(&value), vec![("build", None), ("sh", Some("Linux")), ("sh", None), ("properties", None)]);
+        assert_eq!(names(&value["triggers"]), vec!["cron"]);
+    }
+
+    #[test]
     fn named_arguments_continue_over_lines() {
         let value = parsed("def out = sh script: 'git rev-parse HEAD',\n    returnStdout: true\necho out\n");
         assert_eq!(placed(&value), vec![("sh", None), ("echo", None)]);
@@ -1438,7 +1585,7 @@ node('linux') {
     #[test]
     fn classes_methods_and_constructors_are_not_steps_themselves() {
         let value = parsed(
-            "@NonCPS\ndef parse(String json) {\n  return new groovy.json.JsonSlurper().parseText(json)\n}\nclass Helper implements Serializable {\n  def steps\n  Helper(steps) { this.steps = steps }\n  void run() { steps.sh 'x' }\n}\n",
+            "@NonCPS\ndef parse(String json) {\n  return new groovy.json.JsonSlurper().parseText(json)\n}\nclass Helper implements Serializable {\n  def steps\n  void run() { steps.sh 'x' }\n}\n",
         );
         assert_eq!(names(&value["steps"]), vec!["parseText", "steps.sh"]);
     }
@@ -1523,14 +1670,38 @@ node('linux') {
 
     #[test]
     fn nesting_is_limited() {
-        let fine = format!("{}sh 'deep'{}", "x {".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
-        assert_eq!(parsed(&fine)["steps"][0]["text"], json!("deep"));
-        let deep = format!("{}{}", "x {".repeat(MAX_DEPTH + 1), "}".repeat(MAX_DEPTH + 1));
+        let fine = format!("{}sh 'deep'{}", "node {".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        assert_eq!(
+            parsed(&fine)["steps"],
+            json!([{"name": "sh", "args": "'deep'", "text": "deep", "line": 1, "stage": null}])
+        );
+        let deep = format!("{}{}", "node {".repeat(MAX_DEPTH + 1), "}".repeat(MAX_DEPTH + 1));
         let failure = failed(&deep);
-        assert_eq!((failure.line, failure.column), (Some(1), Some(3 * MAX_DEPTH as u32 + 3)));
+        assert_eq!((failure.line, failure.column), (Some(1), Some(6 * MAX_DEPTH as u32 + 6)));
         assert!(failure.message.contains("deeper"), "{}", failure.message);
         let interpolated = failed(&"\"${".repeat(MAX_DEPTH));
         assert!(interpolated.message.contains("deeper"), "{}", interpolated.message);
+    }
+
+    #[test]
+    fn method_chain_names_stop_growing() {
+        let value = parsed(&format!("a(){}", ".bb()".repeat(40)));
+        let names = names(&value["steps"]);
+        assert_eq!(names[1], "a.bb");
+        assert!(names.iter().all(|name| name.len() <= MAX_CHAIN_NAME), "{names:?}");
+        assert_eq!(names.last(), Some(&"bb"));
+    }
+
+    #[test]
+    fn an_outline_multiplied_by_nested_stages_is_refused() {
+        // Each step is repeated in its 60 enclosing stages: about 50 MiB of outline.
+        let text = format!("{}{}{}", "stage('s') {".repeat(60), "sh 'x'\n".repeat(10_000), "}".repeat(60));
+        let failure = failed(&text);
+        assert!(failure.message.contains("outline"), "{}", failure.message);
+        assert_eq!((failure.line, failure.column), (None, None));
+        // The same steps in one stage are fine.
+        let flat = format!("stage('s') {{\n{}}}", "sh 'x'\n".repeat(10_000));
+        assert_eq!(parsed(&flat)["stages"][0]["steps"].as_array().map(Vec::len), Some(10_000));
     }
 
     /// Runs the parser on hostile input and checks it answers quickly.
@@ -1555,10 +1726,15 @@ node('linux') {
         assert!(quickly(&"{}".repeat(SIZE / 2)).is_ok());
         assert!(quickly(&"if (x) ".repeat(SIZE / 7)).is_ok());
         assert!(quickly(&format!("if (a) {{}}{}", " else if (b) {}".repeat(SIZE / 15))).is_ok());
-        assert!(quickly(&format!("a(){}", ".b()".repeat(SIZE / 4))).is_ok());
+        let chain = quickly(&format!("a(){}", ".b()".repeat(SIZE / 4))).unwrap_err();
+        assert!(chain.message.contains("outline"), "{}", chain.message);
+        let chain = quickly(&format!("a(){}", ".b()".repeat(SIZE / 16))).unwrap();
+        assert_eq!(chain["steps"].as_array().map(Vec::len), Some(SIZE / 16 + 1));
         assert!(quickly(&"a\n".repeat(SIZE / 2)).is_ok());
         assert!(quickly(&"sh 'x',\n".repeat(SIZE / 8)).is_ok());
-        assert!(quickly(&"= /".repeat(SIZE / 3)).is_ok());
+        assert!(quickly(&"x = /a ".repeat(SIZE / 7)).is_ok());
+        assert!(quickly(&"$/ab".repeat(SIZE / 4)).is_ok());
+        assert!(quickly(&"x = /a\\".repeat(SIZE / 7)).is_ok());
         assert!(quickly(&"x.".repeat(SIZE / 2)).is_ok());
         assert_eq!(
             quickly(&"stage('s') { sh 'x' }\n".repeat(SIZE / 22)).unwrap()["steps"].as_array().map(Vec::len),
