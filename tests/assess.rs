@@ -73,17 +73,17 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
         "a YAML without jobs is no workflow: {present:?}"
     );
     assert_eq!(finding(gha, "runs-tests")["status"], "pass");
-    assert!(evidence(finding(gha, "runs-tests")).contains(&(".github/workflows/ci.yml".into(), Some(24))));
+    assert!(evidence(finding(gha, "runs-tests")).contains(&(".github/workflows/ci.yml".into(), Some(26))));
     assert_eq!(finding(gha, "static-analysis")["status"], "pass");
-    assert!(evidence(finding(gha, "static-analysis")).contains(&(".github/workflows/ci.yml".into(), Some(15))));
+    assert!(evidence(finding(gha, "static-analysis")).contains(&(".github/workflows/ci.yml".into(), Some(16))));
 
     let gitlab = target(r, "gitlab-ci");
     assert_eq!(gitlab["facts"]["ci.systems"], json!(["gitlab-ci"]));
     assert_eq!(gitlab["facts"]["ci.deploys"], json!(true));
     assert_eq!(finding(gitlab, "runs-tests")["status"], "pass");
-    assert!(evidence(finding(gitlab, "runs-tests")).contains(&(".gitlab-ci.yml".into(), Some(27))));
+    assert!(evidence(finding(gitlab, "runs-tests")).contains(&(".gitlab-ci.yml".into(), Some(26))));
     assert_eq!(finding(gitlab, "static-analysis")["status"], "pass");
-    assert!(evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(22))));
+    assert!(evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(20))));
 
     let jenkins = target(r, "jenkins");
     assert_eq!(jenkins["facts"]["ci.systems"], json!(["jenkins"]));
@@ -111,7 +111,7 @@ fn the_markdown_report_lists_facts_checks_and_evidence() {
     assert!(md.starts_with("# Kaizen assessment"), "{md}");
     assert!(md.contains("## <a id=\"target-1\"></a>github-actions"), "{md}");
     assert!(md.contains("| `ci.systems` | `github-actions` |"), "{md}");
-    assert!(md.contains("`.github/workflows/ci.yml:24`"), "{md}");
+    assert!(md.contains("`.github/workflows/ci.yml:26`"), "{md}");
     assert!(md.contains("| ❌ fail |"), "the none target fails pipeline-present: {md}");
     assert!(md.contains("### How to improve"), "{md}");
 }

@@ -170,7 +170,7 @@ pub fn is_inside_path(path: &str) -> bool {
         && !path.starts_with('\\')
         && !path.contains('\0')
         && !path.split(['/', '\\']).any(|seg| seg == "..")
-        && !(path.len() >= 2 && path.as_bytes()[1] == b':')
+        && (path.len() < 2 || path.as_bytes()[1] != b':')
 }
 
 #[cfg(test)]

@@ -252,7 +252,7 @@ impl Finding {
 
     /// Sets the partial score, clamped to 0..=1.
     pub fn with_score(mut self, score: f64) -> Self {
-        self.score = Some(if score.is_nan() { 0.0 } else { score.max(0.0).min(1.0) });
+        self.score = Some(if score.is_nan() { 0.0 } else { score.clamp(0.0, 1.0) });
         self
     }
 
@@ -391,10 +391,7 @@ fn expand_braces(pattern: &str) -> Vec<String> {
         None => return vec![pattern.to_string()],
     };
     let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
-    pattern[open + 1..close]
-        .split(',')
-        .flat_map(|alt| expand_braces(&format!("{}{}{}", head, alt, tail)))
-        .collect()
+    pattern[open + 1..close].split(',').flat_map(|alt| expand_braces(&format!("{}{}{}", head, alt, tail))).collect()
 }
 
 fn match_segments(pat: &[&str], segs: &[&str]) -> bool {

@@ -18,9 +18,21 @@ fn judge(_: &Request) -> Result<Response> {
     attempt(&mut response, "read ../outside.txt", std::fs::read_to_string("/repo/../outside.txt"));
     attempt(&mut response, "follow symlink /repo/escape", std::fs::read_to_string("/repo/escape"));
     let env: Vec<(String, String)> = std::env::vars().collect();
-    attempt(&mut response, "environment", if env.is_empty() { Err(std::io::Error::new(std::io::ErrorKind::Other, "empty")) } else { Ok(format!("{:?}", env)) });
+    attempt(
+        &mut response,
+        "environment",
+        if env.is_empty() {
+            Err(std::io::Error::new(std::io::ErrorKind::Other, "empty"))
+        } else {
+            Ok(format!("{:?}", env))
+        },
+    );
     let args: Vec<String> = std::env::args().skip(1).collect();
-    attempt(&mut response, "arguments", if args.is_empty() { Err(std::io::Error::new(std::io::ErrorKind::Other, "none")) } else { Ok(args.join(" ")) });
+    attempt(
+        &mut response,
+        "arguments",
+        if args.is_empty() { Err(std::io::Error::new(std::io::ErrorKind::Other, "none")) } else { Ok(args.join(" ")) },
+    );
     let inside = std::fs::read_to_string("/repo/README.md");
     response.fact("sandbox.repo_readable", inside.is_ok());
     Ok(response)

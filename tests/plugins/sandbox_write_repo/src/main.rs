@@ -13,8 +13,16 @@ fn attempt(response: &mut Response, what: &str, outcome: std::io::Result<()>) {
 fn judge(_: &Request) -> Result<Response> {
     let mut response = Response::new();
     attempt(&mut response, "create /repo/planted.txt", std::fs::write("/repo/planted.txt", "planted"));
-    attempt(&mut response, "append to /repo/README.md", std::fs::OpenOptions::new().append(true).open("/repo/README.md").and_then(|mut f| f.write_all(b"changed")));
-    attempt(&mut response, "truncate /repo/README.md", std::fs::OpenOptions::new().write(true).truncate(true).open("/repo/README.md").map(|_| ()));
+    attempt(
+        &mut response,
+        "append to /repo/README.md",
+        std::fs::OpenOptions::new().append(true).open("/repo/README.md").and_then(|mut f| f.write_all(b"changed")),
+    );
+    attempt(
+        &mut response,
+        "truncate /repo/README.md",
+        std::fs::OpenOptions::new().write(true).truncate(true).open("/repo/README.md").map(|_| ()),
+    );
     attempt(&mut response, "remove /repo/README.md", std::fs::remove_file("/repo/README.md"));
     attempt(&mut response, "mkdir /repo/newdir", std::fs::create_dir("/repo/newdir"));
     attempt(&mut response, "rename /repo/README.md", std::fs::rename("/repo/README.md", "/repo/MOVED.md"));
