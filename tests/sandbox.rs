@@ -199,3 +199,37 @@ fn limits_hold_with_many_targets_in_parallel() {
         assert_eq!(t.findings.iter().filter(|f| f.plugin == "friendly").count(), 1);
     }
 }
+
+#[test]
+fn the_guest_clock_can_be_fixed_for_reproducible_runs() {
+    let (_dir, repo) = repo_with_outside();
+    let registry = registry_of(&["sandbox_clock"]);
+    let fixed = Runtime::new(RuntimeOptions { cache_dir: None, fixed_clock: Some(1_700_000_000) }).unwrap();
+    let target = Target::local(repo.to_str().unwrap()).unwrap();
+    let result = assess::assess(&registry, &fixed, std::slice::from_ref(&target), &Default::default(), &|_| {});
+    assert_eq!(result.targets[0].facts["sandbox.wall_clock_secs"], 1_700_000_000u64);
+    let real = assess::assess(&registry, &runtime(), &[target], &Default::default(), &|_| {});
+    assert!(real.targets[0].facts["sandbox.wall_clock_secs"].as_u64().unwrap() > 1_700_000_000);
+}
+
+#[test]
+fn compiled_modules_are_cached_by_hash_and_a_corrupt_entry_is_recompiled() {
+    let cache = tempfile::tempdir().unwrap();
+    let runtime =
+        Runtime::new(RuntimeOptions { cache_dir: Some(cache.path().to_path_buf()), fixed_clock: None }).unwrap();
+    let plugin = load_plugin_dir(&test_plugin("friendly")).unwrap();
+    let wasm = plugin.wasm.as_ref().unwrap();
+    runtime.compile(wasm).unwrap();
+    let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let name = entries[0].file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(name.starts_with(&plugin.sha256) && name.ends_with(".cwasm"), "{name}");
+
+    std::fs::write(&entries[0], b"not native code").unwrap();
+    let (_dir, repo) = repo_with_outside();
+    let compiled = runtime.compile(wasm).unwrap();
+    let request = br#"{"api":1,"plugin":{"id":"friendly","version":"0"},"target":{"name":"t","kind":"directory","root":"/repo"}}"#;
+    let out = runtime.invoke(&compiled, request, &repo, &plugin.manifest.limits).unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"findings\""));
+    assert!(std::fs::metadata(&entries[0]).unwrap().len() > 1000, "the corrupt entry is replaced");
+}
