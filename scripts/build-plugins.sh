@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds every Kaizen plugin to a WebAssembly module and copies it, with its manifest,
 # into the dist folder of its workspace:
-#   plugins/<crate>/        -> plugins/dist/<id>/{plugin.toml,<id>.wasm}   (built-in, embedded)
-#   tests/plugins/<crate>/  -> tests/plugins/dist/<id>/...                  (test plugins)
+#   plugins/<crate>/               -> plugins/dist/<id>/{plugin.toml,<wasm>}  (built-in, embedded)
+#   plugins/test-programs/<crate>/ -> tests/plugins/dist/<id>/...             (test plugins)
 #
-#   scripts/build-plugins.sh [--check] [--toolchain debian|rustup] [--only plugins|tests]
+#   scripts/build-plugins.sh [--check] [--toolchain debian|rustup]
 #
 # --check rebuilds into a temporary folder and fails if anything differs from what is
 # committed. Builds are reproducible: release profile (opt-level "s", LTO, one codegen
@@ -16,13 +16,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 check=0
 toolchain=""
-only=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --check) check=1 ;;
         --toolchain) toolchain="$2"; shift ;;
-        --only) only="$2"; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "error: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,16 +57,20 @@ esac
 build_dir="$(mktemp -d)"
 trap 'rm -rf "$build_dir"' EXIT
 
-# build_workspace WORKSPACE_DIR DIST_DIR
-build_workspace() {
-    local ws="$1" dist="$2"
-    echo "building plugins in ${ws#"$ROOT"/} with the $toolchain toolchain ($target)" >&2
-    (cd "$ws" && RUSTFLAGS="$remap" CARGO_TARGET_DIR="$build_dir/target" \
+# build OUT_ROOT: builds the workspace once and copies each plugin to its dist folder
+# under OUT_ROOT (plugins/dist for plugins/<crate>, tests/plugins/dist for test programs).
+build() {
+    local out="$1"
+    echo "building plugins with the $toolchain toolchain ($target)" >&2
+    (cd "$ROOT/plugins" && RUSTFLAGS="$remap" CARGO_TARGET_DIR="$build_dir/target" \
         "${cargo_cmd[@]}" build --locked --release --target "$target" --workspace --bins -q)
-    mkdir -p "$dist"
-    local manifest crate id wasm
-    for manifest in "$ws"/*/plugin.toml; do
+    local manifest crate id wasm dist
+    for manifest in "$ROOT"/plugins/*/plugin.toml "$ROOT"/plugins/test-programs/*/plugin.toml; do
         crate="$(dirname "$manifest")"
+        case "$crate" in
+            "$ROOT"/plugins/test-programs/*) dist="$out/tests/plugins/dist" ;;
+            *) dist="$out/plugins/dist" ;;
+        esac
         id="$(sed -n 's/^id *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
         wasm="$(sed -n 's/^wasm *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
         if [[ -z "$id" || -z "$wasm" ]]; then
@@ -82,22 +84,15 @@ build_workspace() {
     done
 }
 
-workspaces=()
-[[ "$only" != tests ]] && workspaces+=("$ROOT/plugins:plugins/dist")
-[[ "$only" != plugins ]] && workspaces+=("$ROOT/tests/plugins:tests/plugins/dist")
 if [[ $check == 0 ]]; then
-    for pair in "${workspaces[@]}"; do
-        ws="${pair%%:*}"; dist="$ROOT/${pair#*:}"
-        rm -rf "$dist"
-        build_workspace "$ws" "$dist"
-    done
+    rm -rf "$ROOT/plugins/dist" "$ROOT/tests/plugins/dist"
+    build "$ROOT"
     exit 0
 fi
 
+build "$build_dir/out"
 status=0
-for pair in "${workspaces[@]}"; do
-    ws="${pair%%:*}"; rel="${pair#*:}"
-    build_workspace "$ws" "$build_dir/out/$rel"
+for rel in plugins/dist tests/plugins/dist; do
     if ! diff -r "$ROOT/$rel" "$build_dir/out/$rel" >"$build_dir/diff.txt" 2>&1; then
         echo "error: $rel differs from a rebuild of its sources; run scripts/build-plugins.sh and commit the result" >&2
         cat "$build_dir/diff.txt" >&2
