@@ -1,5 +1,5 @@
 //! The sandbox's promises, each kept against a real misbehaving plugin built from source in
-//! tests/plugins/: the exact error kind, within twice its limit, while a friendly plugin in
+//! plugins/test-programs/: the exact error kind, within twice its limit, while a friendly plugin in
 //! the same run still produces its findings.
 
 use crate::support::{self, test_plugin};
