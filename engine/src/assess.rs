@@ -1,7 +1,7 @@
 //! `assess`: collect each target once, run every plugin on it in the sandbox, gather the
 //! findings into an [`AssessmentResult`]. Targets and plugins run in parallel.
 
-use crate::collect::Inventory;
+use crate::collect::{Inventory, WalkOptions};
 use crate::parse::{self, Format, Parsed};
 use crate::plugin::protocol::{self, DocumentRef, FileEntry, PluginRef, Request, TargetRef};
 use crate::plugin::{self, Compiled, ErrorKind, Plugin, PluginError, Registry, Runtime};
@@ -78,6 +78,8 @@ pub enum Progress {
 pub struct Options {
     /// Per-plugin configuration (from the assessment file), by plugin id.
     pub plugin_config: BTreeMap<String, Value>,
+    /// How to walk each target.
+    pub walk: WalkOptions,
 }
 
 /// A plugin ready to run: its registry entry and its compiled module, or why not.
@@ -175,7 +177,7 @@ fn assess_target(
     options: &Options,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> TargetResult {
-    let inventory = Inventory::walk(&target.root);
+    let inventory = Inventory::walk(&target.root, options.walk);
     let documents = parse_documents(&target.root, &inventory, prepared);
     let kind = target.kind();
     let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared

@@ -40,6 +40,9 @@ pub struct Args {
     /// Cache folder (compiled plugins); default: the user's cache folder, or $KAIZEN_CACHE_DIR.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
+    #[arg(long)]
+    no_ignore: bool,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -73,7 +76,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Progress::Planned(n) => bar.set_length(n as u64),
         Progress::Finished => bar.inc(1),
     };
-    let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &assess::Options::default(), &progress));
+    let options = assess::Options {
+        walk: kaizen::collect::WalkOptions { respect_gitignore: !args.no_ignore },
+        ..Default::default()
+    };
+    let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
     bar.finish_and_clear();
 
     if args.format.contains(&Format::Json) {

@@ -25,32 +25,51 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// How to walk a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Leave out what the target's own `.gitignore` files (and `.git/info/exclude`) ignore:
+    /// build output and dependencies are not evidence of practice, and walking them is slow.
+    pub respect_gitignore: bool,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions { respect_gitignore: true }
+    }
+}
+
 impl Inventory {
     /// Walks `root` once: does not follow symbolic links (so nothing outside the target is
-    /// read), skips `.git`, and records names that are not UTF-8 as skipped.
-    pub fn walk(root: &Path) -> Inventory {
+    /// read), skips `.git`, honours the target's ignore files unless told not to, and
+    /// records names that are not UTF-8 as skipped.
+    pub fn walk(root: &Path, options: WalkOptions) -> Inventory {
         let mut inventory = Inventory::default();
-        let walker = walkdir::WalkDir::new(root)
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .parents(false)
+            .ignore(false)
+            .git_global(false)
+            .git_ignore(options.respect_gitignore)
+            .git_exclude(options.respect_gitignore)
+            .require_git(false)
             .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !(e.depth() > 0 && e.file_type().is_dir() && e.file_name() == ".git"));
+            .filter_entry(|e| !(e.depth() > 0 && e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())))
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
-                    let path =
-                        e.path().and_then(|p| p.strip_prefix(root).ok()).map(|p| p.to_string_lossy().into_owned());
-                    inventory
-                        .skipped
-                        .push(Skipped { path: path.unwrap_or_default(), reason: format!("unreadable: {e}") });
+                    inventory.skipped.push(Skipped { path: error_path(&e, root), reason: format!("unreadable: {e}") });
                     continue;
                 }
             };
-            if entry.depth() == 0 || entry.file_type().is_dir() {
+            let Some(file_type) = entry.file_type() else { continue };
+            if entry.depth() == 0 || file_type.is_dir() {
                 continue;
             }
-            let relative = entry.path().strip_prefix(root).expect("walkdir yields paths under its root");
+            let relative = entry.path().strip_prefix(root).expect("the walk yields paths under its root");
             let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
                 inventory.skipped.push(Skipped {
                     path: relative.to_string_lossy().into_owned(),
@@ -58,11 +77,11 @@ impl Inventory {
                 });
                 continue;
             };
-            if entry.file_type().is_symlink() {
+            if file_type.is_symlink() {
                 inventory.skipped.push(Skipped { path, reason: "symbolic link (not followed)".into() });
                 continue;
             }
-            if !entry.file_type().is_file() {
+            if !file_type.is_file() {
                 inventory.skipped.push(Skipped { path, reason: "not a regular file".into() });
                 continue;
             }
@@ -77,9 +96,22 @@ impl Inventory {
     }
 }
 
+fn error_path(error: &ignore::Error, root: &Path) -> String {
+    match error {
+        ignore::Error::WithPath { path, .. } => path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned(),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err, root),
+        ignore::Error::Loop { child, .. } => child.strip_prefix(root).unwrap_or(child).to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn paths(inv: &Inventory) -> Vec<&str> {
+        inv.files.iter().map(|f| f.path.as_str()).collect()
+    }
 
     #[test]
     fn walks_files_skips_git_and_does_not_follow_links() {
@@ -90,13 +122,29 @@ mod tests {
         std::fs::create_dir_all(root.join("src/nested")).unwrap();
         std::fs::write(root.join("src/nested/a.rs"), "fn a() {}").unwrap();
         std::fs::write(root.join("README.md"), "# x").unwrap();
+        std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        std::fs::write(root.join(".github/workflows/ci.yml"), "jobs: {}").unwrap();
         std::os::unix::fs::symlink("/etc", root.join("etc-link")).unwrap();
         std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
-        let inv = Inventory::walk(root);
-        let paths: Vec<_> = inv.files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["README.md", "src/nested/a.rs"]);
-        assert_eq!(inv.files[1].size, 9);
+        let inv = Inventory::walk(root, WalkOptions::default());
+        assert_eq!(paths(&inv), [".github/workflows/ci.yml", "README.md", "src/nested/a.rs"]);
+        assert_eq!(inv.files[2].size, 9);
         let skipped: Vec<_> = inv.skipped.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(skipped, ["etc-link", "loop"]);
+    }
+
+    #[test]
+    fn gitignored_paths_are_left_out_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), "/target/\n*.log\n").unwrap();
+        std::fs::create_dir_all(root.join("target/debug")).unwrap();
+        std::fs::write(root.join("target/debug/app"), "bin").unwrap();
+        std::fs::write(root.join("build.log"), "log").unwrap();
+        std::fs::write(root.join("Dockerfile"), "FROM scratch").unwrap();
+        let inv = Inventory::walk(root, WalkOptions::default());
+        assert_eq!(paths(&inv), [".gitignore", "Dockerfile"]);
+        let all = Inventory::walk(root, WalkOptions { respect_gitignore: false });
+        assert_eq!(paths(&all), [".gitignore", "Dockerfile", "build.log", "target/debug/app"]);
     }
 }

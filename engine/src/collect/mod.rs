@@ -5,4 +5,4 @@
 
 pub mod inventory;
 
-pub use inventory::{Inventory, Skipped};
+pub use inventory::{Inventory, Skipped, WalkOptions};
