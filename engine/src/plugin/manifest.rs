@@ -1,6 +1,6 @@
 //! Plugin manifests (`plugin.toml`): identity, inputs, declared checks and facts, limits.
 //!
-//! Loaded in two phases: [`RawManifest`] deserialises with spans and rejects unknown keys;
+//! Loaded in two phases: `RawManifest` deserialises with spans and rejects unknown keys;
 //! [`Manifest::parse`] then validates it, collecting every problem with its line and column.
 
 use crate::diag::{Diagnostic, Diagnostics};
