@@ -46,7 +46,17 @@ for t in r["targets"]:
 PY
 
 echo "== plugin invocation (criterion)"
-cargo bench --locked -q --bench invoke -- --noplot 2>&1 | grep -E "^plugin/|time:" || true
+cargo bench --locked -q --bench invoke -- --noplot >/dev/null 2>&1
+python3 - "$ROOT/target/criterion/plugin" <<'PY'
+import json, pathlib, sys
+for bench in sorted(pathlib.Path(sys.argv[1]).iterdir()):
+    estimates = bench / "new" / "estimates.json"
+    if not estimates.exists():
+        continue
+    e = json.loads(estimates.read_text())
+    n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
+    print(f"{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
+PY
 
 echo "== committed modules"
 for f in plugins/dist/*/*.wasm tests/plugins/dist/*/*.wasm; do
