@@ -5,4 +5,5 @@ mod support;
 
 mod assess;
 mod cli;
+mod git;
 mod sandbox;

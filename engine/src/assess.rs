@@ -1,6 +1,7 @@
 //! `assess`: collect each target once, run every plugin on it in the sandbox, gather the
 //! findings into an [`AssessmentResult`]. Targets and plugins run in parallel.
 
+use crate::collect::git::{self, GitOptions};
 use crate::collect::{Inventory, WalkOptions};
 use crate::parse::{self, Format, Parsed};
 use crate::plugin::protocol::{self, DocumentRef, FileEntry, PluginRef, Request, TargetRef};
@@ -80,6 +81,8 @@ pub struct Options {
     pub plugin_config: BTreeMap<String, Value>,
     /// How to walk each target.
     pub walk: WalkOptions,
+    /// How much git history to read (`None`: the defaults, relative to the clock).
+    pub git: Option<GitOptions>,
 }
 
 /// A plugin ready to run: its registry entry and its compiled module, or why not.
@@ -180,10 +183,26 @@ fn assess_target(
     let inventory = Inventory::walk(&target.root, options.walk);
     let documents = parse_documents(&target.root, &inventory, prepared);
     let kind = target.kind();
+    let mut warnings = Vec::new();
+    let wants_git = prepared.iter().any(|p| p.compiled.is_ok() && p.plugin.manifest.inputs.git);
+    let git_facts = if kind == "git" && wants_git {
+        let git_options = options.git.unwrap_or_else(|| GitOptions::new(jiff::Timestamp::now().as_second()));
+        match git::collect(&target.root, git_options) {
+            Ok(facts) => serde_json::to_value(facts).ok(),
+            Err(e) => {
+                warnings.push(format!("git facts unavailable: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared
         .par_iter()
         .map(|p| {
-            let outcome = run_plugin(p, target, kind, &inventory, &documents, runtime, options);
+            let evidence =
+                Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
+            let outcome = run_plugin(p, &evidence, runtime, options);
             progress(Progress::Finished);
             (p, outcome)
         })
@@ -197,7 +216,7 @@ fn assess_target(
         facts: BTreeMap::new(),
         findings: Vec::new(),
         errors: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
         skipped: inventory.skipped,
     };
     for (p, outcome) in runs {
@@ -266,15 +285,22 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// What the host collected about one target, shared by its plugin runs.
+struct Evidence<'a> {
+    target: &'a Target,
+    kind: &'a str,
+    inventory: &'a Inventory,
+    documents: &'a Documents,
+    git: Option<&'a Value>,
+}
+
 fn run_plugin(
     p: &Prepared,
-    target: &Target,
-    kind: &str,
-    inventory: &Inventory,
-    documents: &Documents,
+    evidence: &Evidence,
     runtime: &Runtime,
     options: &Options,
 ) -> Result<plugin::Judgement, PluginError> {
+    let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
     let compiled = p.compiled.as_ref().map_err(Clone::clone)?;
     let m = &p.plugin.manifest;
     let files: Vec<&FileEntry> = inventory
@@ -309,7 +335,7 @@ fn run_plugin(
         target: TargetRef { name: &target.name, kind, root: protocol::GUEST_ROOT },
         files,
         documents: docs,
-        git: None,
+        git: if m.inputs.git { git_facts } else { None },
         pipelines: None,
         cloud: None,
         config: options.plugin_config.get(&m.id).unwrap_or(&empty),

@@ -40,12 +40,36 @@ pub struct Args {
     /// Cache folder (compiled plugins); default: the user's cache folder, or $KAIZEN_CACHE_DIR.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Git history to read: a number of days back, or a date (YYYY-MM-DD).
+    #[arg(long, value_name = "DAYS|DATE", default_value = "365", value_parser = parse_since)]
+    since: Since,
+    /// Most commits walked per repository for git facts (newest first).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_commits: usize,
     /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
     #[arg(long)]
     no_ignore: bool,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// The start of the git history window.
+#[derive(Debug, Clone, Copy)]
+pub enum Since {
+    /// This many days before now.
+    Days(u32),
+    /// From this date (UTC midnight).
+    Date(jiff::civil::Date),
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    if let Ok(days) = text.parse::<u32>() {
+        return if days == 0 { Err("the window must be at least one day".into()) } else { Ok(Since::Days(days)) };
+    }
+    text.parse::<jiff::civil::Date>()
+        .map(Since::Date)
+        .map_err(|_| format!("`{text}` is neither a number of days nor a date like 2025-01-31"))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -76,8 +100,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Progress::Planned(n) => bar.set_length(n as u64),
         Progress::Finished => bar.inc(1),
     };
+    let now = jiff::Timestamp::now().as_second();
+    let since_days = match args.since {
+        Since::Days(days) => days,
+        Since::Date(date) => {
+            let start = date.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp().as_second();
+            anyhow::ensure!(start < now, "--since {date} is in the future");
+            ((now - start) / 86_400).max(1) as u32
+        }
+    };
     let options = assess::Options {
         walk: kaizen::collect::WalkOptions { respect_gitignore: !args.no_ignore },
+        git: Some(kaizen::collect::git::GitOptions { since_days, max_commits: args.max_commits, now }),
         ..Default::default()
     };
     let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));

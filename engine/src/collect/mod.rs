@@ -1,8 +1,9 @@
 //! Collecting evidence about targets. Runs in the host, before any plugin.
 //!
-//! For now: the file inventory of a local folder. Git history, remote repositories,
-//! pipeline runs and cloud inventories come with their own collectors.
+//! The file inventory of a local folder and the facts of its git history. Remote
+//! repositories, pipeline runs and cloud inventories come with their own collectors.
 
+pub mod git;
 pub mod inventory;
 
 pub use inventory::{Inventory, Skipped, WalkOptions};

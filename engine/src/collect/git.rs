@@ -1,0 +1,450 @@
+//! Git facts: what a repository's history says about how the team delivers.
+//!
+//! Collected once per git target, in the host, and handed to plugins that declare
+//! `inputs.git = true`. Bounded: only commits inside the `since` window are walked, and at
+//! most `max_commits` of them, so a repository with a million commits is assessed in
+//! bounded time. No personal data leaves this module: authors and committers are counted,
+//! never named, and commit messages are only classified.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Seconds in a day and a week.
+const DAY: i64 = 86_400;
+const WEEK: i64 = 7 * DAY;
+/// Weeks in the per-week histogram.
+const WEEKS: usize = 52;
+
+/// How much history to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GitOptions {
+    /// Only commits newer than this many days before `now` are counted.
+    pub since_days: u32,
+    /// At most this many commits are walked (newest first).
+    pub max_commits: usize,
+    /// "Now", in seconds since the Unix epoch: ages and windows are relative to it.
+    pub now: i64,
+}
+
+impl GitOptions {
+    /// The default window (365 days) and cap (100,000 commits), relative to the clock.
+    pub fn new(now: i64) -> GitOptions {
+        GitOptions { since_days: 365, max_commits: 100_000, now }
+    }
+}
+
+/// The git facts of one repository (the `git` field of a plugin request).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GitFacts {
+    /// No commits at all (a new repository): every figure below is empty or zero.
+    pub empty: bool,
+    /// A shallow clone: history stops early, figures cover what is there.
+    pub shallow: bool,
+    /// The commit HEAD points at.
+    pub head: Option<String>,
+    /// The branch HEAD is on, if any.
+    pub head_branch: Option<String>,
+    /// The default branch: `origin/HEAD`'s target, else HEAD's branch, else `main`/`master`.
+    pub default_branch: Option<String>,
+    /// The window the figures cover.
+    pub window: Window,
+    /// Commit figures inside the window, on the history of HEAD.
+    pub commits: CommitFigures,
+    /// Distinct authors of the commits in the window (by e-mail, counted only).
+    pub authors: usize,
+    /// Distinct committers of the commits in the window.
+    pub committers: usize,
+    /// Local and remote-tracking branches with the date of their last commit.
+    pub branches: Vec<Branch>,
+    /// Tags pointing at commits, oldest first, with their date.
+    pub tags: Vec<Tag>,
+    /// Tags created inside the window.
+    pub tags_in_window: usize,
+    /// Hours from a commit to the first tag containing it, for commits in the window.
+    pub lead_time_hours: Option<Distribution>,
+}
+
+/// The time window of the figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    /// Start (RFC 3339).
+    pub since: String,
+    /// End, "now" (RFC 3339).
+    pub until: String,
+    /// Length in days.
+    pub days: u32,
+    /// Commits walked.
+    pub commits_walked: usize,
+    /// The commit cap was reached: older commits in the window were not counted.
+    pub truncated: bool,
+}
+
+/// Commit figures inside the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitFigures {
+    /// Commits in the window.
+    pub count: usize,
+    /// Commits per week, oldest week first; the last entry is the current week.
+    pub per_week: Vec<u32>,
+    /// Merge commits (more than one parent).
+    pub merges: usize,
+    /// Merges as a share of all commits (0..1).
+    pub merge_share: f64,
+    /// Commits whose message reverts another ("This reverts commit …", `Revert "…"`).
+    pub reverts: usize,
+    /// Commits whose subject marks a hotfix.
+    pub hotfixes: usize,
+    /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
+    pub signed: usize,
+    /// Signed commits as a share of all commits (0..1).
+    pub signed_share: f64,
+    /// Date of the oldest commit walked (RFC 3339).
+    pub first: Option<String>,
+    /// Date of the newest commit (RFC 3339).
+    pub last: Option<String>,
+}
+
+/// A branch and how old its last commit is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Branch {
+    /// Short name (`main`, `origin/feature-x`).
+    pub name: String,
+    /// Whether it is a remote-tracking branch.
+    pub remote: bool,
+    /// Date of its last commit (RFC 3339).
+    pub last_commit: String,
+    /// Days since its last commit.
+    pub age_days: i64,
+}
+
+/// A tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tag {
+    /// Short name (`v1.2.0`).
+    pub name: String,
+    /// The tagger's date for an annotated tag, else the commit's date (RFC 3339).
+    pub date: String,
+    /// The commit it points at.
+    pub commit: String,
+}
+
+/// A distribution of durations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distribution {
+    /// How many samples.
+    pub samples: usize,
+    /// Median.
+    pub median: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// Why git facts could not be collected.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read git history of {path}: {message}")]
+pub struct GitError {
+    /// The repository.
+    pub path: String,
+    /// What libgit2 said.
+    pub message: String,
+}
+
+/// Collects the git facts of the repository at `path`.
+pub fn collect(path: &Path, options: GitOptions) -> Result<GitFacts, GitError> {
+    let fail = |e: git2::Error| GitError { path: path.display().to_string(), message: e.message().to_owned() };
+    let repo = git2::Repository::open(path).map_err(fail)?;
+    let since = options.now - i64::from(options.since_days) * DAY;
+    let window = |walked, truncated| Window {
+        since: rfc3339(since),
+        until: rfc3339(options.now),
+        days: options.since_days,
+        commits_walked: walked,
+        truncated,
+    };
+    let head = match repo.head() {
+        Ok(head) => head,
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+            return Ok(GitFacts::empty(repo.is_shallow(), window(0, false), default_branch(&repo, None)));
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    let head_commit = head.peel_to_commit().map_err(fail)?;
+    let head_branch = if head.is_branch() { head.shorthand().ok().map(str::to_owned) } else { None };
+
+    let mut walk = repo.revwalk().map_err(fail)?;
+    walk.set_sorting(git2::Sort::TIME).map_err(fail)?;
+    walk.push(head_commit.id()).map_err(fail)?;
+
+    let mut commits = CommitFigures { per_week: vec![0; WEEKS], ..CommitFigures::default() };
+    let (mut authors, mut committers) = (HashSet::new(), HashSet::new());
+    let mut in_window: Vec<(git2::Oid, i64)> = Vec::new();
+    let mut walked = 0;
+    let mut truncated = false;
+    for oid in walk {
+        // A shallow clone's history ends at a commit whose parents are missing; libgit2
+        // stops there by itself. Any other error ends the walk with what was read.
+        let Ok(oid) = oid else { break };
+        if walked == options.max_commits {
+            truncated = true;
+            break;
+        }
+        walked += 1;
+        let Ok(commit) = repo.find_commit(oid) else { break };
+        let time = commit.time().seconds();
+        if time < since {
+            // Sorted newest first (by committer time): everything after is older. A clock
+            // skewed commit can hide younger ones behind it; the window is approximate there.
+            break;
+        }
+        in_window.push((oid, time));
+        commits.count += 1;
+        let week = ((options.now - time).max(0) / WEEK) as usize;
+        if week < WEEKS {
+            commits.per_week[WEEKS - 1 - week] += 1;
+        }
+        if commit.parent_count() > 1 {
+            commits.merges += 1;
+        }
+        let message = String::from_utf8_lossy(commit.message_bytes());
+        if is_revert(&message) {
+            commits.reverts += 1;
+        }
+        if is_hotfix(&message) && !is_revert(&message) {
+            commits.hotfixes += 1;
+        }
+        if repo.extract_signature(&oid, None).is_ok() {
+            commits.signed += 1;
+        }
+        authors.insert(commit.author().email_bytes().to_ascii_lowercase());
+        committers.insert(commit.committer().email_bytes().to_ascii_lowercase());
+        commits.last.get_or_insert_with(|| rfc3339(time));
+        commits.first = Some(rfc3339(time));
+    }
+    if commits.count > 0 {
+        commits.merge_share = round3(commits.merges as f64 / commits.count as f64);
+        commits.signed_share = round3(commits.signed as f64 / commits.count as f64);
+    }
+
+    let tags = tags(&repo);
+    let lead_time_hours = lead_times(&repo, &tags, &in_window, options.max_commits);
+    Ok(GitFacts {
+        empty: false,
+        shallow: repo.is_shallow(),
+        head: Some(head_commit.id().to_string()),
+        default_branch: default_branch(&repo, head_branch.as_deref()),
+        head_branch,
+        window: window(walked, truncated),
+        commits,
+        authors: authors.len(),
+        committers: committers.len(),
+        branches: branches(&repo, options.now),
+        tags_in_window: tags.iter().filter(|t| t.time >= since && t.time <= options.now).count(),
+        tags: tags
+            .iter()
+            .map(|t| Tag { name: t.name.clone(), date: rfc3339(t.time), commit: t.commit.to_string() })
+            .collect(),
+        lead_time_hours,
+    })
+}
+
+impl GitFacts {
+    fn empty(shallow: bool, window: Window, default_branch: Option<String>) -> GitFacts {
+        GitFacts {
+            empty: true,
+            shallow,
+            head: None,
+            head_branch: None,
+            default_branch,
+            window,
+            commits: CommitFigures { per_week: vec![0; WEEKS], ..CommitFigures::default() },
+            authors: 0,
+            committers: 0,
+            branches: Vec::new(),
+            tags: Vec::new(),
+            tags_in_window: 0,
+            lead_time_hours: None,
+        }
+    }
+}
+
+impl Default for CommitFigures {
+    fn default() -> Self {
+        CommitFigures {
+            count: 0,
+            per_week: Vec::new(),
+            merges: 0,
+            merge_share: 0.0,
+            reverts: 0,
+            hotfixes: 0,
+            signed: 0,
+            signed_share: 0.0,
+            first: None,
+            last: None,
+        }
+    }
+}
+
+/// A message that reverts another commit, as `git revert` writes it.
+fn is_revert(message: &str) -> bool {
+    message.starts_with("Revert \"") || message.contains("This reverts commit ")
+}
+
+/// A subject that marks a hotfix: the word "hotfix" (or "hot-fix", "hot fix"), or a
+/// `hotfix:`/`hotfix/` prefix as conventional commits and git-flow branches write it.
+fn is_hotfix(message: &str) -> bool {
+    let subject = message.lines().next().unwrap_or_default().to_ascii_lowercase();
+    let words: Vec<&str> = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| *w == "hotfix" || *w == "hotfixes") || words.windows(2).any(|w| w[0] == "hot" && w[1] == "fix")
+}
+
+fn default_branch(repo: &git2::Repository, head_branch: Option<&str>) -> Option<String> {
+    if let Ok(reference) = repo.find_reference("refs/remotes/origin/HEAD") {
+        if let Ok(Some(target)) = reference.symbolic_target() {
+            return Some(target.trim_start_matches("refs/remotes/origin/").to_owned());
+        }
+    }
+    if let Some(branch) = head_branch {
+        return Some(branch.to_owned());
+    }
+    // HEAD may be unborn or detached: fall back to a conventional name that exists, or to
+    // what HEAD names.
+    for name in ["main", "master"] {
+        if repo.find_branch(name, git2::BranchType::Local).is_ok() {
+            return Some(name.to_owned());
+        }
+    }
+    repo.find_reference("HEAD")
+        .ok()
+        .and_then(|r| r.symbolic_target().ok().flatten().map(|t| t.trim_start_matches("refs/heads/").to_owned()))
+}
+
+fn branches(repo: &git2::Repository, now: i64) -> Vec<Branch> {
+    let mut out = Vec::new();
+    let Ok(branches) = repo.branches(None) else { return out };
+    for (branch, kind) in branches.flatten() {
+        let Ok(Some(name)) = branch.name() else { continue };
+        if name.ends_with("/HEAD") {
+            continue;
+        }
+        let Ok(commit) = branch.get().peel_to_commit() else { continue };
+        let time = commit.time().seconds();
+        out.push(Branch {
+            name: name.to_owned(),
+            remote: kind == git2::BranchType::Remote,
+            last_commit: rfc3339(time),
+            age_days: (now - time).max(0) / DAY,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+struct TagInfo {
+    name: String,
+    time: i64,
+    commit: git2::Oid,
+}
+
+fn tags(repo: &git2::Repository) -> Vec<TagInfo> {
+    let mut out = Vec::new();
+    let Ok(references) = repo.references_glob("refs/tags/*") else { return out };
+    for reference in references.flatten() {
+        let Ok(name) = reference.shorthand().map(str::to_owned) else { continue };
+        let Ok(commit) = reference.peel_to_commit() else { continue };
+        let time = reference
+            .peel_to_tag()
+            .ok()
+            .and_then(|tag| tag.tagger().map(|t| t.when().seconds()))
+            .unwrap_or_else(|| commit.time().seconds());
+        out.push(TagInfo { name, time, commit: commit.id() });
+    }
+    out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// For each commit in the window, the time to the first tag (oldest by date) whose history
+/// contains it. Tags are visited oldest first; each claims the commits it contains that no
+/// older tag contains. Bounded by `cap` commits walked in all.
+fn lead_times(
+    repo: &git2::Repository,
+    tags: &[TagInfo],
+    in_window: &[(git2::Oid, i64)],
+    cap: usize,
+) -> Option<Distribution> {
+    let window: BTreeMap<git2::Oid, i64> = in_window.iter().copied().collect();
+    let oldest = in_window.last().map(|(_, t)| *t)?;
+    let mut claimed: HashSet<git2::Oid> = HashSet::new();
+    let mut hours = Vec::new();
+    let mut budget = cap;
+    for (i, tag) in tags.iter().enumerate() {
+        if tag.time < oldest {
+            continue;
+        }
+        let Ok(mut walk) = repo.revwalk() else { continue };
+        if walk.push(tag.commit).is_err() {
+            continue;
+        }
+        for older in &tags[..i] {
+            let _ = walk.hide(older.commit);
+        }
+        for oid in walk.flatten() {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if let Some(time) = window.get(&oid) {
+                if claimed.insert(oid) {
+                    hours.push((tag.time - time).max(0) as f64 / 3600.0);
+                }
+            }
+        }
+    }
+    distribution(hours)
+}
+
+fn distribution(mut values: Vec<f64>) -> Option<Distribution> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let quantile = |q: f64| {
+        // Linear interpolation between closest ranks.
+        let rank = q * (values.len() - 1) as f64;
+        let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+        round3(values[lo] + (values[hi] - values[lo]) * (rank - lo as f64))
+    };
+    Some(Distribution { samples: values.len(), median: quantile(0.5), p90: quantile(0.9) })
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map(|t| t.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reverts_and_hotfixes_are_recognised_from_messages() {
+        assert!(is_revert("Revert \"Add cache\"\n\nThis reverts commit abc.\n"));
+        assert!(is_revert("Undo the cache\n\nThis reverts commit 0123456789abcdef.\n"));
+        assert!(!is_revert("Reverting to the old design is not planned"));
+        assert!(is_hotfix("Hotfix: null check in payment handler"));
+        assert!(is_hotfix("fix(api): hot fix for timeouts"));
+        assert!(is_hotfix("Merge branch 'hotfix/1.2.1'"));
+        assert!(!is_hotfix("Add hotfixer tool docs"));
+        assert!(!is_hotfix("Refactor\n\nhotfix mentioned only in the body"));
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let d = distribution(vec![1.0, 2.0, 3.0, 4.0, 10.0]).unwrap();
+        assert_eq!((d.samples, d.median, d.p90), (5, 3.0, 7.6));
+        assert!(distribution(vec![]).is_none());
+    }
+}
