@@ -7,7 +7,7 @@
 //! never named, and commit messages are only classified.
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Seconds in a day and a week.
@@ -364,40 +364,38 @@ fn tags(repo: &git2::Repository) -> Vec<TagInfo> {
 }
 
 /// For each commit in the window, the time to the first tag (oldest by date) whose history
-/// contains it. Tags are visited oldest first; each claims the commits it contains that no
-/// older tag contains. Bounded by `cap` commits walked in all.
+/// contains it. Tags are visited oldest first; from each, a walk down the parents claims
+/// every commit no older tag has claimed, and stops at claimed commits (an older tag
+/// contains their ancestors too) and at commits older than the window. So each commit is
+/// visited once in all, and at most `cap` commits are visited.
 fn lead_times(
     repo: &git2::Repository,
     tags: &[TagInfo],
     in_window: &[(git2::Oid, i64)],
     cap: usize,
 ) -> Option<Distribution> {
-    let window: BTreeMap<git2::Oid, i64> = in_window.iter().copied().collect();
+    let window: HashMap<git2::Oid, i64> = in_window.iter().copied().collect();
     let oldest = in_window.last().map(|(_, t)| *t)?;
     let mut claimed: HashSet<git2::Oid> = HashSet::new();
     let mut hours = Vec::new();
     let mut budget = cap;
-    for (i, tag) in tags.iter().enumerate() {
-        if tag.time < oldest {
-            continue;
-        }
-        let Ok(mut walk) = repo.revwalk() else { continue };
-        if walk.push(tag.commit).is_err() {
-            continue;
-        }
-        for older in &tags[..i] {
-            let _ = walk.hide(older.commit);
-        }
-        for oid in walk.flatten() {
+    for tag in tags.iter().filter(|t| t.time >= oldest) {
+        let mut stack = vec![tag.commit];
+        while let Some(oid) = stack.pop() {
             if budget == 0 {
                 break;
             }
-            budget -= 1;
-            if let Some(time) = window.get(&oid) {
-                if claimed.insert(oid) {
-                    hours.push((tag.time - time).max(0) as f64 / 3600.0);
-                }
+            if !claimed.insert(oid) {
+                continue;
             }
+            budget -= 1;
+            let Ok(commit) = repo.find_commit(oid) else { continue };
+            if let Some(time) = window.get(&oid) {
+                hours.push((tag.time - time).max(0) as f64 / 3600.0);
+            } else if commit.time().seconds() < oldest {
+                continue;
+            }
+            stack.extend(commit.parent_ids());
         }
     }
     distribution(hours)
