@@ -5,5 +5,6 @@ mod support;
 
 mod assess;
 mod cli;
+mod config;
 mod git;
 mod sandbox;

@@ -3,11 +3,13 @@
 
 use crate::collect::git::{self, GitOptions};
 use crate::collect::{Inventory, WalkOptions};
+use crate::config::Exemption;
 use crate::parse::{self, Format, Parsed};
 use crate::plugin::protocol::{self, DocumentRef, FileEntry, PluginRef, Request, TargetRef};
 use crate::plugin::{self, Compiled, ErrorKind, Plugin, PluginError, Registry, Runtime};
 use crate::result::{
-    AssessmentResult, CheckRecord, ErrorRecord, FindingRecord, PluginRecord, TargetResult, SCHEMA_VERSION,
+    AssessmentResult, CheckRecord, ErrorRecord, ExemptionRecord, FindingRecord, PluginRecord, TargetResult,
+    SCHEMA_VERSION,
 };
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -25,6 +27,8 @@ pub struct Target {
     pub root: PathBuf,
     /// Display name.
     pub name: String,
+    /// Labels such as team or service.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// A target that cannot be assessed.
@@ -53,7 +57,7 @@ impl Target {
         }
         std::fs::read_dir(&root).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
-        Ok(Target { given: given.into(), root, name })
+        Ok(Target { given: given.into(), root, name, labels: BTreeMap::new() })
     }
 
     fn kind(&self) -> &'static str {
@@ -83,6 +87,10 @@ pub struct Options {
     pub walk: WalkOptions,
     /// How much git history to read (`None`: the defaults, relative to the clock).
     pub git: Option<GitOptions>,
+    /// The organisation's name, for the result.
+    pub organisation: Option<String>,
+    /// Checks marked not applicable by the assessor.
+    pub exemptions: Vec<Exemption>,
 }
 
 /// A plugin ready to run: its registry entry and its compiled module, or why not.
@@ -108,13 +116,31 @@ pub fn assess(
     progress(Progress::Planned(targets.len() * prepared.len()));
 
     let results = targets.par_iter().map(|t| assess_target(t, &prepared, runtime, options, progress)).collect();
-    AssessmentResult {
+    let mut result = AssessmentResult {
         schema_version: SCHEMA_VERSION,
         kaizen_version: env!("CARGO_PKG_VERSION").into(),
+        organisation: options.organisation.clone(),
         started_at: started_at.to_string(),
         duration_ms: started.elapsed().as_millis() as u64,
         plugins: registry.plugins().iter().map(record).collect(),
         targets: results,
+    };
+    apply_exemptions(&mut result, &options.exemptions);
+    result
+}
+
+/// Marks exempted findings `not_applicable`, keeping the plugin's status and the reason.
+pub fn apply_exemptions(result: &mut AssessmentResult, exemptions: &[Exemption]) {
+    for target in &mut result.targets {
+        for finding in &mut target.findings {
+            let exemption = exemptions
+                .iter()
+                .find(|e| e.plugin == finding.plugin && e.check == finding.check && e.applies_to(&target.name));
+            if let Some(e) = exemption {
+                finding.exemption = Some(ExemptionRecord { reason: e.reason.clone(), original_status: finding.status });
+                finding.status = plugin::Status::NotApplicable;
+            }
+        }
     }
 }
 
@@ -212,6 +238,7 @@ fn assess_target(
         name: target.name.clone(),
         path: target.given.clone(),
         kind: kind.into(),
+        labels: target.labels.clone(),
         files: inventory.files.len(),
         facts: BTreeMap::new(),
         findings: Vec::new(),
@@ -238,6 +265,7 @@ fn assess_target(
                     score: f.score,
                     message: f.message,
                     evidence: f.evidence,
+                    exemption: None,
                 }));
             }
             Err(e) => result.errors.push(ErrorRecord {

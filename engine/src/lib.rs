@@ -9,6 +9,7 @@
 
 pub mod assess;
 pub mod collect;
+pub mod config;
 pub mod diag;
 pub mod output;
 pub mod parse;

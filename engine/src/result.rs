@@ -19,6 +19,9 @@ pub struct AssessmentResult {
     pub schema_version: u32,
     /// Version of the engine that wrote it.
     pub kaizen_version: String,
+    /// The organisation assessed, from the assessment file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
     /// When the assessment started (RFC 3339, UTC).
     pub started_at: String,
     /// How long it took, in milliseconds.
@@ -72,6 +75,9 @@ pub struct TargetResult {
     pub path: String,
     /// `git` for a git work tree, `directory` otherwise.
     pub kind: String,
+    /// Labels from the assessment file, such as team or service.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
     /// Regular files in the inventory.
     pub files: usize,
     /// Facts by dotted name, e.g. `"ci.systems": ["github-actions"]`.
@@ -102,6 +108,19 @@ pub struct FindingRecord {
     pub message: String,
     /// Where the evidence is: path relative to the target, 1-based line.
     pub evidence: Vec<Evidence>,
+    /// Set when the assessment file exempts this check for this target: the status is
+    /// then `not_applicable`, and the plugin's own status is kept here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<ExemptionRecord>,
+}
+
+/// Why a finding was set to `not_applicable` by the assessor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptionRecord {
+    /// The reason written in the assessment file.
+    pub reason: String,
+    /// The status the plugin reported.
+    pub original_status: Status,
 }
 
 /// A plugin that failed on a target.

@@ -3,8 +3,9 @@
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use kaizen::assess::{self, Progress, Target};
+use kaizen::config::{self, AssessmentFile};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Output formats of `assess`.
@@ -18,9 +19,11 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folders to assess.
-    #[arg(default_value = ".")]
+    /// Folders to assess (default: the assessment file's targets, else the current folder).
     targets: Vec<String>,
+    /// The assessment file (default: ./kaizen.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Also load the plugin in this folder, or every plugin one level below it (repeatable).
     /// A plugin with a built-in plugin's id replaces it.
     #[arg(long = "plugins", value_name = "DIR")]
@@ -28,9 +31,9 @@ pub struct Args {
     /// Run only these plugins (comma-separated ids).
     #[arg(long = "only", value_name = "IDS", value_delimiter = ',')]
     only: Vec<String>,
-    /// Where to write the outputs.
-    #[arg(long, value_name = "DIR", default_value = "kaizen-report")]
-    out: PathBuf,
+    /// Where to write the outputs [default: kaizen-report].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Output formats (comma-separated).
     #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md")]
     format: Vec<Format>,
@@ -40,12 +43,12 @@ pub struct Args {
     /// Cache folder (compiled plugins); default: the user's cache folder, or $KAIZEN_CACHE_DIR.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
-    /// Git history to read: a number of days back, or a date (YYYY-MM-DD).
-    #[arg(long, value_name = "DAYS|DATE", default_value = "365", value_parser = parse_since)]
-    since: Since,
-    /// Most commits walked per repository for git facts (newest first).
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    max_commits: usize,
+    /// Git history to read: a number of days back, or a date (YYYY-MM-DD) [default: 365].
+    #[arg(long, value_name = "DAYS|DATE", value_parser = parse_since)]
+    since: Option<Since>,
+    /// Most commits walked per repository for git facts, newest first [default: 100000].
+    #[arg(long, value_name = "N")]
+    max_commits: Option<usize>,
     /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
     #[arg(long)]
     no_ignore: bool,
@@ -73,8 +76,32 @@ fn parse_since(text: &str) -> Result<Since, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let targets: Vec<Target> = args.targets.iter().map(|t| Target::local(t)).collect::<Result<_, _>>()?;
-    let mut registry = super::registry(&args.plugins)?;
+    let file = match &args.config {
+        Some(path) => Some(AssessmentFile::load(path)?),
+        None if Path::new(config::DEFAULT_FILE).is_file() => {
+            Some(AssessmentFile::load(Path::new(config::DEFAULT_FILE))?)
+        }
+        None => None,
+    };
+    let targets: Vec<Target> = match (&file, args.targets.is_empty()) {
+        (Some(file), true) if !file.targets.is_empty() => file
+            .targets
+            .iter()
+            .map(|t| {
+                let mut target = Target::local(&t.path.display().to_string())?;
+                target.labels = t.labels.clone();
+                Ok(target)
+            })
+            .collect::<Result<_, assess::TargetError>>()?,
+        (_, true) => vec![Target::local(".")?],
+        (_, false) => args.targets.iter().map(|t| Target::local(t)).collect::<Result<_, _>>()?,
+    };
+    let mut plugin_dirs: Vec<PathBuf> = file.as_ref().map(|f| f.plugin_dirs.clone()).unwrap_or_default();
+    plugin_dirs.extend(args.plugins.iter().cloned());
+    let mut registry = super::registry(&plugin_dirs)?;
+    if let Some(file) = &file {
+        file.check_references(&registry)?;
+    }
     if !args.only.is_empty() {
         for id in &args.only {
             anyhow::ensure!(registry.get(id).is_some(), "--only names plugin `{id}`, which is not loaded");
@@ -102,29 +129,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let now = jiff::Timestamp::now().as_second();
     let since_days = match args.since {
-        Since::Days(days) => days,
-        Since::Date(date) => {
+        None => file.as_ref().and_then(|f| f.since_days).unwrap_or(365),
+        Some(Since::Days(days)) => days,
+        Some(Since::Date(date)) => {
             let start = date.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp().as_second();
             anyhow::ensure!(start < now, "--since {date} is in the future");
             ((now - start) / 86_400).max(1) as u32
         }
     };
+    let max_commits = args.max_commits.or(file.as_ref().and_then(|f| f.max_commits)).unwrap_or(100_000);
+    let respect_gitignore = !args.no_ignore && file.as_ref().and_then(|f| f.respect_gitignore).unwrap_or(true);
+    let out = args
+        .out
+        .clone()
+        .or(file.as_ref().and_then(|f| f.out.clone()))
+        .unwrap_or_else(|| PathBuf::from("kaizen-report"));
     let options = assess::Options {
-        walk: kaizen::collect::WalkOptions { respect_gitignore: !args.no_ignore },
-        git: Some(kaizen::collect::git::GitOptions { since_days, max_commits: args.max_commits, now }),
-        ..Default::default()
+        walk: kaizen::collect::WalkOptions { respect_gitignore },
+        git: Some(kaizen::collect::git::GitOptions { since_days, max_commits, now }),
+        organisation: file.as_ref().and_then(|f| f.organisation.clone()),
+        plugin_config: file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
+        exemptions: file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
     };
     let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
     bar.finish_and_clear();
 
     if args.format.contains(&Format::Json) {
-        let path = args.out.join("result.json");
+        let path = out.join("result.json");
         let mut json = serde_json::to_vec_pretty(&result)?;
         json.push(b'\n');
         kaizen::output::write_atomic(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if args.format.contains(&Format::Md) {
-        let path = args.out.join("report.md");
+        let path = out.join("report.md");
         let md = kaizen::report::markdown(&result)?;
         kaizen::output::write_atomic(&path, md.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -146,7 +183,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("  plugin {} failed ({}): {}", e.plugin, e.kind, e.message);
             }
         }
-        eprintln!("wrote {} in {:.1} s", args.out.display(), result.duration_ms as f64 / 1000.0);
+        eprintln!("wrote {} in {:.1} s", out.display(), result.duration_ms as f64 / 1000.0);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! real is in the library.
 
 mod assess;
+mod init;
 mod plugin;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,8 @@ pub struct Cli {
 enum Command {
     /// Assess targets (folders) and write result.json and report.md.
     Assess(assess::Args),
+    /// Write a commented assessment file (kaizen.toml) to start from.
+    Init(init::Args),
     /// List, check and inspect plugins.
     #[command(subcommand)]
     Plugin(plugin::Command),
@@ -31,6 +34,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Assess(args) => assess::run(args),
+        Command::Init(args) => init::run(args),
         Command::Plugin(command) => plugin::run(command),
     }
 }

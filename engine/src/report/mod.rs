@@ -49,6 +49,7 @@ fn render(name: &str, result: &AssessmentResult) -> Result<String, RenderError> 
 /// The result as the templates see it: findings carry their check's title and remediation.
 #[derive(Serialize)]
 struct View<'a> {
+    organisation: Option<&'a str>,
     kaizen_version: &'a str,
     started_at: &'a str,
     duration_ms: u64,
@@ -101,6 +102,7 @@ impl<'a> View<'a> {
             })
             .collect();
         View {
+            organisation: result.organisation.as_deref(),
             kaizen_version: &result.kaizen_version,
             started_at: &result.started_at,
             duration_ms: result.duration_ms,

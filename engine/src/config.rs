@@ -1,0 +1,457 @@
+//! The assessment file (`kaizen.toml`): an organisation described once — its targets with
+//! labels, plugin folders, pins and configuration, exemptions, and assessment defaults.
+//!
+//! Loaded in two phases, like every user file: [`AssessmentFile::parse`] deserialises with
+//! spans and rejects unknown keys, then validates, collecting every problem with its line
+//! and column. References to plugins and checks are checked once the plugins are loaded
+//! ([`AssessmentFile::check_references`]), still with positions.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::plugin::Registry;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file `kaizen assess` reads from the current folder when no `--config` is given.
+pub const DEFAULT_FILE: &str = "kaizen.toml";
+
+/// The commented template `kaizen init` writes.
+pub const TEMPLATE: &str = include_str!("config_template.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    organisation: RawOrganisation,
+    #[serde(default)]
+    targets: Vec<RawTarget>,
+    #[serde(default)]
+    assess: RawAssess,
+    #[serde(default)]
+    plugins: RawPlugins,
+    #[serde(default)]
+    exemptions: Vec<RawExemption>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    path: Spanned<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssess {
+    out: Option<String>,
+    since_days: Option<Spanned<u32>>,
+    max_commits: Option<Spanned<usize>>,
+    respect_gitignore: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlugins {
+    #[serde(default)]
+    dirs: Vec<Spanned<String>>,
+    #[serde(default)]
+    pins: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    config: BTreeMap<Spanned<String>, toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExemption {
+    target: Spanned<String>,
+    check: Spanned<String>,
+    reason: Spanned<String>,
+}
+
+/// A validated assessment file.
+#[derive(Debug, Clone)]
+pub struct AssessmentFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    source: String,
+    /// The organisation's name, for the report.
+    pub organisation: Option<String>,
+    /// Target folders, globs expanded, in the order written.
+    pub targets: Vec<ConfiguredTarget>,
+    /// Where to write outputs, relative to the file's folder.
+    pub out: Option<PathBuf>,
+    /// Git history window in days.
+    pub since_days: Option<u32>,
+    /// Commit cap for git facts.
+    pub max_commits: Option<usize>,
+    /// Whether to honour the targets' .gitignore files.
+    pub respect_gitignore: Option<bool>,
+    /// Plugin folders, relative to the file's folder.
+    pub plugin_dirs: Vec<PathBuf>,
+    /// Required SHA-256 of plugin modules, by plugin id.
+    pub pins: Vec<Pin>,
+    /// Per-plugin configuration, by plugin id, as JSON.
+    pub plugin_config: BTreeMap<String, Value>,
+    config_spans: Vec<(String, Range<usize>)>,
+    /// Checks marked not applicable for some targets, with the reason.
+    pub exemptions: Vec<Exemption>,
+}
+
+/// A target folder from the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredTarget {
+    /// The folder.
+    pub path: PathBuf,
+    /// Labels such as team or service.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A required module hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// The plugin id.
+    pub plugin: String,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
+    span: Range<usize>,
+}
+
+/// A check marked not applicable for matching targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exemption {
+    /// Glob over target names.
+    pub target: String,
+    /// Plugin id of the check.
+    pub plugin: String,
+    /// Check id.
+    pub check: String,
+    /// Why, in the assessor's words (shown in the report).
+    pub reason: String,
+    check_span: Range<usize>,
+}
+
+impl Exemption {
+    /// Whether this exemption applies to the named target.
+    pub fn applies_to(&self, target_name: &str) -> bool {
+        globset::Glob::new(&self.target).map(|g| g.compile_matcher().is_match(target_name)).unwrap_or(false)
+    }
+}
+
+impl AssessmentFile {
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<AssessmentFile, Diagnostics> {
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostics(vec![Diagnostic::new("config-unreadable", path, e.to_string())]))?;
+        AssessmentFile::parse(path, &source)
+    }
+
+    /// Validates the text of an assessment file; relative paths are resolved against the
+    /// folder of `path`.
+    pub fn parse(path: &Path, source: &str) -> Result<AssessmentFile, Diagnostics> {
+        let raw: Raw = toml::from_str(source).map_err(|e| {
+            Diagnostics(vec![Diagnostic::at_span("config-syntax", path, source, e.span(), e.message())])
+        })?;
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut problems = Vec::new();
+        let mut problem = |code, span: Range<usize>, message: String| {
+            problems.push(Diagnostic::at(code, path, source, span.start, message));
+        };
+
+        let mut targets = Vec::new();
+        for target in &raw.targets {
+            let pattern = expand_home(target.path.get_ref());
+            let pattern =
+                if Path::new(&pattern).is_absolute() { pattern } else { base.join(&pattern).display().to_string() };
+            match expand_glob(&pattern) {
+                Ok(found) if found.is_empty() => problem(
+                    "config-target-missing",
+                    target.path.span(),
+                    format!("target `{}` matches no folder", target.path.get_ref()),
+                ),
+                Ok(found) => targets
+                    .extend(found.into_iter().map(|p| ConfiguredTarget { path: p, labels: target.labels.clone() })),
+                Err(message) => problem("config-invalid-glob", target.path.span(), message),
+            }
+        }
+
+        let mut plugin_dirs = Vec::new();
+        for dir in &raw.plugins.dirs {
+            let full = base.join(expand_home(dir.get_ref()));
+            if full.is_dir() {
+                plugin_dirs.push(full);
+            } else {
+                problem(
+                    "config-plugin-dir-missing",
+                    dir.span(),
+                    format!("plugin folder `{}` does not exist", dir.get_ref()),
+                );
+            }
+        }
+
+        let mut pins = Vec::new();
+        for (id, hash) in &raw.plugins.pins {
+            let sha = hash.get_ref().to_ascii_lowercase();
+            if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                problem(
+                    "config-invalid-pin",
+                    hash.span(),
+                    format!("pin of `{}` must be 64 hex digits (a SHA-256)", id.get_ref()),
+                );
+            }
+            pins.push(Pin { plugin: id.get_ref().clone(), sha256: sha, span: id.span() });
+        }
+
+        let mut plugin_config = BTreeMap::new();
+        let mut config_spans = Vec::new();
+        for (id, value) in &raw.plugins.config {
+            match serde_json::to_value(value) {
+                Ok(json) => {
+                    plugin_config.insert(id.get_ref().clone(), json);
+                    config_spans.push((id.get_ref().clone(), id.span()));
+                }
+                Err(e) => problem("config-invalid-plugin-config", id.span(), e.to_string()),
+            }
+        }
+
+        let mut exemptions = Vec::new();
+        for e in &raw.exemptions {
+            if let Err(err) = globset::Glob::new(e.target.get_ref()) {
+                problem("config-invalid-glob", e.target.span(), format!("invalid target glob: {err}"));
+            }
+            let Some((plugin, check)) = e.check.get_ref().split_once('/') else {
+                problem(
+                    "config-invalid-check",
+                    e.check.span(),
+                    format!("check `{}` must be written `plugin/check`, e.g. `ci/runs-tests`", e.check.get_ref()),
+                );
+                continue;
+            };
+            if e.reason.get_ref().trim().len() < 10 {
+                problem(
+                    "config-exemption-reason",
+                    e.reason.span(),
+                    "an exemption needs a written reason (at least a short sentence), shown in the report".into(),
+                );
+            }
+            exemptions.push(Exemption {
+                target: e.target.get_ref().clone(),
+                plugin: plugin.to_owned(),
+                check: check.to_owned(),
+                reason: e.reason.get_ref().trim().to_owned(),
+                check_span: e.check.span(),
+            });
+        }
+
+        let since_days = raw.assess.since_days.as_ref().map(|s| {
+            if *s.get_ref() == 0 {
+                problem("config-invalid-value", s.span(), "since_days must be at least 1".into());
+            }
+            *s.get_ref()
+        });
+        let max_commits = raw.assess.max_commits.as_ref().map(|m| {
+            if *m.get_ref() == 0 {
+                problem("config-invalid-value", m.span(), "max_commits must be at least 1".into());
+            }
+            *m.get_ref()
+        });
+
+        if !problems.is_empty() {
+            return Err(Diagnostics(problems));
+        }
+        Ok(AssessmentFile {
+            path: path.to_path_buf(),
+            source: source.to_owned(),
+            organisation: raw.organisation.name,
+            targets,
+            out: raw.assess.out.map(|o| base.join(expand_home(&o))),
+            since_days,
+            max_commits,
+            respect_gitignore: raw.assess.respect_gitignore,
+            plugin_dirs,
+            pins,
+            plugin_config,
+            config_spans,
+            exemptions,
+        })
+    }
+
+    /// Checks what the file says about plugins against the loaded registry: pinned and
+    /// configured plugins exist, pins match the modules' SHA-256 (a mismatch refuses the
+    /// run), exempted checks are declared.
+    pub fn check_references(&self, registry: &Registry) -> Result<(), Diagnostics> {
+        let at = |code, span: &Range<usize>, message: String| {
+            Diagnostic::at(code, &self.path, &self.source, span.start, message)
+        };
+        let mut problems = Vec::new();
+        for pin in &self.pins {
+            match registry.get(&pin.plugin) {
+                None => problems.push(at(
+                    "config-unknown-plugin",
+                    &pin.span,
+                    format!("pinned plugin `{}` is not loaded", pin.plugin),
+                )),
+                Some(p) if p.sha256 != pin.sha256 => problems.push(at(
+                    "config-pin-mismatch",
+                    &pin.span,
+                    format!(
+                        "plugin `{}` from {} has SHA-256 {}, but the file pins {}; refusing to load it",
+                        pin.plugin,
+                        p.source,
+                        if p.sha256.is_empty() { "(module unreadable)" } else { &p.sha256 },
+                        pin.sha256
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        for (id, span) in &self.config_spans {
+            if registry.get(id).is_none() {
+                problems.push(at(
+                    "config-unknown-plugin",
+                    span,
+                    format!("configuration for plugin `{id}`, which is not loaded"),
+                ));
+            }
+        }
+        for e in &self.exemptions {
+            match registry.get(&e.plugin) {
+                None => problems.push(at(
+                    "config-unknown-plugin",
+                    &e.check_span,
+                    format!("exemption names plugin `{}`, which is not loaded", e.plugin),
+                )),
+                Some(p) if p.manifest.check(&e.check).is_none() => problems.push(at(
+                    "config-unknown-check",
+                    &e.check_span,
+                    format!("plugin `{}` declares no check `{}`", e.plugin, e.check),
+                )),
+                Some(_) => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+}
+
+fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
+        _ => path.to_owned(),
+    }
+}
+
+/// The folders matching a path that may contain glob characters, sorted.
+fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, String> {
+    if !pattern.contains(['*', '?', '[', '{']) {
+        let path = PathBuf::from(pattern);
+        return Ok(if path.is_dir() { vec![path] } else { Vec::new() });
+    }
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("invalid glob: {e}"))?
+        .compile_matcher();
+    // Walk from the longest folder prefix without glob characters.
+    let root: PathBuf = Path::new(pattern)
+        .components()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{']))
+        .collect();
+    let depth = Path::new(pattern).components().count() - root.components().count();
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(&root)
+        .standard_filters(false)
+        .max_depth(if pattern.contains("**") { None } else { Some(depth) })
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()) && glob.is_match(e.path()))
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_is_a_valid_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kaizen.toml");
+        let file = AssessmentFile::parse(&path, TEMPLATE).unwrap();
+        assert_eq!(file.organisation.as_deref(), Some("Example Corp"));
+        assert_eq!(file.targets.len(), 1, "the template assesses its own folder");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("repos/a")).unwrap();
+        let src = r#"
+[[targets]]
+path = "repos/*"
+labels = { team = "payments" }
+
+[[targets]]
+path = "missing/*"
+
+[plugins]
+pins = { ci = "abc" }
+
+[[exemptions]]
+target = "a"
+check = "runs-tests"
+reason = "legacy"
+"#;
+        let err = AssessmentFile::parse(&dir.path().join("kaizen.toml"), src).unwrap_err();
+        let found: Vec<_> = err.0.iter().map(|d| (d.code, d.line.unwrap())).collect();
+        assert_eq!(found, [("config-target-missing", 7), ("config-invalid-pin", 10), ("config-invalid-check", 14)]);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_position() {
+        let err =
+            AssessmentFile::parse(Path::new("kaizen.toml"), "[organisation]\nname = \"x\"\ncolour = 1\n").unwrap_err();
+        assert_eq!((err.0[0].code, err.0[0].line, err.0[0].column), ("config-syntax", Some(3), Some(1)));
+    }
+
+    #[test]
+    fn globs_expand_to_folders_in_order_with_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["src/b", "src/a", "src/file-not-dir"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        std::fs::remove_dir(dir.path().join("src/file-not-dir")).unwrap();
+        std::fs::write(dir.path().join("src/file-not-dir"), "x").unwrap();
+        let src = "[[targets]]\npath = \"src/*\"\nlabels = { team = \"core\" }\n";
+        let file = AssessmentFile::parse(&dir.path().join("kaizen.toml"), src).unwrap();
+        let names: Vec<_> = file.targets.iter().map(|t| t.path.file_name().unwrap().to_str().unwrap()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(file.targets[0].labels["team"], "core");
+    }
+
+    #[test]
+    fn exemptions_match_target_names_by_glob() {
+        let e = Exemption {
+            target: "legacy-*".into(),
+            plugin: "ci".into(),
+            check: "runs-tests".into(),
+            reason: "r".into(),
+            check_span: 0..0,
+        };
+        assert!(e.applies_to("legacy-billing"));
+        assert!(!e.applies_to("payments"));
+    }
+}
