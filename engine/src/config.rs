@@ -57,6 +57,7 @@ struct RawAssess {
     since_days: Option<Spanned<u32>>,
     max_commits: Option<Spanned<usize>>,
     respect_gitignore: Option<bool>,
+    max_file_mb: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +97,8 @@ pub struct AssessmentFile {
     pub max_commits: Option<usize>,
     /// Whether to honour the targets' .gitignore files.
     pub respect_gitignore: Option<bool>,
+    /// Size cap of files handed to plugins, in MiB.
+    pub max_file_mb: Option<u64>,
     /// Plugin folders, relative to the file's folder.
     pub plugin_dirs: Vec<PathBuf>,
     /// Required SHA-256 of plugin modules, by plugin id.
@@ -265,6 +268,13 @@ impl AssessmentFile {
             *m.get_ref()
         });
 
+        let max_file_mb = raw.assess.max_file_mb.as_ref().map(|m| {
+            if *m.get_ref() == 0 {
+                problem("config-invalid-value", m.span(), "max_file_mb must be at least 1".into());
+            }
+            *m.get_ref()
+        });
+
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
@@ -277,6 +287,7 @@ impl AssessmentFile {
             since_days,
             max_commits,
             respect_gitignore: raw.assess.respect_gitignore,
+            max_file_mb,
             plugin_dirs,
             pins,
             plugin_config,

@@ -49,6 +49,9 @@ pub struct Args {
     /// Most commits walked per repository for git facts, newest first [default: 100000].
     #[arg(long, value_name = "N")]
     max_commits: Option<usize>,
+    /// Leave out files larger than this many MiB [default: 10].
+    #[arg(long, value_name = "MIB")]
+    max_file_mb: Option<u64>,
     /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
     #[arg(long)]
     no_ignore: bool,
@@ -145,7 +148,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .or(file.as_ref().and_then(|f| f.out.clone()))
         .unwrap_or_else(|| PathBuf::from("kaizen-report"));
     let options = assess::Options {
-        walk: kaizen::collect::WalkOptions { respect_gitignore },
+        walk: kaizen::collect::WalkOptions {
+            respect_gitignore,
+            max_file_size: args
+                .max_file_mb
+                .or(file.as_ref().and_then(|f| f.max_file_mb))
+                .map(|mib| mib.saturating_mul(1 << 20))
+                .unwrap_or(kaizen::collect::DEFAULT_MAX_FILE_SIZE),
+        },
         git: Some(kaizen::collect::git::GitOptions { since_days, max_commits, now }),
         organisation: file.as_ref().and_then(|f| f.organisation.clone()),
         plugin_config: file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),

@@ -31,11 +31,17 @@ pub struct WalkOptions {
     /// Leave out what the target's own `.gitignore` files (and `.git/info/exclude`) ignore:
     /// build output and dependencies are not evidence of practice, and walking them is slow.
     pub respect_gitignore: bool,
+    /// Files larger than this are left out (recorded as skipped): plugins never see them
+    /// and the host never reads them.
+    pub max_file_size: u64,
 }
+
+/// The default size cap of files handed to plugins: 10 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 
 impl Default for WalkOptions {
     fn default() -> Self {
-        WalkOptions { respect_gitignore: true }
+        WalkOptions { respect_gitignore: true, max_file_size: DEFAULT_MAX_FILE_SIZE }
     }
 }
 
@@ -90,6 +96,13 @@ impl Inventory {
                 continue;
             }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if size > options.max_file_size {
+                inventory.skipped.push(Skipped {
+                    path,
+                    reason: format!("{size} bytes, above the {}-byte size cap", options.max_file_size),
+                });
+                continue;
+            }
             inventory.files.push(FileEntry { path, size });
         }
         inventory
@@ -144,7 +157,19 @@ mod tests {
         std::fs::write(root.join("Dockerfile"), "FROM scratch").unwrap();
         let inv = Inventory::walk(root, WalkOptions::default());
         assert_eq!(paths(&inv), [".gitignore", "Dockerfile"]);
-        let all = Inventory::walk(root, WalkOptions { respect_gitignore: false });
+        let all = Inventory::walk(root, WalkOptions { respect_gitignore: false, ..WalkOptions::default() });
         assert_eq!(paths(&all), [".gitignore", "Dockerfile", "build.log", "target/debug/app"]);
+    }
+
+    #[test]
+    fn files_over_the_size_cap_are_skipped_without_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = std::fs::File::create(dir.path().join("huge.bin")).unwrap();
+        big.set_len(2 << 30).unwrap(); // a 2 GiB sparse file
+        std::fs::write(dir.path().join("small.txt"), "x").unwrap();
+        let inv = Inventory::walk(dir.path(), WalkOptions { max_file_size: 1 << 20, ..WalkOptions::default() });
+        assert_eq!(paths(&inv), ["small.txt"]);
+        assert_eq!(inv.skipped[0].path, "huge.bin");
+        assert!(inv.skipped[0].reason.contains("2147483648 bytes"), "{:?}", inv.skipped);
     }
 }

@@ -6,4 +6,4 @@
 pub mod git;
 pub mod inventory;
 
-pub use inventory::{Inventory, Skipped, WalkOptions};
+pub use inventory::{Inventory, Skipped, WalkOptions, DEFAULT_MAX_FILE_SIZE};

@@ -14,7 +14,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Files larger than this are not parsed (the document carries an error instead).
-pub const MAX_PARSE_BYTES: u64 = 4 << 20;
+pub const MAX_PARSE_BYTES: u64 = 10 << 20;
 /// Deepest nesting of arrays and objects accepted in any format.
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes one document may expand to (aliases included): the YAML-bomb guard.
@@ -107,6 +107,9 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
             "file is {} bytes, above the {MAX_PARSE_BYTES}-byte parse limit",
             bytes.len()
         )))];
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return vec![Err(Failure::new("binary file (a NUL byte in its first 8 KiB); not parsed"))];
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
@@ -353,6 +356,12 @@ resource "aws_s3_bucket" "data" { bucket = "data" }
         let value = parse(Format::Hcl, src)[0].clone().unwrap();
         assert_eq!(value["terraform"][0]["backend"]["s3"][0]["bucket"], json!("state"));
         assert_eq!(value["resource"]["aws_s3_bucket"]["data"][0]["bucket"], json!("data"));
+    }
+
+    #[test]
+    fn binary_files_are_not_parsed() {
+        let failure = parse(Format::Yaml, b"a: 1\n\0\x01\x02")[0].clone().unwrap_err();
+        assert!(failure.message.starts_with("binary file"), "{failure:?}");
     }
 
     #[test]
