@@ -126,3 +126,26 @@ fn the_checkout_itself_is_assessed_without_plugin_errors() {
     assert_eq!(t["errors"], json!([]));
     assert!(t["files"].as_u64().unwrap() > 50);
 }
+
+#[test]
+fn a_yaml_bomb_in_a_workflow_is_a_parse_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = String::from(
+        "name: bomb\non: push\nx0: &x0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..10 {
+        let p = i - 1;
+        bomb.push_str(&format!("x{i}: &x{i} [*x{p},*x{p},*x{p},*x{p},*x{p},*x{p},*x{p},*x{p},*x{p}]\n"));
+    }
+    bomb.push_str("jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n");
+    support::write_files(dir.path(), &[(".github/workflows/bomb.yml", &bomb), ("README.md", "# bomb\n")]);
+    let out = tempfile::tempdir().unwrap();
+    let output = run(kaizen().args(["assess", "--quiet", "--out"]).arg(out.path()).arg(dir.path()));
+    assert_eq!(output.status.code(), Some(0));
+    let result: Value = serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap();
+    let t = &result["targets"][0];
+    assert_eq!(t["errors"], json!([]));
+    let present = finding(t, "pipeline-present");
+    assert_eq!(present["status"], "warn", "a pipeline file that does not parse is worth a look: {present:#}");
+    assert_eq!(evidence(present)[0].0, ".github/workflows/bomb.yml");
+}
