@@ -43,7 +43,9 @@ fn plugin_list_shows_built_in_and_folder_plugins() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("ID"), "{stdout}");
-    assert!(lines.iter().any(|l| l.starts_with("ci ") && l.contains("built-in")), "{stdout}");
+    assert!(lines.iter().any(|l| l.starts_with("ci ") && l.ends_with("built-in")), "{stdout}");
+    let sha = kaizen::plugin::Registry::builtin().unwrap().get("ci").unwrap().sha256.clone();
+    assert!(lines.iter().any(|l| l.starts_with("ci ") && l.contains(&sha)), "the full SHA-256, for pins: {stdout}");
     assert!(lines.iter().any(|l| l.starts_with("friendly ") && l.contains("tests/plugins/dist/friendly")), "{stdout}");
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// List the plugins: id, version, source and number of checks.
+    /// List the plugins: id, version, number of checks, module SHA-256 (for pins) and source.
     List {
         /// Also load plugins from this folder (repeatable).
         #[arg(long = "plugins", value_name = "DIR")]
@@ -32,34 +32,32 @@ fn list(dirs: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for note in registry.notes() {
         eprintln!("note: {note}");
     }
-    let rows: Vec<[String; 4]> = registry
+    let rows: Vec<[String; 5]> = registry
         .plugins()
         .iter()
         .map(|p| {
-            [
-                p.manifest.id.clone(),
-                p.manifest.version.clone(),
-                p.source.to_string(),
-                p.manifest.checks.len().to_string(),
-            ]
+            let m = &p.manifest;
+            [m.id.clone(), m.version.clone(), m.checks.len().to_string(), p.sha256.clone(), p.source.to_string()]
         })
         .collect();
-    let headers = ["ID", "VERSION", "SOURCE", "CHECKS"];
-    let widths: Vec<usize> = (0..4)
+    let headers = ["ID", "VERSION", "CHECKS", "SHA256", "SOURCE"];
+    let widths: Vec<usize> = (0..5)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
         .collect();
-    println!(
-        "{:w0$}  {:w1$}  {:w2$}  {}",
-        headers[0],
-        headers[1],
-        headers[2],
-        headers[3],
-        w0 = widths[0],
-        w1 = widths[1],
-        w2 = widths[2]
-    );
-    for r in rows {
-        println!("{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3], w0 = widths[0], w1 = widths[1], w2 = widths[2]);
+    let line = |cells: [&str; 5]| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 4 {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:w$}  ", w = widths[i]));
+            }
+        }
+        out
+    };
+    println!("{}", line(headers));
+    for r in &rows {
+        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
     }
     Ok(ExitCode::SUCCESS)
 }
