@@ -106,3 +106,33 @@ fn help_texts_are_reviewed() {
         insta::assert_snapshot!(name, String::from_utf8_lossy(&output.stdout));
     }
 }
+
+#[test]
+fn plugin_run_prints_the_raw_response_or_writes_the_request() {
+    let target = support::fixture("assess/jenkins");
+    let output = run(kaizen().args(["plugin", "run", "ci", "--target"]).arg(&target));
+    assert_eq!(output.status.code(), Some(0));
+    let response: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(response["facts"]["ci.systems"], serde_json::json!(["jenkins"]));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ok: 3 findings, 3 facts"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let request_path = dir.path().join("request.json");
+    let output =
+        run(kaizen().args(["plugin", "run", "ci", "--request-out"]).arg(&request_path).arg("--target").arg(&target));
+    assert_eq!(output.status.code(), Some(0));
+    let request: serde_json::Value = serde_json::from_slice(&std::fs::read(&request_path).unwrap()).unwrap();
+    assert_eq!(request["api"], 1);
+    assert_eq!(request["target"]["root"], "/repo");
+    assert_eq!(request["documents"][0]["path"], "Jenkinsfile");
+    assert_eq!(request["documents"][0]["format"], "jenkinsfile");
+    assert_eq!(request["documents"][0]["value"]["kind"], "declarative");
+
+    let output = run(kaizen().args(["plugin", "run"]).arg(test_plugin("sandbox_exit_3").join("sandbox_exit_3.wasm")));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("giving up on purpose") && stderr.contains("failed (exit): exited with code 3"),
+        "{stderr}"
+    );
+}

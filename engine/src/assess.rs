@@ -188,12 +188,38 @@ fn prepare<'a>(plugin: &'a Plugin, runtime: &Runtime) -> Prepared<'a> {
             Err(reason) => Err(PluginError::new(ErrorKind::Load, reason.clone())),
         }
     };
-    Prepared {
-        plugin,
-        compiled,
-        files: glob_set(m.inputs.files.iter().map(String::as_str)),
-        parse: m.inputs.parse.iter().map(|p| (glob_set([p.glob.as_str()]), p.format)).collect(),
+    let (files, parse) = selectors(m);
+    Prepared { plugin, compiled, files, parse }
+}
+
+/// The globs of the files a plugin is given, and of those parsed for it with their format.
+fn selectors(m: &plugin::Manifest) -> (GlobSet, Vec<(GlobSet, Format)>) {
+    (
+        glob_set(m.inputs.files.iter().map(String::as_str)),
+        m.inputs.parse.iter().map(|p| (glob_set([p.glob.as_str()]), p.format)).collect(),
+    )
+}
+
+/// The request `plugin` would receive for `target` in an assessment with `options`, as
+/// JSON: for running a plugin by hand, with Kaizen or any WASI runtime.
+pub fn request_for(plugin: &Plugin, target: &Target, options: &Options) -> Vec<u8> {
+    let (files, parse) = selectors(&plugin.manifest);
+    let p = Prepared { plugin, compiled: Err(PluginError::new(ErrorKind::Load, "not compiled")), files, parse };
+    let inventory = Inventory::walk(&target.root, options.walk);
+    let documents = parse_documents(&target.root, &inventory, &[&p]);
+    let kind = target.kind();
+    let git_facts = git_facts(target, kind, plugin.manifest.inputs.git, options).ok().flatten();
+    let evidence = Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
+    request_bytes(&p, &evidence, options)
+}
+
+/// The git facts of a target, when it is a repository and a plugin wants them.
+fn git_facts(target: &Target, kind: &str, wanted: bool, options: &Options) -> Result<Option<Value>, git::GitError> {
+    if kind != "git" || !wanted {
+        return Ok(None);
     }
+    let git_options = options.git.unwrap_or_else(|| GitOptions::new(jiff::Timestamp::now().as_second()));
+    Ok(serde_json::to_value(git::collect(&target.root, git_options)?).ok())
 }
 
 /// The parsed documents of one target, shared by all its plugins.
@@ -207,22 +233,15 @@ fn assess_target(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> TargetResult {
     let inventory = Inventory::walk(&target.root, options.walk);
-    let documents = parse_documents(&target.root, &inventory, prepared);
+    let usable: Vec<&Prepared> = prepared.iter().filter(|p| p.compiled.is_ok()).collect();
+    let documents = parse_documents(&target.root, &inventory, &usable);
     let kind = target.kind();
     let mut warnings = Vec::new();
-    let wants_git = prepared.iter().any(|p| p.compiled.is_ok() && p.plugin.manifest.inputs.git);
-    let git_facts = if kind == "git" && wants_git {
-        let git_options = options.git.unwrap_or_else(|| GitOptions::new(jiff::Timestamp::now().as_second()));
-        match git::collect(&target.root, git_options) {
-            Ok(facts) => serde_json::to_value(facts).ok(),
-            Err(e) => {
-                warnings.push(format!("git facts unavailable: {e}"));
-                None
-            }
-        }
-    } else {
+    let wants_git = usable.iter().any(|p| p.plugin.manifest.inputs.git);
+    let git_facts = git_facts(target, kind, wants_git, options).unwrap_or_else(|e| {
+        warnings.push(format!("git facts unavailable: {e}"));
         None
-    };
+    });
     let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared
         .par_iter()
         .map(|p| {
@@ -279,10 +298,10 @@ fn assess_target(
     result
 }
 
-fn parse_documents(root: &Path, inventory: &Inventory, prepared: &[Prepared]) -> Documents {
+fn parse_documents(root: &Path, inventory: &Inventory, prepared: &[&Prepared]) -> Documents {
     let mut wanted: Vec<(String, Format)> = Vec::new();
     for file in &inventory.files {
-        for p in prepared.iter().filter(|p| p.compiled.is_ok()) {
+        for p in prepared {
             for (set, format) in &p.parse {
                 if set.is_match(&file.path) {
                     wanted.push((file.path.clone(), *format));
@@ -328,8 +347,15 @@ fn run_plugin(
     runtime: &Runtime,
     options: &Options,
 ) -> Result<plugin::Judgement, PluginError> {
-    let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
     let compiled = p.compiled.as_ref().map_err(Clone::clone)?;
+    let m = &p.plugin.manifest;
+    let bytes = request_bytes(p, evidence, options);
+    let output = runtime.invoke(compiled, &bytes, &evidence.target.root, &m.limits)?;
+    plugin::read_response(m, &output.stdout, &output.stderr)
+}
+
+fn request_bytes(p: &Prepared, evidence: &Evidence, options: &Options) -> Vec<u8> {
+    let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
     let m = &p.plugin.manifest;
     let files: Vec<&FileEntry> = inventory
         .files
@@ -368,7 +394,5 @@ fn run_plugin(
         cloud: None,
         config: options.plugin_config.get(&m.id).unwrap_or(&empty),
     };
-    let bytes = serde_json::to_vec(&request).expect("a request always serialises");
-    let output = runtime.invoke(compiled, &bytes, &target.root, &m.limits)?;
-    plugin::read_response(m, &output.stdout, &output.stderr)
+    serde_json::to_vec(&request).expect("a request always serialises")
 }

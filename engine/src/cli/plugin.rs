@@ -18,12 +18,26 @@ pub enum Command {
         /// The plugin folder (holding plugin.toml) or the plugin.toml itself.
         path: PathBuf,
     },
+    /// Run one plugin on one target and print its raw response (stdout) and its stderr,
+    /// or write the request it would receive, to debug it with any WASI runtime.
+    Run {
+        /// A plugin folder, its plugin.toml or its module (with plugin.toml beside it), or
+        /// the id of a built-in plugin.
+        plugin: String,
+        /// The folder to run it on.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        target: String,
+        /// Write the request to FILE instead of running the plugin.
+        #[arg(long, value_name = "FILE")]
+        request_out: Option<PathBuf>,
+    },
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::List { plugins } => list(&plugins),
         Command::Check { path } => check(path),
+        Command::Run { plugin, target, request_out } => run_one(&plugin, &target, request_out),
     }
 }
 
@@ -110,5 +124,71 @@ fn check(path: PathBuf) -> anyhow::Result<ExitCode> {
             eprintln!("{}: error: {p}", dir.join("plugin.toml").display());
         }
         Ok(ExitCode::from(1))
+    }
+}
+
+fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let path = PathBuf::from(spec);
+    let plugin = if path.exists() {
+        let dir =
+            if path.is_dir() { path } else { path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")) };
+        match load_plugin_dir(&dir) {
+            Ok(plugin) => plugin,
+            Err(RegistryError::Manifest(diagnostics)) => anyhow::bail!("{diagnostics}"),
+            Err(other) => return Err(other.into()),
+        }
+    } else {
+        let registry = kaizen::plugin::Registry::builtin()?;
+        match registry.get(spec) {
+            Some(plugin) => plugin.clone(),
+            None => anyhow::bail!("`{spec}` is neither a plugin folder or file nor the id of a built-in plugin"),
+        }
+    };
+    let target = kaizen::assess::Target::local(target)?;
+    let request = kaizen::assess::request_for(&plugin, &target, &Default::default());
+    if let Some(out) = request_out {
+        kaizen::output::write_atomic(&out, &request)?;
+        eprintln!(
+            "wrote the request of `{}` for {} to {}; run it with: wasmtime run --dir {}::/repo {} < {}",
+            plugin.manifest.id,
+            target.root.display(),
+            out.display(),
+            target.root.display(),
+            plugin.manifest.wasm,
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let m = &plugin.manifest;
+    if !m.api_supported() {
+        anyhow::bail!("{}", kaizen::plugin::manifest_api_mismatch(m));
+    }
+    let wasm = plugin.wasm.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let runtime = super::runtime(None)?;
+    let compiled = runtime.compile(wasm)?;
+    let output = match runtime.invoke(&compiled, &request, &target.root, &m.limits) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("{}", e.stderr);
+            eprintln!("plugin `{}` failed ({}): {}", m.id, e.kind, e.message);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    use std::io::Write;
+    std::io::stdout().write_all(&output.stdout)?;
+    println!();
+    std::io::stderr().write_all(&output.stderr)?;
+    match kaizen::plugin::read_response(m, &output.stdout, &output.stderr) {
+        Ok(judgement) => {
+            eprintln!("ok: {} findings, {} facts", judgement.findings.len(), judgement.facts.len());
+            for warning in &judgement.warnings {
+                eprintln!("warning: {warning}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("plugin `{}` failed ({}): {}", m.id, e.kind, e.message);
+            Ok(ExitCode::from(1))
+        }
     }
 }
