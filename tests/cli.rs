@@ -136,3 +136,39 @@ fn plugin_run_prints_the_raw_response_or_writes_the_request() {
         "{stderr}"
     );
 }
+
+#[test]
+fn report_renders_a_result_again_and_refuses_other_schema_versions() {
+    let out = tempfile::tempdir().unwrap();
+    let output =
+        run(kaizen().args(["assess", "--quiet", "--out"]).arg(out.path()).arg(support::fixture("assess/gitlab-ci")));
+    assert_eq!(output.status.code(), Some(0));
+    let original = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+
+    let again = tempfile::tempdir().unwrap();
+    let output = run(kaizen().arg("report").arg(out.path().join("result.json")).arg("--out").arg(again.path()));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(again.path().join("report.md")).unwrap(), original, "same result, same report");
+
+    let text = std::fs::read_to_string(out.path().join("result.json")).unwrap();
+    let future = text.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    std::fs::write(again.path().join("future.json"), future).unwrap();
+    let output = run(kaizen().arg("report").arg(again.path().join("future.json")));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("future.json: result has schema version 99; this Kaizen (0.1.0) reads schema version 1"),
+        "{stderr}"
+    );
+
+    std::fs::write(again.path().join("broken.json"), "{\n  \"schema_version\": 1,\n  oops\n}\n").unwrap();
+    let output = run(kaizen().arg("report").arg(again.path().join("broken.json")));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.json: line 3, column 3"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(again.path().join("report.md")).unwrap(),
+        original,
+        "a failed run leaves the report"
+    );
+}

@@ -4,6 +4,7 @@
 mod assess;
 mod init;
 mod plugin;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Assess(assess::Args),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
+    /// Render the reports of a result.json again, without assessing.
+    Report(report::Args),
     /// List, check and inspect plugins.
     #[command(subcommand)]
     Plugin(plugin::Command),
@@ -35,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Assess(args) => assess::run(args),
         Command::Init(args) => init::run(args),
+        Command::Report(args) => report::run(args),
         Command::Plugin(command) => plugin::run(command),
     }
 }
