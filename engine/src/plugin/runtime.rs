@@ -1,7 +1,7 @@
 //! The WebAssembly runtime: one engine per process, each module compiled once (with an
 //! on-disk cache of native code) and pre-linked, a fresh sandboxed store per invocation.
 
-use super::sandbox::{self, CappedPipe, DeadlineExceeded, MemoryCap, OutputLimitExceeded};
+use super::sandbox::{self, CappedPipe, DeadlineExceeded, MemoryCap};
 use super::{ErrorKind, Limits, PluginError};
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -205,46 +205,36 @@ impl Runtime {
             start.call(&mut store, ())
         });
         let output = RawOutput { stdout: stdout.contents(), stderr: stderr.contents() };
+        let fail = |kind, message| Err(PluginError { kind, message, stderr: stderr_tail(&output.stderr) });
+        // A full pipe decides the kind, whatever the guest did after its write failed.
+        if stdout.overflowed() || stderr.overflowed() {
+            let (which, cap) =
+                if stdout.overflowed() { ("stdout", limits.stdout_bytes) } else { ("stderr", limits.stderr_bytes) };
+            return fail(ErrorKind::OutputLimit, format!("wrote more than {cap} bytes to {which}"));
+        }
         let error = match outcome {
-            Ok(()) => return finish(output, &stdout, &stderr, limits),
+            Ok(()) => return Ok(output),
             Err(error) => error,
         };
-        let elapsed = started.elapsed();
-        let tail = stderr_tail(&output.stderr);
-        let kind_message =
-            if stdout.overflowed() || stderr.overflowed() || error.downcast_ref::<OutputLimitExceeded>().is_some() {
-                let which = if stdout.overflowed() { "stdout" } else { "stderr" };
-                let cap = if stdout.overflowed() { limits.stdout_bytes } else { limits.stderr_bytes };
-                (ErrorKind::OutputLimit, format!("wrote more than {cap} bytes to {which}"))
-            } else if let Some(exit) = error.downcast_ref::<I32Exit>() {
-                if exit.0 == 0 {
-                    return finish(output, &stdout, &stderr, limits);
+        let memory_refused = store.data().memory.refused;
+        let mib = limits.memory_bytes >> 20;
+        if let Some(exit) = error.downcast_ref::<I32Exit>() {
+            return match exit.0 {
+                0 => Ok(output),
+                code if memory_refused => {
+                    fail(ErrorKind::Memory, format!("exceeded its {mib} MiB memory limit (then exited {code})"))
                 }
-                if store.data().memory.refused {
-                    (
-                        ErrorKind::Memory,
-                        format!("exceeded its {} MiB memory limit (then exited {})", limits.memory_bytes >> 20, exit.0),
-                    )
-                } else {
-                    (ErrorKind::Exit, format!("exited with code {}", exit.0))
-                }
-            } else if error.downcast_ref::<DeadlineExceeded>().is_some()
-                || error.downcast_ref::<Trap>() == Some(&Trap::Interrupt)
-            {
-                (
-                    ErrorKind::Timeout,
-                    format!(
-                        "did not finish within {} ms (stopped after {} ms)",
-                        limits.timeout.as_millis(),
-                        elapsed.as_millis()
-                    ),
-                )
-            } else if store.data().memory.refused {
-                (ErrorKind::Memory, format!("exceeded its {} MiB memory limit", limits.memory_bytes >> 20))
-            } else {
-                (ErrorKind::Trap, format!("trapped: {}", root_message(&error)))
+                code => fail(ErrorKind::Exit, format!("exited with code {code}")),
             };
-        Err(PluginError { kind: kind_message.0, message: kind_message.1, stderr: tail })
+        }
+        if error.downcast_ref::<DeadlineExceeded>().is_some() || error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+            let (limit, elapsed) = (limits.timeout.as_millis(), started.elapsed().as_millis());
+            return fail(ErrorKind::Timeout, format!("did not finish within {limit} ms (stopped after {elapsed} ms)"));
+        }
+        if memory_refused {
+            return fail(ErrorKind::Memory, format!("exceeded its {mib} MiB memory limit"));
+        }
+        fail(ErrorKind::Trap, format!("trapped: {}", root_message(&error)))
     }
 }
 
@@ -252,26 +242,6 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         self.ticker_stop.store(true, Ordering::Relaxed);
     }
-}
-
-fn finish(
-    output: RawOutput,
-    stdout: &CappedPipe,
-    stderr: &CappedPipe,
-    limits: &Limits,
-) -> Result<RawOutput, PluginError> {
-    if stdout.overflowed() || stderr.overflowed() {
-        let which = if stdout.overflowed() { "stdout" } else { "stderr" };
-        return Err(PluginError {
-            kind: ErrorKind::OutputLimit,
-            message: format!(
-                "wrote more than its {which} limit ({} bytes)",
-                if stdout.overflowed() { limits.stdout_bytes } else { limits.stderr_bytes }
-            ),
-            stderr: stderr_tail(&output.stderr),
-        });
-    }
-    Ok(output)
 }
 
 #[allow(unsafe_code)]

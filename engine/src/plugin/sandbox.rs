@@ -246,12 +246,9 @@ pub fn poll_oneoff<T: Deadline>(
         }
     }
 
-    let mut out = Vec::new();
-    if !ready_fds.is_empty() {
-        for (userdata, kind) in ready_fds {
-            out.push((userdata, kind));
-        }
-    } else if let Some((wait, userdata)) = earliest {
+    // Ready pipes answer at once; only a poll on clocks alone sleeps.
+    let mut out = ready_fds;
+    if let (true, Some((wait, userdata))) = (out.is_empty(), earliest) {
         let remaining = caller.data().deadline().saturating_duration_since(now);
         if wait >= remaining {
             std::thread::sleep(remaining);
