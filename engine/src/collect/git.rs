@@ -81,7 +81,7 @@ pub struct Window {
 }
 
 /// Commit figures inside the window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CommitFigures {
     /// Commits in the window.
     pub count: usize,
@@ -264,23 +264,6 @@ impl GitFacts {
             tags: Vec::new(),
             tags_in_window: 0,
             lead_time_hours: None,
-        }
-    }
-}
-
-impl Default for CommitFigures {
-    fn default() -> Self {
-        CommitFigures {
-            count: 0,
-            per_week: Vec::new(),
-            merges: 0,
-            merge_share: 0.0,
-            reverts: 0,
-            hotfixes: 0,
-            signed: 0,
-            signed_share: 0.0,
-            first: None,
-            last: None,
         }
     }
 }
