@@ -130,10 +130,10 @@ pub struct Pin {
 }
 
 /// A check marked not applicable for matching targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Exemption {
-    /// Glob over target names.
-    pub target: String,
+    /// Glob over target names, compiled once.
+    pub target: globset::GlobMatcher,
     /// Plugin id of the check.
     pub plugin: String,
     /// Check id.
@@ -146,7 +146,7 @@ pub struct Exemption {
 impl Exemption {
     /// Whether this exemption applies to the named target.
     pub fn applies_to(&self, target_name: &str) -> bool {
-        globset::Glob::new(&self.target).map(|g| g.compile_matcher().is_match(target_name)).unwrap_or(false)
+        self.target.is_match(target_name)
     }
 }
 
@@ -228,9 +228,13 @@ impl AssessmentFile {
 
         let mut exemptions = Vec::new();
         for e in &raw.exemptions {
-            if let Err(err) = globset::Glob::new(e.target.get_ref()) {
-                problem("config-invalid-glob", e.target.span(), format!("invalid target glob: {err}"));
-            }
+            let target = match globset::Glob::new(e.target.get_ref()) {
+                Ok(glob) => glob.compile_matcher(),
+                Err(err) => {
+                    problem("config-invalid-glob", e.target.span(), format!("invalid target glob: {err}"));
+                    continue;
+                }
+            };
             let Some((plugin, check)) = e.check.get_ref().split_once('/') else {
                 problem(
                     "config-invalid-check",
@@ -247,7 +251,7 @@ impl AssessmentFile {
                 );
             }
             exemptions.push(Exemption {
-                target: e.target.get_ref().clone(),
+                target,
                 plugin: plugin.to_owned(),
                 check: check.to_owned(),
                 reason: e.reason.get_ref().trim().to_owned(),
@@ -255,25 +259,9 @@ impl AssessmentFile {
             });
         }
 
-        let since_days = raw.assess.since_days.as_ref().map(|s| {
-            if *s.get_ref() == 0 {
-                problem("config-invalid-value", s.span(), "since_days must be at least 1".into());
-            }
-            *s.get_ref()
-        });
-        let max_commits = raw.assess.max_commits.as_ref().map(|m| {
-            if *m.get_ref() == 0 {
-                problem("config-invalid-value", m.span(), "max_commits must be at least 1".into());
-            }
-            *m.get_ref()
-        });
-
-        let max_file_mb = raw.assess.max_file_mb.as_ref().map(|m| {
-            if *m.get_ref() == 0 {
-                problem("config-invalid-value", m.span(), "max_file_mb must be at least 1".into());
-            }
-            *m.get_ref()
-        });
+        let since_days = at_least_one(&raw.assess.since_days, "since_days", &mut problem);
+        let max_commits = at_least_one(&raw.assess.max_commits, "max_commits", &mut problem);
+        let max_file_mb = at_least_one(&raw.assess.max_file_mb, "max_file_mb", &mut problem);
 
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
@@ -355,6 +343,19 @@ impl AssessmentFile {
             Err(Diagnostics(problems))
         }
     }
+}
+
+/// A count from the file that must be at least 1; a zero is reported at its position.
+fn at_least_one<T: Copy + Default + PartialEq>(
+    value: &Option<Spanned<T>>,
+    name: &str,
+    problem: &mut impl FnMut(&'static str, Range<usize>, String),
+) -> Option<T> {
+    let value = value.as_ref()?;
+    if *value.get_ref() == T::default() {
+        problem("config-invalid-value", value.span(), format!("{name} must be at least 1"));
+    }
+    Some(*value.get_ref())
 }
 
 fn expand_home(path: &str) -> String {
@@ -456,7 +457,7 @@ reason = "legacy"
     #[test]
     fn exemptions_match_target_names_by_glob() {
         let e = Exemption {
-            target: "legacy-*".into(),
+            target: globset::Glob::new("legacy-*").unwrap().compile_matcher(),
             plugin: "ci".into(),
             check: "runs-tests".into(),
             reason: "r".into(),
