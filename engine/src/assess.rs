@@ -357,28 +357,25 @@ fn run_plugin(
 fn request_bytes(p: &Prepared, evidence: &Evidence, options: &Options) -> Vec<u8> {
     let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
     let m = &p.plugin.manifest;
-    let files: Vec<&FileEntry> = inventory
-        .files
-        .iter()
-        .filter(|f| p.files.is_match(&f.path) || p.parse.iter().any(|(set, _)| set.is_match(&f.path)))
-        .collect();
+    // One pass over the inventory: a file is listed when a `files` or a `parse` glob
+    // matches it, and its documents are added for each `parse` glob that does.
+    let mut files: Vec<&FileEntry> = Vec::new();
     let mut docs = Vec::new();
-    for file in &files {
-        for (set, format) in &p.parse {
-            if !set.is_match(&file.path) {
-                continue;
-            }
-            if let Some(parsed) = documents.get(&(file.path.clone(), *format)) {
-                for (index, doc) in parsed.iter().enumerate() {
-                    docs.push(DocumentRef {
-                        path: &file.path,
-                        format: *format,
-                        index,
-                        value: doc.as_ref().ok(),
-                        error: doc.as_ref().err(),
-                    });
-                }
-            }
+    for file in &inventory.files {
+        let mut listed = p.files.is_match(&file.path);
+        for (_, format) in p.parse.iter().filter(|(set, _)| set.is_match(&file.path)) {
+            listed = true;
+            let parsed = documents.get(&(file.path.clone(), *format)).into_iter().flatten();
+            docs.extend(parsed.enumerate().map(|(index, doc)| DocumentRef {
+                path: &file.path,
+                format: *format,
+                index,
+                value: doc.as_ref().ok(),
+                error: doc.as_ref().err(),
+            }));
+        }
+        if listed {
+            files.push(file);
         }
     }
     let empty = Value::Object(Default::default());
