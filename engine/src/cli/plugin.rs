@@ -77,11 +77,7 @@ fn list(dirs: &[PathBuf]) -> anyhow::Result<ExitCode> {
 }
 
 fn check(path: PathBuf) -> anyhow::Result<ExitCode> {
-    let dir = if path.file_name().is_some_and(|n| n == "plugin.toml") {
-        path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
-    } else {
-        path
-    };
+    let dir = plugin_dir(path);
     let plugin = match load_plugin_dir(&dir) {
         Ok(plugin) => plugin,
         Err(RegistryError::Manifest(diagnostics)) => {
@@ -191,4 +187,13 @@ fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Re
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// The plugin folder a path names: the folder itself, or the folder of a file in it
+/// (`plugin.toml` or the module).
+fn plugin_dir(path: PathBuf) -> PathBuf {
+    if !path.is_file() {
+        return path;
+    }
+    path.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
 }

@@ -227,7 +227,8 @@ impl Runtime {
                 code => fail(ErrorKind::Exit, format!("exited with code {code}")),
             };
         }
-        if error.downcast_ref::<DeadlineExceeded>().is_some() || error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+        if error.downcast_ref::<DeadlineExceeded>().is_some() || error.downcast_ref::<Trap>() == Some(&Trap::Interrupt)
+        {
             let (limit, elapsed) = (limits.timeout.as_millis(), started.elapsed().as_millis());
             return fail(ErrorKind::Timeout, format!("did not finish within {limit} ms (stopped after {elapsed} ms)"));
         }
