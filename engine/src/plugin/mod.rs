@@ -124,24 +124,33 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
     if text.trim().is_empty() {
         return Err(fail(ErrorKind::InvalidOutput, "wrote nothing to stdout; expected one JSON response".into()));
     }
-    // Read `api` first: a response of another protocol version may not fit this shape at all.
-    if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) {
-        if let Some(api) = object.get("api") {
-            let supported = api.as_u64().is_some_and(|v| manifest::SUPPORTED_APIS.contains(&(v as u32)));
-            if !supported {
-                return Err(fail(
-                    ErrorKind::ApiMismatch,
-                    format!(
-                        "responded with protocol version {api}; this engine (Kaizen {}) speaks protocol version {}",
-                        env!("CARGO_PKG_VERSION"),
-                        supported_list()
-                    ),
-                ));
-            }
+    let mismatch = |api: &Value| {
+        let supported = api.as_u64().is_some_and(|v| manifest::SUPPORTED_APIS.contains(&(v as u32)));
+        (!supported).then(|| {
+            fail(
+                ErrorKind::ApiMismatch,
+                format!(
+                    "responded with protocol version {api}; this engine (Kaizen {}) speaks protocol version {}",
+                    env!("CARGO_PKG_VERSION"),
+                    supported_list()
+                ),
+            )
+        })
+    };
+    // Parse once. Only when the shape does not fit is the text read again for its `api`:
+    // a response of another protocol version may not fit this shape at all.
+    let response: protocol::Response = match serde_json::from_str(text) {
+        Ok(response) => response,
+        Err(e) => {
+            let api = serde_json::from_str::<Value>(text).ok().and_then(|v| v.get("api").cloned());
+            return Err(api.as_ref().and_then(mismatch).unwrap_or_else(|| {
+                fail(ErrorKind::InvalidOutput, format!("stdout is not a valid protocol response: {e}"))
+            }));
         }
+    };
+    if let Some(error) = response.api.as_ref().and_then(mismatch) {
+        return Err(error);
     }
-    let response: protocol::Response = serde_json::from_str(text)
-        .map_err(|e| fail(ErrorKind::InvalidOutput, format!("stdout is not a valid protocol response: {e}")))?;
 
     let undeclared: std::collections::BTreeSet<&str> =
         response.findings.iter().map(|f| f.check.as_str()).filter(|c| manifest.check(c).is_none()).collect();

@@ -92,9 +92,10 @@ pub struct DocumentRef<'a> {
 /// What a plugin writes to stdout.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Response {
-    /// The protocol version; absent in the earliest version-1 responses.
+    /// The protocol version; absent in the earliest version-1 responses. Read as any JSON
+    /// value so that a wrong one is an `api_mismatch`, not a shape error.
     #[serde(default)]
-    pub api: Option<u32>,
+    pub api: Option<Value>,
     /// Findings.
     #[serde(default)]
     pub findings: Vec<RawFinding>,
