@@ -7,4 +7,5 @@ mod assess;
 mod cli;
 mod config;
 mod git;
+mod remote;
 mod sandbox;

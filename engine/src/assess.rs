@@ -2,6 +2,7 @@
 //! findings into an [`AssessmentResult`]. Targets and plugins run in parallel.
 
 use crate::collect::git::{self, GitOptions};
+use crate::collect::remote::RemoteUrl;
 use crate::collect::{Inventory, WalkOptions};
 use crate::config::Exemption;
 use crate::parse::{self, Format, Parsed};
@@ -58,6 +59,12 @@ impl Target {
         std::fs::read_dir(&root).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         Ok(Target { given: given.into(), root, name, labels: BTreeMap::new() })
+    }
+
+    /// A remote repository brought into the cache at `path` (see
+    /// [`crate::collect::remote::sync`]); the result names it by its URL, credentials removed.
+    pub fn remote(url: &RemoteUrl, path: &Path) -> Target {
+        Target { given: url.redacted().to_owned(), root: path.to_path_buf(), name: url.name(), labels: BTreeMap::new() }
     }
 
     fn kind(&self) -> &'static str {
@@ -124,6 +131,7 @@ pub fn assess(
         duration_ms: started.elapsed().as_millis() as u64,
         plugins: registry.plugins().iter().map(record).collect(),
         targets: results,
+        unavailable: Vec::new(),
     };
     apply_exemptions(&mut result, &options.exemptions);
     result

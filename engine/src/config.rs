@@ -6,6 +6,7 @@
 //! and column. References to plugins and checks are checked once the plugins are loaded
 //! ([`AssessmentFile::check_references`]), still with positions.
 
+use crate::collect::remote::RemoteUrl;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plugin::Registry;
 use serde::Deserialize;
@@ -27,7 +28,15 @@ struct Raw {
     #[serde(default)]
     organisation: RawOrganisation,
     #[serde(default)]
-    targets: Vec<RawTarget>,
+    targets: Vec<Spanned<RawTarget>>,
+    #[serde(default)]
+    pipelines: Vec<Spanned<RawPipelines>>,
+    #[serde(default)]
+    deployments: RawDeployments,
+    #[serde(default)]
+    github: RawGithub,
+    #[serde(default)]
+    cloud: Vec<RawCloud>,
     #[serde(default)]
     assess: RawAssess,
     #[serde(default)]
@@ -45,7 +54,37 @@ struct RawOrganisation {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTarget {
-    path: Spanned<String>,
+    path: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPipelines {
+    target: Spanned<String>,
+    file: Option<Spanned<String>>,
+    github: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeployments {
+    workflows: Option<Vec<Spanned<String>>>,
+    environments: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGithub {
+    api: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloud {
+    file: Spanned<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
 }
@@ -87,8 +126,18 @@ pub struct AssessmentFile {
     source: String,
     /// The organisation's name, for the report.
     pub organisation: Option<String>,
-    /// Target folders, globs expanded, in the order written.
+    /// Targets: folders (globs expanded) and git URLs, in the order written.
     pub targets: Vec<ConfiguredTarget>,
+    /// Pipeline-run sources, each for one target.
+    pub pipelines: Vec<PipelineSource>,
+    /// Glob patterns over workflow names that mark a run as a deployment (`None`: the defaults).
+    pub deployment_workflows: Option<Vec<String>>,
+    /// Glob patterns over environment names that mark a run as a deployment.
+    pub deployment_environments: Option<Vec<String>>,
+    /// The GitHub API base URL, for GitHub Enterprise.
+    pub github_api: Option<String>,
+    /// Cloud inventories (from `kaizen collect aws`), each assessed as a target of its own.
+    pub cloud: Vec<CloudSource>,
     /// Where to write outputs, relative to the file's folder.
     pub out: Option<PathBuf>,
     /// Git history window in days.
@@ -110,12 +159,61 @@ pub struct AssessmentFile {
     pub exemptions: Vec<Exemption>,
 }
 
-/// A target folder from the file.
+/// A target from the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfiguredTarget {
-    /// The folder.
-    pub path: PathBuf,
+    /// A folder, or a git URL.
+    pub location: Location,
     /// Labels such as team or service.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Where a target is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A local folder.
+    Path(PathBuf),
+    /// A git repository to clone into the cache, or fetch.
+    Url(RemoteUrl),
+}
+
+impl ConfiguredTarget {
+    /// The target's name in results: the folder's or the repository's name.
+    pub fn name(&self) -> String {
+        match &self.location {
+            Location::Path(path) => std::fs::canonicalize(path)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| path.display().to_string()),
+            Location::Url(url) => url.name(),
+        }
+    }
+}
+
+/// Where a target's pipeline runs come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineSource {
+    /// The name of the target the runs belong to.
+    pub target: String,
+    /// The export file or the repository to fetch.
+    pub input: PipelineInput,
+}
+
+/// A pipeline-run source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PipelineInput {
+    /// An export file: `gh run list --json`, GitHub REST, GitLab, CodePipeline, or Kaizen's own.
+    File(PathBuf),
+    /// A GitHub repository (`owner/name`) whose runs are fetched with `GITHUB_TOKEN`.
+    Github(String),
+}
+
+/// A cloud inventory file, assessed as a target of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudSource {
+    /// The inventory (from `kaizen collect aws`).
+    pub path: PathBuf,
+    /// Labels such as team or environment.
     pub labels: BTreeMap<String, String>,
 }
 
@@ -171,20 +269,154 @@ impl AssessmentFile {
         };
 
         let mut targets = Vec::new();
-        for target in &raw.targets {
-            let pattern = expand_home(target.path.get_ref());
-            let pattern =
-                if Path::new(&pattern).is_absolute() { pattern } else { base.join(&pattern).display().to_string() };
+        for spanned in &raw.targets {
+            let target = spanned.get_ref();
+            let (path, url) = match (&target.path, &target.url) {
+                (Some(path), None) => (path, None),
+                (None, Some(url)) => (url, RemoteUrl::parse(url.get_ref())),
+                (Some(_), Some(url)) => {
+                    problem("config-target-both", url.span(), "a target has either `path` or `url`, not both".into());
+                    continue;
+                }
+                (None, None) => {
+                    problem(
+                        "config-target-empty",
+                        spanned.span(),
+                        "a target needs `path` (a folder or a glob) or `url` (a git URL)".into(),
+                    );
+                    continue;
+                }
+            };
+            if target.url.is_some() {
+                match url {
+                    Some(url) => {
+                        targets.push(ConfiguredTarget { location: Location::Url(url), labels: target.labels.clone() })
+                    }
+                    None => problem(
+                        "config-invalid-url",
+                        path.span(),
+                        format!(
+                            "`{}` is not a git URL (https://, ssh://, git://, file:// or user@host:path)",
+                            path.get_ref()
+                        ),
+                    ),
+                }
+                continue;
+            }
+            let pattern = resolve(base, path.get_ref());
             match expand_glob(&pattern) {
                 Ok(found) if found.is_empty() => problem(
                     "config-target-missing",
-                    target.path.span(),
-                    format!("target `{}` matches no folder", target.path.get_ref()),
+                    path.span(),
+                    format!("target `{}` matches no folder", path.get_ref()),
                 ),
-                Ok(found) => targets
-                    .extend(found.into_iter().map(|p| ConfiguredTarget { path: p, labels: target.labels.clone() })),
-                Err(message) => problem("config-invalid-glob", target.path.span(), message),
+                Ok(found) => targets.extend(
+                    found
+                        .into_iter()
+                        .map(|p| ConfiguredTarget { location: Location::Path(p), labels: target.labels.clone() }),
+                ),
+                Err(message) => problem("config-invalid-glob", path.span(), message),
             }
+        }
+        let names: Vec<String> = targets.iter().map(ConfiguredTarget::name).collect();
+
+        let mut pipelines = Vec::new();
+        for spanned in &raw.pipelines {
+            let source = spanned.get_ref();
+            if !names.contains(source.target.get_ref()) {
+                problem(
+                    "config-unknown-target",
+                    source.target.span(),
+                    format!(
+                        "no target is named `{}`; the targets are: {}",
+                        source.target.get_ref(),
+                        if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
+                    ),
+                );
+            }
+            let input = match (&source.file, &source.github) {
+                (Some(file), None) => {
+                    let full = PathBuf::from(resolve(base, file.get_ref()));
+                    if !full.is_file() {
+                        problem(
+                            "config-file-missing",
+                            file.span(),
+                            format!("pipeline export `{}` does not exist", file.get_ref()),
+                        );
+                    }
+                    PipelineInput::File(full)
+                }
+                (None, Some(repo)) => {
+                    let valid = repo
+                        .get_ref()
+                        .split_once('/')
+                        .is_some_and(|(owner, name)| !owner.is_empty() && !name.is_empty() && !name.contains('/'));
+                    if !valid {
+                        problem(
+                            "config-invalid-repository",
+                            repo.span(),
+                            format!("`{}` is not a GitHub repository; write it `owner/name`", repo.get_ref()),
+                        );
+                    }
+                    PipelineInput::Github(repo.get_ref().clone())
+                }
+                (Some(_), Some(repo)) => {
+                    problem(
+                        "config-pipelines-both",
+                        repo.span(),
+                        "a pipeline source has either `file` or `github`, not both".into(),
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    problem(
+                        "config-pipelines-empty",
+                        spanned.span(),
+                        "a pipeline source needs `file` (an export) or `github` (`owner/name`)".into(),
+                    );
+                    continue;
+                }
+            };
+            pipelines.push(PipelineSource { target: source.target.get_ref().clone(), input });
+        }
+
+        let mut patterns = |list: &Option<Vec<Spanned<String>>>| -> Option<Vec<String>> {
+            let list = list.as_ref()?;
+            for pattern in list {
+                if let Err(e) = globset::Glob::new(pattern.get_ref()) {
+                    problem("config-invalid-glob", pattern.span(), format!("invalid pattern: {e}"));
+                }
+            }
+            Some(list.iter().map(|p| p.get_ref().clone()).collect())
+        };
+        let deployment_workflows = patterns(&raw.deployments.workflows);
+        let deployment_environments = patterns(&raw.deployments.environments);
+
+        let github_api = raw.github.api.as_ref().map(|api| {
+            if !(api.get_ref().starts_with("https://") || api.get_ref().starts_with("http://")) {
+                problem(
+                    "config-invalid-url",
+                    api.span(),
+                    format!("`{}` is not an http(s) URL, e.g. https://github.example.com/api/v3", api.get_ref()),
+                );
+            }
+            api.get_ref().trim_end_matches('/').to_owned()
+        });
+
+        let mut cloud = Vec::new();
+        for source in &raw.cloud {
+            let full = PathBuf::from(resolve(base, source.file.get_ref()));
+            if !full.is_file() {
+                problem(
+                    "config-file-missing",
+                    source.file.span(),
+                    format!(
+                        "cloud inventory `{}` does not exist (write one with `kaizen collect aws`)",
+                        source.file.get_ref()
+                    ),
+                );
+            }
+            cloud.push(CloudSource { path: full, labels: source.labels.clone() });
         }
 
         let mut plugin_dirs = Vec::new();
@@ -271,6 +503,11 @@ impl AssessmentFile {
             source: source.to_owned(),
             organisation: raw.organisation.name,
             targets,
+            pipelines,
+            deployment_workflows,
+            deployment_environments,
+            github_api,
+            cloud,
             out: raw.assess.out.map(|o| base.join(expand_home(&o))),
             since_days,
             max_commits,
@@ -358,6 +595,16 @@ fn at_least_one<T: Copy + Default + PartialEq>(
     Some(*value.get_ref())
 }
 
+/// A path from the file: `~/` expanded, relative paths taken from the file's folder.
+fn resolve(base: &Path, path: &str) -> String {
+    let path = expand_home(path);
+    if Path::new(&path).is_absolute() {
+        path
+    } else {
+        base.join(&path).display().to_string()
+    }
+}
+
 fn expand_home(path: &str) -> String {
     match (path.strip_prefix("~/"), dirs::home_dir()) {
         (Some(rest), Some(home)) => home.join(rest).display().to_string(),
@@ -433,6 +680,74 @@ reason = "legacy"
     }
 
     #[test]
+    fn remote_targets_pipelines_and_cloud_are_validated_with_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("repos/a")).unwrap();
+        std::fs::write(dir.path().join("runs.json"), "[]").unwrap();
+        let src = r#"
+[[targets]]
+url = "not a url"
+
+[[targets]]
+path = "repos/*"
+url = "https://git.example.com/acme/b.git"
+
+[[targets]]
+labels = { team = "x" }
+
+[[targets]]
+path = "repos/*"
+
+[[targets]]
+url = "git@github.com:acme/api.git"
+
+[[pipelines]]
+target = "nope"
+file = "missing.json"
+
+[[pipelines]]
+target = "a"
+github = "justname"
+
+[[pipelines]]
+target = "api"
+
+[deployments]
+workflows = ["[bad"]
+
+[github]
+api = "github.example.com"
+
+[[cloud]]
+file = "nope.json"
+"#;
+        let err = AssessmentFile::parse(&dir.path().join("kaizen.toml"), src).unwrap_err();
+        let found: Vec<_> = err.0.iter().map(|d| (d.code, d.line.unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                ("config-invalid-url", 3),
+                ("config-target-both", 7),
+                ("config-target-empty", 9),
+                ("config-unknown-target", 19),
+                ("config-file-missing", 20),
+                ("config-invalid-repository", 24),
+                ("config-pipelines-empty", 26),
+                ("config-invalid-glob", 30),
+                ("config-invalid-url", 33),
+                ("config-file-missing", 36),
+            ]
+        );
+        assert!(err.0[3].message.contains("the targets are: a, api"), "{}", err.0[3].message);
+
+        let good = "[[targets]]\nurl = \"git@github.com:acme/api.git\"\n\n[[pipelines]]\ntarget = \"api\"\nfile = \"runs.json\"\n\n[[pipelines]]\ntarget = \"api\"\ngithub = \"acme/api\"\n";
+        let file = AssessmentFile::parse(&dir.path().join("kaizen.toml"), good).unwrap();
+        assert_eq!(file.targets[0].name(), "api");
+        assert_eq!(file.pipelines[0].input, PipelineInput::File(dir.path().join("runs.json")));
+        assert_eq!(file.pipelines[1].input, PipelineInput::Github("acme/api".into()));
+    }
+
+    #[test]
     fn unknown_keys_are_refused_with_their_position() {
         let err =
             AssessmentFile::parse(Path::new("kaizen.toml"), "[organisation]\nname = \"x\"\ncolour = 1\n").unwrap_err();
@@ -449,7 +764,7 @@ reason = "legacy"
         std::fs::write(dir.path().join("src/file-not-dir"), "x").unwrap();
         let src = "[[targets]]\npath = \"src/*\"\nlabels = { team = \"core\" }\n";
         let file = AssessmentFile::parse(&dir.path().join("kaizen.toml"), src).unwrap();
-        let names: Vec<_> = file.targets.iter().map(|t| t.path.file_name().unwrap().to_str().unwrap()).collect();
+        let names: Vec<_> = file.targets.iter().map(ConfiguredTarget::name).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(file.targets[0].labels["team"], "core");
     }

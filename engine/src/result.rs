@@ -30,6 +30,18 @@ pub struct AssessmentResult {
     pub plugins: Vec<PluginRecord>,
     /// One entry per target, in the order given.
     pub targets: Vec<TargetResult>,
+    /// Targets that could not be collected (a remote that could not be cloned), with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<UnavailableTarget>,
+}
+
+/// A target left out of the assessment because its evidence could not be collected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnavailableTarget {
+    /// The target as given (a URL has its credentials removed).
+    pub target: String,
+    /// Why, in one sentence.
+    pub reason: String,
 }
 
 /// A plugin that took part.

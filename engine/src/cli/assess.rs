@@ -3,7 +3,11 @@
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use kaizen::assess::{self, Progress, Target};
-use kaizen::config::{self, AssessmentFile};
+use kaizen::collect::remote::{self, History, RemoteUrl};
+use kaizen::config::{self, AssessmentFile, Location};
+use kaizen::result::UnavailableTarget;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +23,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folders to assess (default: the assessment file's targets, else the current folder).
+    /// Folders or git URLs to assess (default: the assessment file's targets, else the
+    /// current folder). A URL is cloned into the cache folder, and fetched on later runs.
     targets: Vec<String>,
     /// The assessment file (default: ./kaizen.toml when it exists).
     #[arg(long, value_name = "FILE")]
@@ -40,9 +45,13 @@ pub struct Args {
     /// Plugin runs in parallel (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Cache folder (compiled plugins); default: the user's cache folder, or $KAIZEN_CACHE_DIR.
+    /// Cache folder (compiled plugins, clones of remote targets); default: the user's cache
+    /// folder, or $KAIZEN_CACHE_DIR.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Assess remote targets from their cached clones, without fetching.
+    #[arg(long)]
+    offline: bool,
     /// Git history to read: a number of days back, or a date (YYYY-MM-DD) [default: 365].
     #[arg(long, value_name = "DAYS|DATE", value_parser = parse_since)]
     since: Option<Since>,
@@ -86,19 +95,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let targets: Vec<Target> = match (&file, args.targets.is_empty()) {
-        (Some(file), true) if !file.targets.is_empty() => file
-            .targets
-            .iter()
-            .map(|t| {
-                let mut target = Target::local(&t.path.display().to_string())?;
-                target.labels = t.labels.clone();
-                Ok(target)
-            })
-            .collect::<Result<_, assess::TargetError>>()?,
-        (_, true) => vec![Target::local(".")?],
-        (_, false) => args.targets.iter().map(|t| Target::local(t)).collect::<Result<_, _>>()?,
-    };
     let mut plugin_dirs: Vec<PathBuf> = file.as_ref().map(|f| f.plugin_dirs.clone()).unwrap_or_default();
     plugin_dirs.extend(args.plugins.iter().cloned());
     let mut registry = super::registry(&plugin_dirs)?;
@@ -114,7 +110,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for note in registry.notes() {
         eprintln!("note: {note}");
     }
-    let runtime = super::runtime(args.cache.clone())?;
+    let cache_dir = args.cache.clone().or_else(kaizen::default_cache_dir);
+    let runtime = super::runtime(cache_dir.clone())?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
 
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
@@ -140,6 +137,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ((now - start) / 86_400).max(1) as u32
         }
     };
+    let specs: Vec<(Spec, BTreeMap<String, String>)> = match (&file, args.targets.is_empty()) {
+        (Some(file), true) if !file.targets.is_empty() => file
+            .targets
+            .iter()
+            .map(|t| {
+                let spec = match &t.location {
+                    Location::Path(path) => Spec::Path(path.display().to_string()),
+                    Location::Url(url) => Spec::Url(url.clone()),
+                };
+                (spec, t.labels.clone())
+            })
+            .collect(),
+        (_, true) => vec![(Spec::Path(".".into()), BTreeMap::new())],
+        (_, false) => args.targets.iter().map(|t| (Spec::of(t), BTreeMap::new())).collect(),
+    };
+    let history = if registry.plugins().iter().any(|p| p.manifest.inputs.git) {
+        History::Since(now - i64::from(since_days) * 86_400)
+    } else {
+        History::Tip
+    };
+    let sync = remote::SyncOptions {
+        cache_dir: cache_dir.context("no cache folder for remote targets: give one with --cache DIR")?,
+        history,
+        offline: args.offline,
+    };
+    let (targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
+    anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
+
     let max_commits = args.max_commits.or(file.as_ref().and_then(|f| f.max_commits)).unwrap_or(100_000);
     let respect_gitignore = !args.no_ignore && file.as_ref().and_then(|f| f.respect_gitignore).unwrap_or(true);
     let out = args
@@ -161,8 +186,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         plugin_config: file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
         exemptions: file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
     };
-    let result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
+    let mut result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
     bar.finish_and_clear();
+    result.unavailable = unavailable;
 
     if args.format.contains(&Format::Json) {
         let path = out.join("result.json");
@@ -193,7 +219,63 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("  plugin {} failed ({}): {}", e.plugin, e.kind, e.message);
             }
         }
+        for u in &result.unavailable {
+            eprintln!("{}: not assessed: {}", u.target, u.reason);
+        }
         eprintln!("wrote {} in {:.1} s", out.display(), result.duration_ms as f64 / 1000.0);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A target as given: a local folder or a git URL.
+enum Spec {
+    Path(String),
+    Url(RemoteUrl),
+}
+
+impl Spec {
+    /// A folder that exists is a folder, even when its name looks like `host:path`.
+    fn of(text: &str) -> Spec {
+        match RemoteUrl::parse(text) {
+            Some(url) if !Path::new(text).exists() => Spec::Url(url),
+            _ => Spec::Path(text.to_owned()),
+        }
+    }
+}
+
+/// Resolves local targets and brings remote ones into the cache, several at a time. A local
+/// folder that cannot be read stops the run (the command line or the file is wrong); a
+/// remote that cannot be cloned is reported in the result, and the others are assessed.
+fn resolve_targets(
+    specs: Vec<(Spec, BTreeMap<String, String>)>,
+    sync: &remote::SyncOptions,
+    quiet: bool,
+) -> anyhow::Result<(Vec<Target>, Vec<UnavailableTarget>)> {
+    let resolved: Vec<Result<Target, UnavailableTarget>> = specs
+        .into_par_iter()
+        .map(|(spec, labels)| {
+            let target = match spec {
+                Spec::Path(path) => Target::local(&path)?,
+                Spec::Url(url) => match remote::sync(&url, sync) {
+                    Ok(synced) => {
+                        if !quiet {
+                            let done = match synced.action {
+                                remote::Action::Cloned => "cloned",
+                                remote::Action::Fetched => "fetched",
+                                remote::Action::Reused => "using the cached clone of",
+                            };
+                            eprintln!("{done} {}", url.redacted());
+                        }
+                        Target::remote(&url, &synced.path)
+                    }
+                    Err(e) => {
+                        return Ok(Err(UnavailableTarget { target: url.redacted().to_owned(), reason: e.to_string() }))
+                    }
+                },
+            };
+            Ok(Ok(Target { labels, ..target }))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let (targets, unavailable): (Vec<_>, Vec<_>) = resolved.into_iter().partition(Result::is_ok);
+    Ok((targets.into_iter().flatten().collect(), unavailable.into_iter().filter_map(Result::err).collect()))
 }

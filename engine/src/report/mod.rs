@@ -55,6 +55,7 @@ struct View<'a> {
     duration_ms: u64,
     plugins: &'a [crate::result::PluginRecord],
     targets: Vec<TargetView<'a>>,
+    unavailable: &'a [crate::result::UnavailableTarget],
 }
 
 #[derive(Serialize)]
@@ -108,6 +109,7 @@ impl<'a> View<'a> {
             duration_ms: result.duration_ms,
             plugins: &result.plugins,
             targets,
+            unavailable: &result.unavailable,
         }
     }
 }
