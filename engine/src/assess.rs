@@ -30,6 +30,11 @@ pub struct Target {
     pub name: String,
     /// Labels such as team or service.
     pub labels: BTreeMap<String, String>,
+    /// Its pipeline runs, as plugins that declare `pipelines = true` receive them.
+    pub pipelines: Option<Value>,
+    /// A cloud inventory: the target is a cloud account, judged by the plugins that declare
+    /// `cloud = true` (and only by them).
+    pub cloud: Option<Value>,
 }
 
 /// A target that cannot be assessed.
@@ -58,17 +63,51 @@ impl Target {
         }
         std::fs::read_dir(&root).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
-        Ok(Target { given: given.into(), root, name, labels: BTreeMap::new() })
+        Ok(Target { given: given.into(), root, name, labels: BTreeMap::new(), pipelines: None, cloud: None })
     }
 
     /// A remote repository brought into the cache at `path` (see
     /// [`crate::collect::remote::sync`]); the result names it by its URL, credentials removed.
     pub fn remote(url: &RemoteUrl, path: &Path) -> Target {
-        Target { given: url.redacted().to_owned(), root: path.to_path_buf(), name: url.name(), labels: BTreeMap::new() }
+        Target {
+            given: url.redacted().to_owned(),
+            root: path.to_path_buf(),
+            name: url.name(),
+            labels: BTreeMap::new(),
+            pipelines: None,
+            cloud: None,
+        }
+    }
+
+    /// A cloud account described by an inventory read from `given`. Plugins still get a
+    /// folder mounted at `/repo`: `empty_root`, an empty folder.
+    pub fn cloud(given: &str, name: String, inventory: Value, empty_root: &Path) -> Target {
+        Target {
+            given: given.into(),
+            root: empty_root.to_path_buf(),
+            name,
+            labels: BTreeMap::new(),
+            pipelines: None,
+            cloud: Some(inventory),
+        }
+    }
+
+    /// Whether `plugin` runs on this target: plugins that read cloud inventories run on
+    /// cloud accounts, the others on repositories and folders; a plugin that reads both
+    /// runs on both.
+    pub fn is_judged_by(&self, plugin: &plugin::Manifest) -> bool {
+        let i = &plugin.inputs;
+        if self.cloud.is_some() {
+            i.cloud
+        } else {
+            !i.cloud || i.git || i.pipelines || !i.files.is_empty() || !i.parse.is_empty()
+        }
     }
 
     fn kind(&self) -> &'static str {
-        if self.root.join(".git").exists() {
+        if self.cloud.is_some() {
+            "cloud"
+        } else if self.root.join(".git").exists() {
             "git"
         } else {
             "directory"
@@ -120,7 +159,8 @@ pub fn assess(
     let started = Instant::now();
     let started_at = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now());
     let prepared: Vec<Prepared> = registry.plugins().par_iter().map(|p| prepare(p, runtime)).collect();
-    progress(Progress::Planned(targets.len() * prepared.len()));
+    let planned = targets.iter().map(|t| prepared.iter().filter(|p| t.is_judged_by(&p.plugin.manifest)).count()).sum();
+    progress(Progress::Planned(planned));
 
     let results = targets.par_iter().map(|t| assess_target(t, &prepared, runtime, options, progress)).collect();
     let mut result = AssessmentResult {
@@ -240,8 +280,9 @@ fn assess_target(
     options: &Options,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> TargetResult {
+    let prepared: Vec<&Prepared> = prepared.iter().filter(|p| target.is_judged_by(&p.plugin.manifest)).collect();
     let inventory = Inventory::walk(&target.root, options.walk);
-    let usable: Vec<&Prepared> = prepared.iter().filter(|p| p.compiled.is_ok()).collect();
+    let usable: Vec<&Prepared> = prepared.iter().copied().filter(|p| p.compiled.is_ok()).collect();
     let documents = parse_documents(&target.root, &inventory, &usable);
     let kind = target.kind();
     let mut warnings = Vec::new();
@@ -252,7 +293,7 @@ fn assess_target(
     });
     let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared
         .par_iter()
-        .map(|p| {
+        .map(|&p| {
             let evidence =
                 Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
             let outcome = run_plugin(p, &evidence, runtime, options);
@@ -395,8 +436,8 @@ fn request_bytes(p: &Prepared, evidence: &Evidence, options: &Options) -> Vec<u8
         files,
         documents: docs,
         git: if m.inputs.git { git_facts } else { None },
-        pipelines: None,
-        cloud: None,
+        pipelines: if m.inputs.pipelines { target.pipelines.as_ref() } else { None },
+        cloud: if m.inputs.cloud { target.cloud.as_ref() } else { None },
         config: options.plugin_config.get(&m.id).unwrap_or(&empty),
     };
     serde_json::to_vec(&request).expect("a request always serialises")
