@@ -1,0 +1,61 @@
+//! Each kind of evidence reaches the plugins that declare it, and only those: pipeline runs
+//! go to plugins with `pipelines = true`; a cloud inventory is a target of its own, judged
+//! only by plugins with `cloud = true`.
+
+use crate::support::{self, test_plugin};
+use kaizen::assess::{self, Target};
+use kaizen::plugin::{Registry, Runtime, RuntimeOptions};
+use serde_json::json;
+
+fn registry() -> Registry {
+    let mut registry = Registry::empty();
+    for plugin in ["evidence_echo", "git_echo", "friendly"] {
+        registry.add_dir(&test_plugin(plugin)).unwrap();
+    }
+    registry
+}
+
+fn runtime() -> Runtime {
+    Runtime::new(RuntimeOptions { cache_dir: Some(support::cache_dir().join("modules")), fixed_clock: None }).unwrap()
+}
+
+#[test]
+fn pipeline_runs_reach_the_plugins_that_declare_them() {
+    let dir = support::copy_fixture("assess/none");
+    let runs = json!({ "runs": [{ "id": "1", "workflow": "Deploy", "conclusion": "success" }] });
+    let mut with_runs = Target::local(dir.path().to_str().unwrap()).unwrap();
+    with_runs.pipelines = Some(runs.clone());
+    let without = Target { name: "no-runs".into(), pipelines: None, ..with_runs.clone() };
+    let result = assess::assess(&registry(), &runtime(), &[with_runs, without], &Default::default(), &|_| {});
+    let [a, b] = &result.targets[..] else { panic!("two targets") };
+    assert!(a.errors.is_empty() && b.errors.is_empty(), "{:#?}", (&a.errors, &b.errors));
+    assert_eq!(a.facts["echo.pipelines"], runs);
+    assert_eq!(b.facts["echo.pipelines"], serde_json::Value::Null, "no source: the field is absent");
+    assert_eq!(a.facts["echo.cloud"], serde_json::Value::Null);
+    assert!(a.facts.contains_key("friendly.target"), "file plugins still run on repositories: {:?}", a.facts.keys());
+}
+
+#[test]
+fn a_cloud_inventory_is_a_target_judged_only_by_cloud_plugins() {
+    let empty = tempfile::tempdir().unwrap();
+    let inventory = json!({ "kind": "kaizen-aws-inventory", "version": 1, "account_id": "123456789012" });
+    let target = Target::cloud("inventories/prod.json", "aws-123456789012".into(), inventory.clone(), empty.path());
+    let mut planned = std::sync::atomic::AtomicUsize::new(0);
+    let count = |p: assess::Progress| {
+        if let assess::Progress::Planned(n) = p {
+            planned.store(n, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let result = assess::assess(&registry(), &runtime(), &[target], &Default::default(), &count);
+    assert_eq!(*planned.get_mut(), 1, "only evidence_echo runs on a cloud account");
+    let t = &result.targets[0];
+    assert_eq!(
+        (t.name.as_str(), t.kind.as_str(), t.path.as_str()),
+        ("aws-123456789012", "cloud", "inventories/prod.json")
+    );
+    assert_eq!(t.facts["echo.cloud"], inventory);
+    assert_eq!(t.facts["echo.kind"], "cloud");
+    let plugins: std::collections::BTreeSet<_> = t.facts.keys().map(|k| k.split('.').next().unwrap()).collect();
+    assert_eq!(plugins.into_iter().collect::<Vec<_>>(), ["echo"], "{:?}", t.facts.keys());
+    assert!(!t.facts.contains_key("echo.git"));
+}
