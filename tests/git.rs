@@ -203,3 +203,63 @@ fn a_folder_that_is_not_a_repository_gets_no_git_facts() {
     assert_eq!(result.targets[0].kind, "directory");
     assert_eq!(result.targets[0].facts["echo.git"], serde_json::Value::Null);
 }
+
+/// Pull-request merges, signed tags, and the lead time from commit to deployment, which
+/// needs the target's pipeline runs:
+///
+/// ```text
+/// 30d  c1 Add A (#1)
+/// 20d  c2 Merge pull request #2 from acme/b          deployed, finished 19d
+/// 10d  c3 Plain commit                               tag v0.9 (lightweight)
+///  5d  c4 Add C / See merge request acme/api!3        tag v1.0 (SSH-signed); deployed, finished 4d
+/// ```
+#[test]
+fn deployments_from_pipeline_runs_give_the_lead_time_to_deploy() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = home.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, ALICE, 30, &["init", "-q", "-b", "main"]);
+    commit(&repo, ALICE, 30, "a.txt", "Add A (#1)");
+    commit(&repo, ALICE, 20, "b.txt", "Merge pull request #2 from acme/b");
+    let c2 = git(&repo, ALICE, 20, &["rev-parse", "HEAD"]);
+    commit(&repo, ALICE, 10, "c.txt", "Plain commit");
+    git(&repo, ALICE, 10, &["tag", "v0.9"]);
+    commit(&repo, ALICE, 5, "d.txt", "Add C\n\nSee merge request acme/api!3");
+    let c4 = git(&repo, ALICE, 5, &["rev-parse", "HEAD"]);
+    let key = home.path().join("signing-key");
+    let keygen = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).output().unwrap();
+    assert!(keygen.status.success());
+    let signing_key = format!("user.signingkey={}", key.display());
+    git(&repo, ALICE, 5, &["-c", "gpg.format=ssh", "-c", &signing_key, "tag", "-s", "v1.0", "-m", "Release 1.0"]);
+
+    let at = |days: i64| jiff::Timestamp::from_second(NOW - days * DAY).unwrap().to_string();
+    let runs = serde_json::json!({ "runs": [
+        { "deployment": true, "conclusion": "success", "head_sha": c2, "created_at": at(20), "finished_at": at(19) },
+        { "deployment": true, "conclusion": "failure", "head_sha": c4, "created_at": at(5), "finished_at": at(5) },
+        { "deployment": true, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(4) },
+        { "deployment": false, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(5) },
+        { "deployment": true, "conclusion": "success", "head_sha": "0000000000000000000000000000000000000000",
+          "finished_at": at(1) },
+    ]});
+    let mut target = Target::local(repo.to_str().unwrap()).unwrap();
+    target.pipelines = Some(runs);
+    let mut registry = Registry::empty();
+    registry.add_dir(&test_plugin("git_echo")).unwrap();
+    let runtime =
+        Runtime::new(RuntimeOptions { cache_dir: Some(support::cache_dir().join("modules")), fixed_clock: None })
+            .unwrap();
+    let assess_options = assess::Options { git: Some(options()), ..Default::default() };
+    let result = assess::assess(&registry, &runtime, &[target], &assess_options, &|_| {});
+    let facts = &result.targets[0].facts["echo.git"];
+    // c1 and c2 reach production with c2's deployment (11 days and 1 day); c3 and c4 with
+    // c4's successful one (6 days, 1 day): 24, 24, 144, 264 hours.
+    assert_eq!(facts["deploy_lead_time_hours"], serde_json::json!({ "samples": 4, "median": 84.0, "p90": 228.0 }));
+    assert_eq!(facts["commits"]["pull_requests"], 3);
+    assert_eq!(facts["commits"]["pull_request_share"], 0.75);
+    let tags: Vec<(&str, bool)> =
+        facts["tags"].as_array().unwrap().iter().map(|t| (t["name"].as_str().unwrap(), t["signed"] == true)).collect();
+    assert_eq!(tags, [("v0.9", false), ("v1.0", true)]);
+    // Without pipeline runs there is no such figure.
+    let plain = git::collect(&repo, options()).unwrap();
+    assert!(plain.deploy_lead_time_hours.is_none());
+}

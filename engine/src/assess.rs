@@ -267,7 +267,22 @@ fn git_facts(target: &Target, kind: &str, wanted: bool, options: &Options) -> Re
         return Ok(None);
     }
     let git_options = options.git.unwrap_or_else(|| GitOptions::new(jiff::Timestamp::now().as_second()));
-    Ok(serde_json::to_value(git::collect(&target.root, git_options)?).ok())
+    let deployments = target.pipelines.as_ref().map(deployments).unwrap_or_default();
+    Ok(serde_json::to_value(git::collect_with_deployments(&target.root, git_options, &deployments)?).ok())
+}
+
+/// The successful deployments among a target's pipeline runs that name their commit, for
+/// the lead time from commit to deployment.
+fn deployments(pipelines: &Value) -> Vec<git::Deployment> {
+    let runs = pipelines.get("runs").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    runs.iter()
+        .filter(|r| r["deployment"] == true && r["conclusion"] == "success")
+        .filter_map(|r| {
+            let sha = r["head_sha"].as_str()?;
+            let when = r["finished_at"].as_str().or(r["created_at"].as_str())?;
+            Some(git::Deployment { sha: sha.to_owned(), time: when.parse::<jiff::Timestamp>().ok()?.as_second() })
+        })
+        .collect()
 }
 
 /// The parsed documents of one target, shared by all its plugins.

@@ -63,6 +63,19 @@ pub struct GitFacts {
     pub tags_in_window: usize,
     /// Hours from a commit to the first tag containing it, for commits in the window.
     pub lead_time_hours: Option<Distribution>,
+    /// Hours from a commit to the first successful deployment containing it, for commits in
+    /// the window, when the target's pipeline runs name deployments with their commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy_lead_time_hours: Option<Distribution>,
+}
+
+/// A successful deployment of a commit, from the target's pipeline runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// The commit deployed (full SHA).
+    pub sha: String,
+    /// When the deployment finished, in seconds since the Unix epoch.
+    pub time: i64,
 }
 
 /// The time window of the figures.
@@ -95,6 +108,12 @@ pub struct CommitFigures {
     pub reverts: usize,
     /// Commits whose subject marks a hotfix.
     pub hotfixes: usize,
+    /// Commits whose message shows they were merged from a pull or merge request: GitHub's
+    /// "Merge pull request #N" and squash subjects ending "(#N)", GitLab's "See merge request
+    /// group/project!N", Bitbucket's "(pull request #N)".
+    pub pull_requests: usize,
+    /// Those as a share of all commits that are not merges of other kinds (0..1).
+    pub pull_request_share: f64,
     /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
     pub signed: usize,
     /// Signed commits as a share of all commits (0..1).
@@ -127,6 +146,8 @@ pub struct Tag {
     pub date: String,
     /// The commit it points at.
     pub commit: String,
+    /// An annotated tag carrying a signature (GPG, SSH or X.509), verified or not.
+    pub signed: bool,
 }
 
 /// A distribution of durations.
@@ -152,6 +173,17 @@ pub struct GitError {
 
 /// Collects the git facts of the repository at `path`.
 pub fn collect(path: &Path, options: GitOptions) -> Result<GitFacts, GitError> {
+    collect_with_deployments(path, options, &[])
+}
+
+/// Collects the git facts of the repository at `path`, with the lead time from commit to
+/// deployment for the given successful deployments (those whose commit is not in the
+/// repository are ignored).
+pub fn collect_with_deployments(
+    path: &Path,
+    options: GitOptions,
+    deployments: &[Deployment],
+) -> Result<GitFacts, GitError> {
     let fail = |e: git2::Error| GitError { path: path.display().to_string(), message: e.message().to_owned() };
     let repo = git2::Repository::open(path).map_err(fail)?;
     let since = options.now - i64::from(options.since_days) * DAY;
@@ -213,6 +245,9 @@ pub fn collect(path: &Path, options: GitOptions) -> Result<GitFacts, GitError> {
         if is_hotfix(&message) && !is_revert(&message) {
             commits.hotfixes += 1;
         }
+        if is_pull_request(&message) {
+            commits.pull_requests += 1;
+        }
         if repo.extract_signature(&oid, None).is_ok() {
             commits.signed += 1;
         }
@@ -224,10 +259,19 @@ pub fn collect(path: &Path, options: GitOptions) -> Result<GitFacts, GitError> {
     if commits.count > 0 {
         commits.merge_share = round3(commits.merges as f64 / commits.count as f64);
         commits.signed_share = round3(commits.signed as f64 / commits.count as f64);
+        commits.pull_request_share = round3(commits.pull_requests as f64 / commits.count as f64);
     }
 
     let tags = tags(&repo);
-    let lead_time_hours = lead_times(&repo, &tags, &in_window, options.max_commits);
+    let points: Vec<(git2::Oid, i64)> = tags.iter().map(|t| (t.commit, t.time)).collect();
+    let lead_time_hours = lead_times(&repo, &points, &in_window, options.max_commits);
+    let mut deployed: Vec<(git2::Oid, i64)> = deployments
+        .iter()
+        .filter_map(|d| Some((git2::Oid::from_str(&d.sha).ok()?, d.time)))
+        .filter(|(oid, _)| repo.find_commit(*oid).is_ok())
+        .collect();
+    deployed.sort_by_key(|(_, time)| *time);
+    let deploy_lead_time_hours = lead_times(&repo, &deployed, &in_window, options.max_commits);
     Ok(GitFacts {
         empty: false,
         shallow: repo.is_shallow(),
@@ -242,9 +286,15 @@ pub fn collect(path: &Path, options: GitOptions) -> Result<GitFacts, GitError> {
         tags_in_window: tags.iter().filter(|t| t.time >= since && t.time <= options.now).count(),
         tags: tags
             .iter()
-            .map(|t| Tag { name: t.name.clone(), date: rfc3339(t.time), commit: t.commit.to_string() })
+            .map(|t| Tag {
+                name: t.name.clone(),
+                date: rfc3339(t.time),
+                commit: t.commit.to_string(),
+                signed: t.signed,
+            })
             .collect(),
         lead_time_hours,
+        deploy_lead_time_hours,
     })
 }
 
@@ -264,6 +314,7 @@ impl GitFacts {
             tags: Vec::new(),
             tags_in_window: 0,
             lead_time_hours: None,
+            deploy_lead_time_hours: None,
         }
     }
 }
@@ -279,6 +330,27 @@ fn is_hotfix(message: &str) -> bool {
     let subject = message.lines().next().unwrap_or_default().to_ascii_lowercase();
     let words: Vec<&str> = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.iter().any(|w| *w == "hotfix" || *w == "hotfixes") || words.windows(2).any(|w| w[0] == "hot" && w[1] == "fix")
+}
+
+/// A message showing the commit came from a pull or merge request (see
+/// [`CommitFigures::pull_requests`]).
+fn is_pull_request(message: &str) -> bool {
+    let subject = message.lines().next().unwrap_or_default().trim_end();
+    let numbered = |rest: &str| rest.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    if let Some(rest) = subject.strip_prefix("Merge pull request #") {
+        return numbered(rest);
+    }
+    // A squash merge: "Fix the parser (#1234)".
+    if let Some(open) = subject.rfind("(#") {
+        let inner = &subject[open + 2..];
+        if let Some(number) = inner.strip_suffix(')') {
+            return !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+        }
+    }
+    message.lines().any(|line| {
+        let line = line.trim();
+        line.strip_prefix("See merge request ").is_some_and(|r| r.contains('!')) || line.contains("(pull request #")
+    })
 }
 
 fn default_branch(repo: &git2::Repository, head_branch: Option<&str>) -> Option<String> {
@@ -327,6 +399,7 @@ struct TagInfo {
     name: String,
     time: i64,
     commit: git2::Oid,
+    signed: bool,
 }
 
 fn tags(repo: &git2::Repository) -> Vec<TagInfo> {
@@ -335,25 +408,33 @@ fn tags(repo: &git2::Repository) -> Vec<TagInfo> {
     for reference in references.flatten() {
         let Ok(name) = reference.shorthand().map(str::to_owned) else { continue };
         let Ok(commit) = reference.peel_to_commit() else { continue };
-        let time = reference
-            .peel_to_tag()
-            .ok()
+        let annotated = reference.peel_to_tag().ok();
+        let time = annotated
+            .as_ref()
             .and_then(|tag| tag.tagger().map(|t| t.when().seconds()))
             .unwrap_or_else(|| commit.time().seconds());
-        out.push(TagInfo { name, time, commit: commit.id() });
+        // A signed tag carries its signature at the end of the tag message.
+        let signed = annotated.as_ref().and_then(|tag| tag.message_bytes()).is_some_and(|m| {
+            let m = String::from_utf8_lossy(m);
+            ["-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----", "-----BEGIN SIGNED MESSAGE-----"]
+                .iter()
+                .any(|marker| m.contains(marker))
+        });
+        out.push(TagInfo { name, time, commit: commit.id(), signed });
     }
     out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.name.cmp(&b.name)));
     out
 }
 
-/// For each commit in the window, the time to the first tag (oldest by date) whose history
-/// contains it. Tags are visited oldest first; from each, a walk down the parents claims
-/// every commit no older tag has claimed, and stops at claimed commits (an older tag
-/// contains their ancestors too) and at commits older than the window. So each commit is
-/// visited once in all, and at most `cap` commits are visited.
+/// For each commit in the window, the time to the first release point (a tag or a
+/// deployment, oldest first) whose history contains it. Points are visited oldest first;
+/// from each, a walk down the parents claims every commit no older point has claimed, and
+/// stops at claimed commits (an older point contains their ancestors too) and at commits
+/// older than the window. So each commit is visited once in all, and at most `cap` commits
+/// are visited.
 fn lead_times(
     repo: &git2::Repository,
-    tags: &[TagInfo],
+    points: &[(git2::Oid, i64)],
     in_window: &[(git2::Oid, i64)],
     cap: usize,
 ) -> Option<Distribution> {
@@ -362,8 +443,8 @@ fn lead_times(
     let mut claimed: HashSet<git2::Oid> = HashSet::new();
     let mut hours = Vec::new();
     let mut budget = cap;
-    for tag in tags.iter().filter(|t| t.time >= oldest) {
-        let mut stack = vec![tag.commit];
+    for &(point, point_time) in points.iter().filter(|(_, t)| *t >= oldest) {
+        let mut stack = vec![point];
         while let Some(oid) = stack.pop() {
             if budget == 0 {
                 break;
@@ -374,7 +455,7 @@ fn lead_times(
             budget -= 1;
             let Ok(commit) = repo.find_commit(oid) else { continue };
             if let Some(time) = window.get(&oid) {
-                hours.push((tag.time - time).max(0) as f64 / 3600.0);
+                hours.push((point_time - time).max(0) as f64 / 3600.0);
             } else if commit.time().seconds() < oldest {
                 continue;
             }
@@ -409,6 +490,21 @@ fn rfc3339(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pull_request_merges_are_recognised_in_each_host_s_words() {
+        for message in [
+            "Merge pull request #42 from acme/feature",
+            "Fix the parser (#1234)",
+            "Add feature\n\nSee merge request acme/api!17",
+            "Merged in feature/x (pull request #9)\n\nApproved-by: someone",
+        ] {
+            assert!(is_pull_request(message), "{message}");
+        }
+        for message in ["Fix (#)", "Merge branch 'main' into feature", "Bump (#abc)", "See #12 for details"] {
+            assert!(!is_pull_request(message), "{message}");
+        }
+    }
 
     #[test]
     fn reverts_and_hotfixes_are_recognised_from_messages() {
