@@ -107,6 +107,7 @@ fn figures_of_a_known_history_are_exact() {
     assert_eq!(c.hotfixes, 1, "the revert of a hotfix is not a hotfix");
     assert_eq!(c.signed, 1);
     assert_eq!(c.signed_share, 0.143);
+    assert_eq!((c.mainline, c.mainline_pull_requests, c.pull_requests), (6, 0, 0), "c3 is on the merged branch");
     assert_eq!(c.per_week.len(), 52);
     assert_eq!(c.per_week.iter().sum::<u32>(), 7);
     assert_eq!(c.per_week[51], 1, "c8, three days ago, is in the current week");
@@ -256,6 +257,7 @@ fn deployments_from_pipeline_runs_give_the_lead_time_to_deploy() {
     assert_eq!(facts["deploy_lead_time_hours"], serde_json::json!({ "samples": 4, "median": 84.0, "p90": 228.0 }));
     assert_eq!(facts["commits"]["pull_requests"], 3);
     assert_eq!(facts["commits"]["pull_request_share"], 0.75);
+    assert_eq!((&facts["commits"]["mainline"], &facts["commits"]["mainline_pull_requests"]), (&4.into(), &3.into()));
     let tags: Vec<(&str, bool)> =
         facts["tags"].as_array().unwrap().iter().map(|t| (t["name"].as_str().unwrap(), t["signed"] == true)).collect();
     assert_eq!(tags, [("v0.9", false), ("v1.0", true)]);

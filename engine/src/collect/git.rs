@@ -112,8 +112,13 @@ pub struct CommitFigures {
     /// "Merge pull request #N" and squash subjects ending "(#N)", GitLab's "See merge request
     /// group/project!N", Bitbucket's "(pull request #N)".
     pub pull_requests: usize,
-    /// Those as a share of all commits that are not merges of other kinds (0..1).
+    /// Those as a share of all commits (0..1).
     pub pull_request_share: f64,
+    /// Commits on the first-parent line from HEAD: the changesets that landed on the
+    /// branch, one per pull request merged or per direct push.
+    pub mainline: usize,
+    /// Mainline commits that came from a pull or merge request (see `pull_requests`).
+    pub mainline_pull_requests: usize,
     /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
     pub signed: usize,
     /// Signed commits as a share of all commits (0..1).
@@ -209,6 +214,7 @@ pub fn collect_with_deployments(
     walk.push(head_commit.id()).map_err(fail)?;
 
     let mut commits = CommitFigures { per_week: vec![0; WEEKS], ..CommitFigures::default() };
+    let mainline = mainline(&head_commit, since, options.max_commits);
     let (mut authors, mut committers) = (HashSet::new(), HashSet::new());
     let mut in_window: Vec<(git2::Oid, i64)> = Vec::new();
     let mut walked = 0;
@@ -245,8 +251,11 @@ pub fn collect_with_deployments(
         if is_hotfix(&message) && !is_revert(&message) {
             commits.hotfixes += 1;
         }
-        if is_pull_request(&message) {
-            commits.pull_requests += 1;
+        let from_pull_request = is_pull_request(&message);
+        commits.pull_requests += usize::from(from_pull_request);
+        if mainline.contains(&oid) {
+            commits.mainline += 1;
+            commits.mainline_pull_requests += usize::from(from_pull_request);
         }
         if repo.extract_signature(&oid, None).is_ok() {
             commits.signed += 1;
@@ -330,6 +339,20 @@ fn is_hotfix(message: &str) -> bool {
     let subject = message.lines().next().unwrap_or_default().to_ascii_lowercase();
     let words: Vec<&str> = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.iter().any(|w| *w == "hotfix" || *w == "hotfixes") || words.windows(2).any(|w| w[0] == "hot" && w[1] == "fix")
+}
+
+/// The first-parent line from `head` back to `since`, at most `cap` commits.
+fn mainline(head: &git2::Commit, since: i64, cap: usize) -> HashSet<git2::Oid> {
+    let mut line = HashSet::new();
+    let mut commit = head.clone();
+    while line.len() < cap && commit.time().seconds() >= since {
+        line.insert(commit.id());
+        match commit.parent(0) {
+            Ok(parent) => commit = parent,
+            Err(_) => break,
+        }
+    }
+    line
 }
 
 /// A message showing the commit came from a pull or merge request (see
