@@ -1,0 +1,236 @@
+//! Delivery practices read from history and runs: trunk-based development, review of
+//! changes, maintenance, signed releases and CI on proposed changes. Each gives a finding,
+//! or `not_applicable` when the evidence cannot show it.
+
+use crate::dora::{count, plural, Run};
+use crate::time;
+use kaizen_plugin_sdk::{Finding, Value};
+
+pub const TRUNK_BASED: &str = "trunk-based-development";
+pub const CODE_REVIEW: &str = "code-review";
+pub const MAINTAINED: &str = "maintained";
+pub const SIGNED_RELEASES: &str = "signed-releases";
+pub const CI_TESTS: &str = "ci-on-changes";
+
+/// A branch whose last commit is older than this many days is long-lived or abandoned.
+pub const STALE_BRANCH_DAYS: i64 = 30;
+/// Weeks of recent history the cadence is measured over.
+const CADENCE_WEEKS: usize = 12;
+/// Scorecard's Maintained check looks at the last 90 days: 13 weeks.
+const MAINTAINED_WEEKS: usize = 13;
+/// Fewer mainline changesets than this say nothing about review practice.
+const MIN_CHANGESETS: u64 = 5;
+/// The most recent release tags the signature check looks at (as Scorecard does).
+const RECENT_RELEASES: usize = 5;
+
+/// Figures of the git history the practices rest on, also reported as facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// Weeks with at least one commit among the last [`CADENCE_WEEKS`].
+    pub active_weeks: usize,
+    /// Weeks of the cadence measure (fewer when the window is shorter).
+    pub cadence_weeks: usize,
+    /// Branches other than the default, local and remote counted once.
+    pub branches: usize,
+    /// Of those, how many had no commit for [`STALE_BRANCH_DAYS`].
+    pub stale_branches: usize,
+    /// Commits in the last 13 weeks.
+    pub recent_commits: u64,
+    /// Mainline changesets in the window, and those from pull requests.
+    pub changesets: u64,
+    pub reviewed: u64,
+}
+
+impl History {
+    pub fn of(git: &Value) -> History {
+        let per_week: Vec<u64> = git["commits"]["per_week"]
+            .as_array()
+            .map(|w| w.iter().map(|n| n.as_u64().unwrap_or(0)).collect())
+            .unwrap_or_default();
+        // A repository younger than the measure is measured over the weeks it has existed
+        // (the oldest commit in the window up to the window's end).
+        let mut window_weeks = (count(git, &["window", "days"]) / 7) as usize;
+        let first = git["commits"]["first"].as_str().and_then(time::parse);
+        let until = git["window"]["until"].as_str().and_then(time::parse);
+        if let (Some(first), Some(until)) = (first, until) {
+            let weeks = ((until - first).max(0) / (7 * 86_400)) as usize + 1;
+            window_weeks = window_weeks.min(weeks);
+        }
+        let last = |weeks: usize| -> &[u64] {
+            let weeks = weeks.min(window_weeks.max(1)).min(per_week.len());
+            &per_week[per_week.len() - weeks..]
+        };
+        let cadence = last(CADENCE_WEEKS);
+        let default = git["default_branch"].as_str().unwrap_or("");
+        let mut names: Vec<(String, i64)> = git["branches"]
+            .as_array()
+            .map(|branches| {
+                branches
+                    .iter()
+                    .filter_map(|b| {
+                        let name = b["name"].as_str()?;
+                        let short = name.strip_prefix("origin/").unwrap_or(name);
+                        Some((short.to_owned(), b["age_days"].as_i64().unwrap_or(0)))
+                    })
+                    .filter(|(name, _)| name != default && name != "HEAD")
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A branch and its remote-tracking copy are one branch: keep the newer age.
+        names.sort();
+        names.dedup_by(|later, earlier| {
+            if later.0 == earlier.0 {
+                earlier.1 = earlier.1.min(later.1);
+                true
+            } else {
+                false
+            }
+        });
+        History {
+            active_weeks: cadence.iter().filter(|n| **n > 0).count(),
+            cadence_weeks: cadence.len(),
+            branches: names.len(),
+            stale_branches: names.iter().filter(|(_, age)| *age > STALE_BRANCH_DAYS).count(),
+            recent_commits: last(MAINTAINED_WEEKS).iter().sum(),
+            changesets: count(git, &["commits", "mainline"]),
+            reviewed: count(git, &["commits", "mainline_pull_requests"]),
+        }
+    }
+}
+
+/// Trunk-based development: commits reach the default branch most weeks, and few branches
+/// linger.
+pub fn trunk_based(history: &History) -> Finding {
+    if history.cadence_weeks == 0 {
+        return Finding::not_applicable(TRUNK_BASED, "The git window is too short to measure a weekly cadence.");
+    }
+    let cadence_ok = history.active_weeks * 4 >= history.cadence_weeks * 3;
+    let branches_ok = history.stale_branches <= 3 || history.stale_branches * 5 <= history.branches;
+    let cadence = format!("commits landed in {} of the last {} weeks", history.active_weeks, history.cadence_weeks);
+    let branches = format!(
+        "{} of {} other branch{} had no commit for over {} days",
+        history.stale_branches,
+        history.branches,
+        if history.branches == 1 { "" } else { "es" },
+        STALE_BRANCH_DAYS
+    );
+    let message = format!("On the default branch, {cadence}; {branches}.");
+    let score =
+        (history.active_weeks as f64 / history.cadence_weeks as f64 + if branches_ok { 1.0 } else { 0.0 }) / 2.0;
+    let finding = match (cadence_ok, branches_ok) {
+        (true, true) => Finding::pass(TRUNK_BASED, message),
+        (false, false) => Finding::fail(TRUNK_BASED, message),
+        _ => Finding::warn(TRUNK_BASED, message),
+    };
+    finding.with_score(round2(score))
+}
+
+/// Code review (Scorecard Code-Review): the share of mainline changesets that came from a
+/// pull or merge request.
+pub fn code_review(history: &History) -> Finding {
+    if history.changesets < MIN_CHANGESETS {
+        return Finding::not_applicable(
+            CODE_REVIEW,
+            format!(
+                "Only {} changeset{} landed in the window; too few to judge review practice.",
+                history.changesets,
+                plural(history.changesets as usize)
+            ),
+        );
+    }
+    let share = history.reviewed as f64 / history.changesets as f64;
+    let message = format!(
+        "{} of {} changesets on the default branch came from a pull or merge request ({:.0}%).",
+        history.reviewed,
+        history.changesets,
+        share * 100.0
+    );
+    let finding = if share >= 0.9 {
+        Finding::pass(CODE_REVIEW, message)
+    } else if share >= 0.5 {
+        Finding::warn(CODE_REVIEW, message)
+    } else {
+        Finding::fail(CODE_REVIEW, message)
+    };
+    finding.with_score(round2(share))
+}
+
+/// Maintained (Scorecard Maintained): commits in the last 90 days, one a week on average
+/// for a full score.
+pub fn maintained(history: &History) -> Finding {
+    let weeks = MAINTAINED_WEEKS as u64;
+    let message =
+        format!("{} commit{} in the last 90 days.", history.recent_commits, plural(history.recent_commits as usize));
+    let score = round2((history.recent_commits as f64 / weeks as f64).min(1.0));
+    let finding = if history.recent_commits >= weeks {
+        Finding::pass(MAINTAINED, message)
+    } else if history.recent_commits > 0 {
+        Finding::warn(MAINTAINED, message)
+    } else {
+        Finding::fail(MAINTAINED, message)
+    };
+    finding.with_score(score)
+}
+
+/// Signed releases (Scorecard Signed-Releases, from tags): the most recent release tags
+/// carry a signature.
+pub fn signed_releases(git: &Value) -> Finding {
+    let tags: Vec<&Value> = git["tags"].as_array().map(|t| t.iter().collect()).unwrap_or_default();
+    if tags.is_empty() {
+        return Finding::not_applicable(SIGNED_RELEASES, "The repository has no release tags.");
+    }
+    let recent = &tags[tags.len().saturating_sub(RECENT_RELEASES)..];
+    let signed: Vec<&str> = recent.iter().filter(|t| t["signed"] == true).filter_map(|t| t["name"].as_str()).collect();
+    let names: Vec<&str> = recent.iter().filter_map(|t| t["name"].as_str()).collect();
+    let message = format!(
+        "{} of the {} most recent release tags ({}) {} signed.",
+        signed.len(),
+        recent.len(),
+        names.join(", "),
+        if signed.len() == 1 { "is" } else { "are" }
+    );
+    let share = signed.len() as f64 / recent.len() as f64;
+    let finding = if signed.len() == recent.len() {
+        Finding::pass(SIGNED_RELEASES, message)
+    } else if signed.is_empty() {
+        Finding::fail(SIGNED_RELEASES, message)
+    } else {
+        Finding::warn(SIGNED_RELEASES, message)
+    };
+    finding.with_score(round2(share))
+}
+
+/// CI on proposed changes (Scorecard CI-Tests, from runs): pipelines run on pull or merge
+/// requests, not only after the merge.
+pub fn ci_on_changes(runs: &[Run]) -> Finding {
+    if runs.is_empty() {
+        return Finding::not_applicable(CI_TESTS, "No pipeline runs were given for this target.");
+    }
+    let on_changes: Vec<&Run> = runs.iter().filter(|r| r.on_change_request()).collect();
+    if on_changes.is_empty() {
+        return Finding::warn(
+            CI_TESTS,
+            format!(
+                "None of the {} pipeline run{} ran on a pull or merge request: changes are checked only after they land.",
+                runs.len(),
+                plural(runs.len())
+            ),
+        )
+        .with_score(0.0);
+    }
+    let succeeded = on_changes.iter().filter(|r| r.conclusion.as_deref() == Some("success")).count();
+    Finding::pass(
+        CI_TESTS,
+        format!(
+            "{} of {} pipeline runs ran on pull or merge requests ({} succeeded).",
+            on_changes.len(),
+            runs.len(),
+            succeeded
+        ),
+    )
+    .with_score(1.0)
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
