@@ -313,40 +313,60 @@ pub fn import_text(path: &Path, text: &str, matcher: &DeployMatcher) -> Result<I
 /// Builds the `pipelines` object plugins receive: every run of every import (oldest first,
 /// each run once), the sources with their run counts, and a [`Summary`].
 pub fn to_request_value(imports: &[Imported]) -> Value {
-    let mut seen = HashSet::new();
-    let mut runs: Vec<&PipelineRun> =
-        imports.iter().flat_map(|i| &i.runs).filter(|r| seen.insert((r.source, r.id.as_str()))).collect();
-    runs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
-    let sources: Vec<Value> = imports
-        .iter()
-        .map(|i| {
-            let mut value = serde_json::to_value(&i.source).expect("a source serialises");
-            value["runs"] = i.runs.len().into();
-            value
-        })
-        .collect();
-    serde_json::json!({
-        "runs": runs,
-        "sources": sources,
-        "summary": Summary::of(runs.iter().copied()),
-    })
+    serde_json::to_value(Pipelines::of(imports)).expect("runs serialise")
 }
 
-/// Kaizen's normalised runs file: the `pipelines` object plus `kind`, `version` and the
-/// collection time. [`import_file`] reads it back.
-pub fn to_runs_file(imports: &[Imported], collected_at: Timestamp) -> Value {
-    let mut value = to_request_value(imports);
-    let object = value.as_object_mut().expect("an object");
-    object.insert("kind".into(), RUNS_KIND.into());
-    object.insert("version".into(), RUNS_VERSION.into());
-    object.insert("collected_at".into(), collected_at.to_string().into());
-    let mut ordered = serde_json::Map::new();
-    for key in ["kind", "version", "collected_at", "sources", "summary", "runs"] {
-        if let Some(v) = object.remove(key) {
-            ordered.insert(key.into(), v);
+/// Kaizen's normalised runs file, as pretty JSON: `kind`, `version` and the collection
+/// time, then the `pipelines` object's `sources`, `summary` and `runs`. [`import_file`]
+/// reads it back.
+pub fn to_runs_file(imports: &[Imported], collected_at: Timestamp) -> String {
+    #[derive(Serialize)]
+    struct RunsFile<'a> {
+        kind: &'static str,
+        version: u32,
+        collected_at: Timestamp,
+        #[serde(flatten)]
+        pipelines: Pipelines<'a>,
+    }
+    let file = RunsFile {
+        kind: RUNS_KIND,
+        version: RUNS_VERSION,
+        collected_at: whole_seconds(collected_at),
+        pipelines: Pipelines::of(imports),
+    };
+    let mut text = serde_json::to_string_pretty(&file).expect("runs serialise");
+    text.push('\n');
+    text
+}
+
+/// The `pipelines` object.
+#[derive(Serialize)]
+struct Pipelines<'a> {
+    sources: Vec<SourceEntry<'a>>,
+    summary: Summary,
+    runs: Vec<&'a PipelineRun>,
+}
+
+/// A source and how many runs came from it.
+#[derive(Serialize)]
+struct SourceEntry<'a> {
+    #[serde(flatten)]
+    source: &'a SourceInfo,
+    runs: usize,
+}
+
+impl<'a> Pipelines<'a> {
+    fn of(imports: &'a [Imported]) -> Pipelines<'a> {
+        let mut seen = HashSet::new();
+        let mut runs: Vec<&PipelineRun> =
+            imports.iter().flat_map(|i| &i.runs).filter(|r| seen.insert((r.source, r.id.as_str()))).collect();
+        runs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
+        Pipelines {
+            sources: imports.iter().map(|i| SourceEntry { source: &i.source, runs: i.runs.len() }).collect(),
+            summary: Summary::of(runs.iter().copied()),
+            runs,
         }
     }
-    Value::Object(ordered)
 }
 
 /// Counts over a set of runs: what a plugin needs without walking them.
