@@ -7,4 +7,5 @@ mod assess;
 mod cli;
 mod config;
 mod git;
+mod pipelines;
 mod sandbox;

@@ -76,7 +76,8 @@ pub(super) fn pipelines(
             Ok(Raw {
                 source: Source::GitlabCi,
                 workflow: non_empty(p.name).unwrap_or_else(|| "pipeline".to_owned()),
-                // A tag pipeline's ref is the tag, not a branch.
+                // A tag pipeline's ref is the tag, not a branch; only the single-pipeline
+                // endpoint says so (`tag`): in list responses a tag reads as a branch.
                 branch: if p.tag == Some(true) { None } else { non_empty(p.git_ref) },
                 event: non_empty(p.source).map(|s| snake(&s)),
                 status,
