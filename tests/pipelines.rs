@@ -238,17 +238,12 @@ fn broken_files_give_errors_with_file_line_and_column() {
     let e = import_text(text).unwrap_err().to_string();
     // The column of the closing quote of the bad value; jiff's own words follow.
     assert!(e.starts_with("export.json:3:27: invalid timestamp `yesterday`: "), "{e}");
-    assert_eq!(
-        e.to_string(),
-        "export.json:3:27: invalid timestamp `yesterday`: failed to parse year in date \"yesterday\": \
-         expected four digit year (or leading sign for six digit year), but found \"yest\""
-    );
 
     let e = import_text(
         "{\"total_count\": 1, \"workflow_runs\": [{\"id\": \"\", \"created_at\": \"2024-01-01T00:00:00Z\"}]}",
     )
     .unwrap_err();
-    assert!(e.to_string().starts_with("export.json:1:47: expected an id"), "{e}");
+    assert_eq!(e.to_string(), "export.json:1:46: expected an id, found \"\"");
 }
 
 #[test]
