@@ -25,7 +25,7 @@ pub struct Cli {
 enum Command {
     /// Assess targets (folders) and write result.json and report.md.
     Assess(assess::Args),
-    /// Collect evidence to assess later: pipeline runs.
+    /// Collect evidence now (pipeline runs, …) to assess later, offline.
     #[command(subcommand)]
     Collect(collect::Command),
     /// Write a commented assessment file (kaizen.toml) to start from.
