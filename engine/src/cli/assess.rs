@@ -78,7 +78,7 @@ pub enum Since {
     Date(jiff::civil::Date),
 }
 
-fn parse_since(text: &str) -> Result<Since, String> {
+pub(super) fn parse_since(text: &str) -> Result<Since, String> {
     if let Ok(days) = text.parse::<u32>() {
         return if days == 0 { Err("the window must be at least one day".into()) } else { Ok(Since::Days(days)) };
     }

@@ -1,0 +1,114 @@
+//! `kaizen collect`: gather evidence now, assess later (offline, reproducibly). One
+//! sub-subcommand per collector.
+
+use anyhow::Context;
+use kaizen::collect::pipelines::{self, DeployPatterns, GithubFetch, Imported, Token};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Import pipeline-run exports and fetch runs from GitHub; write them normalised as
+    /// one JSON file (kind "kaizen-pipeline-runs") that assessments can read.
+    Pipelines(PipelinesArgs),
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Pipelines(args) => pipelines_command(args),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PipelinesArgs {
+    /// Export files: gh run list JSON, GitHub REST actions/runs pages, GitLab pipelines,
+    /// aws codepipeline list-pipeline-executions output, a Kaizen AWS inventory.
+    files: Vec<PathBuf>,
+    /// Also fetch this repository's workflow runs from the GitHub API, with the token in
+    /// GITHUB_TOKEN (or GH_TOKEN).
+    #[arg(long, value_name = "OWNER/REPO")]
+    github: Vec<String>,
+    /// The GitHub API address, for GitHub Enterprise (https://HOST/api/v3).
+    #[arg(long, value_name = "URL", default_value = pipelines::github_api::DEFAULT_API)]
+    github_api: String,
+    /// Runs to fetch from GitHub: a number of days back, or a date (YYYY-MM-DD) [default: 365].
+    #[arg(long, value_name = "DAYS|DATE", value_parser = super::assess::parse_since)]
+    since: Option<super::assess::Since>,
+    /// Most runs fetched per GitHub repository, newest first.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_runs: usize,
+    /// Longest wait, in seconds, for a GitHub rate limit to reset before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    max_wait: u64,
+    /// Where to write the runs [default: standard output].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn pipelines_command(args: PipelinesArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        !args.files.is_empty() || !args.github.is_empty(),
+        "nothing to collect: give export files, --github OWNER/REPO, or both"
+    );
+    // The assessment file's patterns apply when runs are assessed; these mark the file.
+    let patterns = DeployPatterns::default();
+    let now = jiff::Timestamp::now();
+    let mut imports: Vec<Imported> = Vec::new();
+    for path in &args.files {
+        imports.push(pipelines::import_file(path, &patterns)?);
+    }
+    if !args.github.is_empty() {
+        let since = match args.since {
+            None => now - jiff::SignedDuration::from_hours(24 * 365),
+            Some(super::assess::Since::Days(days)) => now - jiff::SignedDuration::from_hours(24 * i64::from(days)),
+            Some(super::assess::Since::Date(date)) => date.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp(),
+        };
+        let token = ["GITHUB_TOKEN", "GH_TOKEN"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|t| !t.trim().is_empty()))
+            .map(|t| Token::new(t.trim()));
+        if token.is_none() {
+            eprintln!("note: no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour");
+        }
+        for repo in &args.github {
+            let fetch = GithubFetch {
+                api_base: args.github_api.clone(),
+                token: token.clone(),
+                max_runs: args.max_runs,
+                max_wait: Duration::from_secs(args.max_wait),
+                ..GithubFetch::new(repo, since)
+            };
+            imports.push(fetch.run(&patterns).with_context(|| format!("cannot fetch the runs of {repo}"))?);
+        }
+    }
+    for import in &imports {
+        for warning in &import.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let from = match (&import.source.path, &import.source.url) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Some(url)) => url.clone(),
+            (None, None) => String::new(),
+        };
+        let deployments = import.runs.iter().filter(|r| r.deployment).count();
+        eprintln!(
+            "{from}: {} runs ({deployments} deployments), {}",
+            import.runs.len(),
+            serde_json::to_value(import.source.format)?.as_str().unwrap_or_default()
+        );
+    }
+    let json = pipelines::to_runs_file(&imports, now);
+    match &args.out {
+        Some(path) => {
+            kaizen::output::write_atomic(path, json.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(json.as_bytes())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
