@@ -6,6 +6,7 @@ mod support;
 mod assess;
 mod cli;
 mod config;
+mod delivery;
 mod evidence;
 mod git;
 mod pipelines;

@@ -35,6 +35,9 @@ pub struct Target {
     /// A cloud inventory: the target is a cloud account, judged by the plugins that declare
     /// `cloud = true` (and only by them).
     pub cloud: Option<Value>,
+    /// What went wrong collecting its evidence without stopping the assessment (a pipeline
+    /// source that could not be fetched), copied to the result's warnings.
+    pub warnings: Vec<String>,
 }
 
 /// A target that cannot be assessed.
@@ -63,7 +66,15 @@ impl Target {
         }
         std::fs::read_dir(&root).map_err(|source| TargetError::Unreadable { path: given.into(), source })?;
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
-        Ok(Target { given: given.into(), root, name, labels: BTreeMap::new(), pipelines: None, cloud: None })
+        Ok(Target {
+            given: given.into(),
+            root,
+            name,
+            labels: BTreeMap::new(),
+            pipelines: None,
+            cloud: None,
+            warnings: Vec::new(),
+        })
     }
 
     /// A remote repository brought into the cache at `path` (see
@@ -76,6 +87,7 @@ impl Target {
             labels: BTreeMap::new(),
             pipelines: None,
             cloud: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -89,6 +101,7 @@ impl Target {
             labels: BTreeMap::new(),
             pipelines: None,
             cloud: Some(inventory),
+            warnings: Vec::new(),
         }
     }
 
@@ -300,7 +313,7 @@ fn assess_target(
     let usable: Vec<&Prepared> = prepared.iter().copied().filter(|p| p.compiled.is_ok()).collect();
     let documents = parse_documents(&target.root, &inventory, &usable);
     let kind = target.kind();
-    let mut warnings = Vec::new();
+    let mut warnings = target.warnings.clone();
     let wants_git = usable.iter().any(|p| p.plugin.manifest.inputs.git);
     let git_facts = git_facts(target, kind, wants_git, options).unwrap_or_else(|e| {
         warnings.push(format!("git facts unavailable: {e}"));

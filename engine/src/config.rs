@@ -6,6 +6,7 @@
 //! and column. References to plugins and checks are checked once the plugins are loaded
 //! ([`AssessmentFile::check_references`]), still with positions.
 
+pub use crate::collect::pipelines::PipelineInput;
 use crate::collect::remote::RemoteUrl;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plugin::Registry;
@@ -130,9 +131,9 @@ pub struct AssessmentFile {
     pub targets: Vec<ConfiguredTarget>,
     /// Pipeline-run sources, each for one target.
     pub pipelines: Vec<PipelineSource>,
-    /// Glob patterns over workflow names that mark a run as a deployment (`None`: the defaults).
+    /// Patterns over workflow names that mark a run as a deployment (`None`: the defaults).
     pub deployment_workflows: Option<Vec<String>>,
-    /// Glob patterns over environment names that mark a run as a deployment.
+    /// Patterns over environment names that mark a run as a deployment.
     pub deployment_environments: Option<Vec<String>>,
     /// The GitHub API base URL, for GitHub Enterprise.
     pub github_api: Option<String>,
@@ -197,15 +198,6 @@ pub struct PipelineSource {
     pub target: String,
     /// The export file or the repository to fetch.
     pub input: PipelineInput,
-}
-
-/// A pipeline-run source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PipelineInput {
-    /// An export file: `gh run list --json`, GitHub REST, GitLab, CodePipeline, or Kaizen's own.
-    File(PathBuf),
-    /// A GitHub repository (`owner/name`) whose runs are fetched with `GITHUB_TOKEN`.
-    Github(String),
 }
 
 /// A cloud inventory file, assessed as a target of its own.
@@ -383,8 +375,15 @@ impl AssessmentFile {
         let mut patterns = |list: &Option<Vec<Spanned<String>>>| -> Option<Vec<String>> {
             let list = list.as_ref()?;
             for pattern in list {
-                if let Err(e) = globset::Glob::new(pattern.get_ref()) {
-                    problem("config-invalid-glob", pattern.span(), format!("invalid pattern: {e}"));
+                let alone = crate::collect::pipelines::DeployPatterns {
+                    workflow: vec![pattern.get_ref().clone()],
+                    environment: Vec::new(),
+                    events: Vec::new(),
+                    exclude_events: Vec::new(),
+                    sources: Vec::new(),
+                };
+                if let Err(e) = alone.compile() {
+                    problem("config-invalid-pattern", pattern.span(), e.to_string());
                 }
             }
             Some(list.iter().map(|p| p.get_ref().clone()).collect())
@@ -733,7 +732,7 @@ file = "nope.json"
                 ("config-file-missing", 20),
                 ("config-invalid-repository", 24),
                 ("config-pipelines-empty", 26),
-                ("config-invalid-glob", 30),
+                ("config-invalid-pattern", 30),
                 ("config-invalid-url", 33),
                 ("config-file-missing", 36),
             ]

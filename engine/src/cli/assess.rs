@@ -3,6 +3,7 @@
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use kaizen::assess::{self, Progress, Target};
+use kaizen::collect::pipelines::{self, DeployPatterns, GithubSettings, PipelineInput};
 use kaizen::collect::remote::{self, History, RemoteUrl};
 use kaizen::config::{self, AssessmentFile, Location};
 use kaizen::result::UnavailableTarget;
@@ -52,6 +53,18 @@ pub struct Args {
     /// Assess remote targets from their cached clones, without fetching.
     #[arg(long)]
     offline: bool,
+    /// Pipeline runs of a target: an export file (gh run list JSON, GitHub REST actions/runs,
+    /// GitLab pipelines, CodePipeline executions, a Kaizen runs file or AWS inventory).
+    /// Write TARGET=FILE when there are several targets (repeatable).
+    #[arg(long = "pipelines", value_name = "[TARGET=]FILE")]
+    pipelines: Vec<String>,
+    /// Fetch a target's workflow runs from the GitHub API (token in GITHUB_TOKEN or GH_TOKEN).
+    /// Write TARGET=OWNER/REPO when there are several targets (repeatable).
+    #[arg(long = "github", value_name = "[TARGET=]OWNER/REPO")]
+    github: Vec<String>,
+    /// The GitHub API address, for GitHub Enterprise (https://HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    github_api: Option<String>,
     /// Git history to read: a number of days back, or a date (YYYY-MM-DD) [default: 365].
     #[arg(long, value_name = "DAYS|DATE", value_parser = parse_since)]
     since: Option<Since>,
@@ -164,6 +177,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let (targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
     anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
+
+    let mut targets = targets;
+    attach_pipelines(&args, file.as_ref(), &mut targets, now - i64::from(since_days) * 86_400)?;
 
     let max_commits = args.max_commits.or(file.as_ref().and_then(|f| f.max_commits)).unwrap_or(100_000);
     let respect_gitignore = !args.no_ignore && file.as_ref().and_then(|f| f.respect_gitignore).unwrap_or(true);
@@ -278,4 +294,66 @@ fn resolve_targets(
         .collect::<anyhow::Result<_>>()?;
     let (targets, unavailable): (Vec<_>, Vec<_>) = resolved.into_iter().partition(Result::is_ok);
     Ok((targets.into_iter().flatten().collect(), unavailable.into_iter().filter_map(Result::err).collect()))
+}
+
+/// Gathers each target's pipeline runs from the assessment file's `[[pipelines]]` and the
+/// `--pipelines` and `--github` flags; runs are fetched from GitHub back to `since`.
+fn attach_pipelines(
+    args: &Args,
+    file: Option<&AssessmentFile>,
+    targets: &mut [Target],
+    since: i64,
+) -> anyhow::Result<()> {
+    let mut sources: Vec<(String, PipelineInput)> =
+        file.map(|f| f.pipelines.iter().map(|p| (p.target.clone(), p.input.clone())).collect()).unwrap_or_default();
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    let for_target = |flag: &str, value: &str| -> anyhow::Result<(String, String)> {
+        match value.split_once('=') {
+            Some((name, rest)) if names.iter().any(|n| n == name) => Ok((name.to_owned(), rest.to_owned())),
+            _ if names.len() == 1 => Ok((names[0].clone(), value.to_owned())),
+            _ => anyhow::bail!(
+                "{flag} {value}: with several targets, name the target: {flag} TARGET={value} (targets: {})",
+                names.join(", ")
+            ),
+        }
+    };
+    for value in &args.pipelines {
+        let (name, path) = for_target("--pipelines", value)?;
+        sources.push((name, PipelineInput::File(path.into())));
+    }
+    for value in &args.github {
+        let (name, repo) = for_target("--github", value)?;
+        sources.push((name, PipelineInput::Github(repo)));
+    }
+    if sources.is_empty() {
+        return Ok(());
+    }
+    for (name, _) in &sources {
+        if !names.contains(name) {
+            eprintln!("note: pipeline runs given for `{name}`, which is not among the targets assessed");
+        }
+    }
+    let defaults = DeployPatterns::default();
+    let patterns = DeployPatterns {
+        workflow: file.and_then(|f| f.deployment_workflows.clone()).unwrap_or(defaults.workflow.clone()),
+        environment: file.and_then(|f| f.deployment_environments.clone()).unwrap_or(defaults.environment.clone()),
+        ..defaults
+    };
+    let mut github = GithubSettings::from_env(jiff::Timestamp::from_second(since)?);
+    if let Some(api) = args.github_api.clone().or_else(|| file.and_then(|f| f.github_api.clone())) {
+        github.api_base = api;
+    }
+    if github.token.is_none() && sources.iter().any(|(_, s)| matches!(s, PipelineInput::Github(_))) {
+        eprintln!("note: no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour");
+    }
+    for target in targets.iter_mut() {
+        let inputs: Vec<&PipelineInput> = sources.iter().filter(|(n, _)| *n == target.name).map(|(_, s)| s).collect();
+        if inputs.is_empty() {
+            continue;
+        }
+        let gathered = pipelines::gather(&inputs, &patterns, &github)?;
+        target.pipelines = gathered.value;
+        target.warnings.extend(gathered.warnings);
+    }
+    Ok(())
 }

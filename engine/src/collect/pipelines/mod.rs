@@ -25,9 +25,11 @@ mod deploy;
 mod github;
 pub mod github_api;
 mod gitlab;
+mod sources;
 
 pub use deploy::{DeployMatcher, DeployPatterns, PatternError};
 pub use github_api::{fetch_github, FetchError, GithubFetch, Token};
+pub use sources::{gather, token_from_env, Gathered, GithubSettings, PipelineInput};
 
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;

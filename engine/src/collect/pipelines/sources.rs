@@ -1,0 +1,98 @@
+//! The pipeline-run sources of one target, gathered into the request value its plugins
+//! receive: export files are imported (a broken file is the user's to fix, so it is an
+//! error), GitHub repositories are fetched (a fetch that fails is a warning on the target:
+//! the network, a token or a rate limit must not stop an assessment).
+
+use super::{github_api, DeployPatterns, GithubFetch, ImportError, Imported, Token};
+use jiff::Timestamp;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where a target's pipeline runs come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PipelineInput {
+    /// An export file: `gh run list --json …`, GitHub REST, GitLab, CodePipeline, a Kaizen
+    /// AWS inventory, or Kaizen's own runs file.
+    File(PathBuf),
+    /// A GitHub repository (`owner/name`) whose runs are fetched from the API.
+    Github(String),
+}
+
+/// How to fetch from GitHub.
+#[derive(Debug, Clone)]
+pub struct GithubSettings {
+    /// The API base URL (`https://api.github.com`, or GitHub Enterprise's).
+    pub api_base: String,
+    /// The token, from `GITHUB_TOKEN` or `GH_TOKEN`.
+    pub token: Option<Token>,
+    /// Runs created since then.
+    pub since: Timestamp,
+    /// At most this many runs per repository.
+    pub max_runs: usize,
+    /// The longest wait for a rate limit to reset.
+    pub max_wait: Duration,
+}
+
+impl GithubSettings {
+    /// The public API, the token from the environment, 10,000 runs, a 60 s wait.
+    pub fn from_env(since: Timestamp) -> GithubSettings {
+        GithubSettings {
+            api_base: github_api::DEFAULT_API.to_owned(),
+            token: token_from_env(),
+            since,
+            max_runs: 10_000,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The token in `GITHUB_TOKEN`, else `GH_TOKEN`.
+pub fn token_from_env() -> Option<Token> {
+    ["GITHUB_TOKEN", "GH_TOKEN"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|t| !t.trim().is_empty()))
+        .map(|t| Token::new(t.trim()))
+}
+
+/// A target's runs, ready for its plugins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gathered {
+    /// The request's `pipelines` value; `None` when no source gave anything.
+    pub value: Option<Value>,
+    /// What went wrong but did not stop the assessment, for the target's warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Imports and fetches every source of one target.
+pub fn gather(
+    inputs: &[&PipelineInput],
+    patterns: &DeployPatterns,
+    github: &GithubSettings,
+) -> Result<Gathered, ImportError> {
+    let mut imports: Vec<Imported> = Vec::new();
+    let mut warnings = Vec::new();
+    for input in inputs {
+        match input {
+            PipelineInput::File(path) => imports.push(super::import_file(path, patterns)?),
+            PipelineInput::Github(repo) => {
+                let fetch = GithubFetch {
+                    api_base: github.api_base.clone(),
+                    token: github.token.clone(),
+                    max_runs: github.max_runs,
+                    max_wait: github.max_wait,
+                    ..GithubFetch::new(repo, github.since)
+                };
+                match fetch.run(patterns) {
+                    Ok(imported) => imports.push(imported),
+                    Err(e) => warnings.push(format!("pipeline runs of GitHub repository {repo} unavailable: {e}")),
+                }
+            }
+        }
+    }
+    for import in &imports {
+        warnings.extend(import.warnings.iter().cloned());
+    }
+    let value = if imports.is_empty() { None } else { Some(super::to_request_value(&imports)) };
+    Ok(Gathered { value, warnings })
+}
