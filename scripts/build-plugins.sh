@@ -84,13 +84,16 @@ build() {
     done
 }
 
+# Build aside first: a build that fails leaves the committed modules as they were.
+build "$build_dir/out"
 if [[ $check == 0 ]]; then
-    rm -rf "$ROOT/plugins/dist" "$ROOT/tests/plugins/dist"
-    build "$ROOT"
+    for rel in plugins/dist tests/plugins/dist; do
+        rm -rf "${ROOT:?}/$rel"
+        cp -R "$build_dir/out/$rel" "$ROOT/$rel"
+    done
     exit 0
 fi
 
-build "$build_dir/out"
 status=0
 for rel in plugins/dist tests/plugins/dist; do
     if ! diff -r "$ROOT/$rel" "$build_dir/out/$rel" >"$build_dir/diff.txt" 2>&1; then

@@ -76,6 +76,12 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert!(evidence(finding(gha, "runs-tests")).contains(&(".github/workflows/ci.yml".into(), Some(26))));
     assert_eq!(finding(gha, "static-analysis")["status"], "pass");
     assert!(evidence(finding(gha, "static-analysis")).contains(&(".github/workflows/ci.yml".into(), Some(16))));
+    assert_eq!(gha["facts"]["ci.triggers"], json!(["pull_request", "push"]));
+    assert_eq!(gha["facts"]["ci.features"], json!(["artifacts", "caching", "environments"]));
+    assert_eq!(finding(gha, "runs-on-changes")["status"], "pass");
+    assert_eq!(finding(gha, "caching")["status"], "pass");
+    assert_eq!(finding(gha, "measures-coverage")["status"], "warn");
+    assert_eq!(finding(gha, "deployments-gated")["status"], "pass");
 
     let gitlab = target(r, "gitlab-ci");
     assert_eq!(gitlab["facts"]["ci.systems"], json!(["gitlab-ci"]));
@@ -84,6 +90,9 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert!(evidence(finding(gitlab, "runs-tests")).contains(&(".gitlab-ci.yml".into(), Some(26))));
     assert_eq!(finding(gitlab, "static-analysis")["status"], "pass");
     assert!(evidence(finding(gitlab, "static-analysis")).contains(&(".gitlab-ci.yml".into(), Some(20))));
+    assert_eq!(gitlab["facts"]["ci.features"], json!(["approvals", "coverage", "environments"]));
+    assert_eq!(finding(gitlab, "measures-coverage")["status"], "pass");
+    assert_eq!(finding(gitlab, "caching")["status"], "warn");
 
     let jenkins = target(r, "jenkins");
     assert_eq!(jenkins["facts"]["ci.systems"], json!(["jenkins"]));
@@ -91,6 +100,13 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert_eq!(finding(jenkins, "runs-tests")["status"], "pass");
     assert!(evidence(finding(jenkins, "runs-tests")).contains(&("Jenkinsfile".into(), Some(14))));
     assert_eq!(finding(jenkins, "static-analysis")["status"], "fail");
+    assert_eq!(jenkins["facts"]["ci.triggers"], json!(["schedule"]));
+    assert_eq!(
+        finding(jenkins, "runs-on-changes")["status"],
+        "not_applicable",
+        "a multibranch job builds pull requests without a word in the Jenkinsfile"
+    );
+    assert_eq!(finding(jenkins, "deployments-gated")["status"], "not_applicable");
 
     let none = target(r, "none");
     assert_eq!(none["facts"]["ci.systems"], json!([]));
@@ -98,6 +114,7 @@ fn ci_facts_and_checks_are_right_for_each_kind_of_pipeline() {
     assert_eq!(finding(none, "pipeline-present")["status"], "fail");
     assert_eq!(finding(none, "runs-tests")["status"], "not_applicable");
     assert_eq!(finding(none, "static-analysis")["status"], "not_applicable");
+    assert_eq!((&none["facts"]["ci.triggers"], &none["facts"]["ci.features"]), (&json!([]), &json!([])));
 
     for t in r["targets"].as_array().unwrap() {
         assert_eq!(t["errors"], json!([]), "{}", t["name"]);

@@ -21,10 +21,15 @@ pub enum Category {
     Lint,
     /// It deploys or releases to an environment.
     Deploy,
+    /// It measures or reports test coverage.
+    Coverage,
+    /// It publishes a build artifact: a package, an image, a release.
+    Publish,
 }
 
 impl Category {
-    const ALL: [Category; 3] = [Category::Test, Category::Lint, Category::Deploy];
+    const ALL: [Category; 5] =
+        [Category::Test, Category::Lint, Category::Deploy, Category::Coverage, Category::Publish];
 }
 
 /// One simple command of a script that is evidence of a category.

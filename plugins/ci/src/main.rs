@@ -8,6 +8,7 @@
 
 mod commands;
 mod locate;
+mod organisation;
 mod systems;
 #[cfg(test)]
 mod tests;
@@ -20,10 +21,14 @@ use systems::{Pipeline, Place, Run, Scan, Step};
 const PIPELINE_PRESENT: &str = "pipeline-present";
 const RUNS_TESTS: &str = "runs-tests";
 const STATIC_ANALYSIS: &str = "static-analysis";
+const RUNS_ON_CHANGES: &str = "runs-on-changes";
+const CACHING: &str = "caching";
+const COVERAGE: &str = "measures-coverage";
+const DEPLOYMENTS_GATED: &str = "deployments-gated";
 
 /// At most this many pieces of evidence per finding, so a monorepo with hundreds of
 /// workflows still gives a readable report.
-const MAX_EVIDENCE: usize = 20;
+pub(crate) const MAX_EVIDENCE: usize = 20;
 
 /// The longest command quoted in a message.
 const MAX_QUOTE: usize = 120;
@@ -33,6 +38,8 @@ fn judge(request: &Request) -> Result<Response> {
     let mut sources = Sources { request, texts: BTreeMap::new() };
     let mut tests = Vec::new();
     let mut lints = Vec::new();
+    let mut coverage = Vec::new();
+    let mut publishes = Vec::new();
     let mut deploys = scan.pipelines.iter().any(|p| !p.deploys.is_empty());
     for pipeline in &scan.pipelines {
         for step in &pipeline.steps {
@@ -41,11 +48,13 @@ fn judge(request: &Request) -> Result<Response> {
                     Category::Test => tests.push(hit),
                     Category::Lint => lints.push(hit),
                     Category::Deploy => deploys = true,
+                    Category::Coverage => coverage.push(hit),
+                    Category::Publish => publishes.push(hit),
                 }
             }
         }
     }
-    for hits in [&mut tests, &mut lints] {
+    for hits in [&mut tests, &mut lints, &mut coverage, &mut publishes] {
         hits.sort();
         hits.dedup();
     }
@@ -68,10 +77,18 @@ fn judge(request: &Request) -> Result<Response> {
             missing: "none runs a linter or other static analysis",
         },
     ));
+    let features = organisation::located(&scan, &mut sources);
+    response.push(organisation::runs_on_changes(RUNS_ON_CHANGES, &scan, &features));
+    response.push(organisation::caching(CACHING, &scan, &features));
+    response.push(organisation::coverage(COVERAGE, &scan, &tests, &coverage));
+    response.push(organisation::deployments_gated(DEPLOYMENTS_GATED, &scan, deploys, &features));
+
     let systems: BTreeSet<&str> = scan.pipelines.iter().map(|p| p.system.name()).collect();
     response.fact("ci.systems", Value::from(systems.into_iter().collect::<Vec<_>>()));
     response.fact("ci.runs_tests", !tests.is_empty());
     response.fact("ci.deploys", deploys);
+    response.fact("ci.triggers", Value::from(organisation::trigger_names(&features)));
+    response.fact("ci.features", Value::from(organisation::feature_names(&features, &coverage, &publishes)));
     Ok(response)
 }
 
@@ -79,7 +96,7 @@ kaizen_plugin_sdk::main!(judge);
 
 /// A test or static analysis found in a pipeline. Ordered by place, for stable output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Hit {
+pub(crate) struct Hit {
     path: String,
     line: Option<u32>,
     /// The command in backquotes, or the kind and name of what the pipeline refers to.
@@ -132,13 +149,13 @@ fn quote(command: &str) -> String {
 
 /// The raw text of pipeline files, read once each. A file that cannot be read only costs
 /// its evidence its line number.
-struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     request: &'a Request,
     texts: BTreeMap<String, Option<String>>,
 }
 
 impl Sources<'_> {
-    fn line(&mut self, path: &str, place: &Place, needles: &[&str]) -> Option<u32> {
+    pub(crate) fn line(&mut self, path: &str, place: &Place, needles: &[&str]) -> Option<u32> {
         if let Place::Line(line) = place {
             return Some(*line);
         }

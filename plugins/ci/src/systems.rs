@@ -3,7 +3,10 @@
 //! actions or tasks it uses, and its deployments are.
 
 mod deploys;
+mod features;
 mod steps;
+
+pub use features::{Feature, Kind, Trigger};
 
 use kaizen_plugin_sdk::{glob_match, Document, Value};
 
@@ -119,6 +122,8 @@ pub struct Pipeline {
     /// Why it looks like it deploys, from its structure (environments, deploy jobs); the
     /// commands it runs are judged separately.
     pub deploys: Vec<String>,
+    /// What triggers it and how it is organised (caches, matrices, environments...).
+    pub features: Vec<Feature>,
 }
 
 /// Something a pipeline runs.
@@ -211,6 +216,7 @@ pub fn scan(documents: &[Document]) -> Scan {
                 system,
                 steps: steps::steps(system, value),
                 deploys: deploys::deploys(system, value),
+                features: features::features(system, value),
             });
         }
     }

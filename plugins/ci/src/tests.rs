@@ -648,12 +648,14 @@ fn no_pipeline_at_all() {
     assert_eq!(present.status, Status::Fail);
     assert_eq!(present.message, "no CI pipeline definition found");
     assert!(present.evidence.is_empty());
-    for check in [RUNS_TESTS, STATIC_ANALYSIS] {
+    for check in &ALL_CHECKS[1..] {
         let f = finding(&response, check);
         assert_eq!(f.status, Status::NotApplicable, "{}", check);
         assert_eq!(f.message, "no CI pipeline definition found", "{}", check);
     }
     assert_eq!(response.facts["ci.systems"], json!([]));
+    assert_eq!(response.facts["ci.triggers"], json!([]));
+    assert_eq!(response.facts["ci.features"], json!([]));
     assert_eq!(response.facts["ci.runs_tests"], json!(false));
     assert_eq!(response.facts["ci.deploys"], json!(false));
 }
@@ -686,8 +688,11 @@ fn output_does_not_depend_on_document_order() {
         json!(["azure-pipelines", "circleci", "github-actions", "gitlab-ci", "jenkins"])
     );
     let checks: Vec<&str> = forward.findings.iter().map(|f| f.check.as_str()).collect();
-    assert_eq!(checks, vec![PIPELINE_PRESENT, RUNS_TESTS, STATIC_ANALYSIS]);
+    assert_eq!(checks, ALL_CHECKS);
 }
+
+const ALL_CHECKS: [&str; 7] =
+    [PIPELINE_PRESENT, RUNS_TESTS, STATIC_ANALYSIS, RUNS_ON_CHANGES, CACHING, COVERAGE, DEPLOYMENTS_GATED];
 
 /// `plugin.toml` must ask for exactly the files the systems are looked for in, and declare
 /// every check and fact the plugin reports.
@@ -721,11 +726,163 @@ fn manifest_matches_the_code() {
     assert_eq!(files, globs);
 
     let checks: Vec<String> = manifest.split("[[checks]]").skip(1).map(|c| quoted(c, "id =").unwrap()).collect();
-    assert_eq!(checks, vec![PIPELINE_PRESENT, RUNS_TESTS, STATIC_ANALYSIS]);
-    assert_eq!(manifest.split("[[checks]]").skip(1).filter(|c| c.contains("](https://")).count(), 3);
+    assert_eq!(checks, ALL_CHECKS);
+    assert_eq!(manifest.split("[[checks]]").skip(1).filter(|c| c.contains("](https://")).count(), ALL_CHECKS.len());
 
     let mut facts: Vec<String> = manifest.split("[[facts]]").skip(1).map(|f| quoted(f, "name =").unwrap()).collect();
     facts.sort();
     let reported: Vec<String> = Repo::new(&[]).judge(&[]).facts.keys().cloned().collect();
     assert_eq!(facts, reported);
+}
+
+const GITHUB_NIGHTLY: &str = "\
+on:
+  push:
+    branches: [main]
+  schedule:
+    - cron: '0 3 * * *'
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo
+          key: cargo
+      - run: cargo build --release
+      - run: docker push ghcr.io/acme/app:latest
+  deploy:
+    environment: production
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl apply -f k8s/
+";
+
+#[test]
+fn pipelines_that_run_only_after_merge_warn_and_their_features_are_found() {
+    let repo = Repo::new(&[(".github/workflows/nightly.yml", GITHUB_NIGHTLY)]);
+    let value = json!({
+        "on": {"push": {"branches": ["main"]}, "schedule": [{"cron": "0 3 * * *"}]},
+        "jobs": {
+            "build": {"runs-on": "ubuntu-latest", "steps": [
+                {"uses": "actions/cache@v4", "with": {"path": "~/.cargo", "key": "cargo"}},
+                {"run": "cargo build --release"},
+                {"run": "docker push ghcr.io/acme/app:latest"},
+            ]},
+            "deploy": {"environment": "production", "runs-on": "ubuntu-latest", "steps": [{"run": "kubectl apply -f k8s/"}]},
+        },
+    });
+    let response = repo.judge(&[yaml(".github/workflows/nightly.yml", value)]);
+    let path = ".github/workflows/nightly.yml";
+    let on_changes = finding(&response, RUNS_ON_CHANGES);
+    assert_eq!(on_changes.status, Status::Warn);
+    assert_eq!(
+        on_changes.message,
+        "pipelines run only on pushes to some branches, on a schedule, not on pull requests: changes are checked after they land"
+    );
+    assert_eq!(
+        evidence(on_changes),
+        vec![(path, Some(2), "on pushes to some branches"), (path, Some(4), "on a schedule")]
+    );
+    let caching = finding(&response, CACHING);
+    assert_eq!(caching.status, Status::Pass);
+    assert_eq!(evidence(caching), vec![(path, Some(10), "job `build` caches with `actions/cache@v4`")]);
+    assert_eq!(finding(&response, COVERAGE).status, Status::NotApplicable, "no tests run");
+    let gated = finding(&response, DEPLOYMENTS_GATED);
+    assert_eq!(gated.status, Status::Pass);
+    assert_eq!(evidence(gated), vec![(path, Some(17), "job `deploy` deploys to environment `production`")]);
+    assert_eq!(response.facts["ci.triggers"], json!(["push", "schedule"]));
+    assert_eq!(response.facts["ci.features"], json!(["artifacts", "caching", "environments"]));
+}
+
+const GITLAB_GATED: &str = "\
+workflow:
+  rules:
+    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+default:
+  cache:
+    paths: [node_modules/]
+test:
+  parallel:
+    matrix:
+      - NODE: ['20', '22']
+  script:
+    - npm test
+deploy-prod:
+  stage: deploy
+  environment: production
+  when: manual
+  script:
+    - helm upgrade --install app chart/
+";
+
+#[test]
+fn gitlab_merge_request_pipelines_manual_deployments_and_matrices() {
+    let repo = Repo::new(&[(".gitlab-ci.yml", GITLAB_GATED)]);
+    let value = json!({
+        "workflow": {"rules": [
+            {"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""},
+            {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"},
+        ]},
+        "default": {"cache": {"paths": ["node_modules/"]}},
+        "test": {"parallel": {"matrix": [{"NODE": ["20", "22"]}]}, "script": ["npm test"]},
+        "deploy-prod": {"stage": "deploy", "environment": "production", "when": "manual", "script": ["helm upgrade --install app chart/"]},
+    });
+    let response = repo.judge(&[yaml(".gitlab-ci.yml", value)]);
+    assert_eq!(finding(&response, RUNS_ON_CHANGES).status, Status::Pass);
+    assert_eq!(response.facts["ci.triggers"], json!(["pull_request", "push"]));
+    assert_eq!(response.facts["ci.features"], json!(["approvals", "caching", "environments", "matrix"]));
+    let gated = finding(&response, DEPLOYMENTS_GATED);
+    assert_eq!(gated.status, Status::Pass);
+    assert!(!gated.message.contains("outside the repository"), "an approval is visible: {}", gated.message);
+    assert_eq!(
+        evidence(gated),
+        vec![
+            (".gitlab-ci.yml", Some(16), "job `deploy-prod` deploys to environment `production`"),
+            (".gitlab-ci.yml", Some(17), "job `deploy-prod` waits to be started by hand"),
+        ]
+    );
+    let coverage = finding(&response, COVERAGE);
+    assert_eq!(
+        (coverage.status, coverage.message.as_str()),
+        (Status::Warn, "tests run in CI, but no step measures or reports their coverage")
+    );
+}
+
+#[test]
+fn each_system_s_triggers_and_gates() {
+    let bitbucket = json!({"pipelines": {
+        "pull-requests": {"**": [{"step": {"script": ["make test"], "caches": ["node"]}}]},
+        "custom": {"release": [{"step": {"trigger": "manual", "deployment": "production", "script": ["make deploy"]}}]},
+    }});
+    let azure = json!({
+        "trigger": {"branches": {"include": ["main"]}}, "pr": "none",
+        "schedules": [{"cron": "0 0 * * *", "branches": {"include": ["main"]}}],
+        "steps": [{"task": "Cache@2", "inputs": {"key": "npm"}}, {"task": "ManualValidation@1"}, {"script": "npm test"}],
+    });
+    let drone = json!({"kind": "pipeline", "trigger": {"event": ["cron", "promote"]}, "steps": [{"name": "test", "image": "golang", "commands": ["go test -cover ./..."]}]});
+    let circle = json!({
+        "version": 2.1,
+        "orbs": {"node": "circleci/node@5"},
+        "jobs": {"build": {"steps": ["checkout", {"restore_cache": {"key": "deps"}}, {"run": "npm test"}]}},
+        "workflows": {"main": {"jobs": ["build", {"hold": {"type": "approval"}}, {"deploy": {"requires": ["hold"]}}]}},
+    });
+    let cases: Vec<(&str, Value, Value, Value)> = vec![
+        (
+            "bitbucket-pipelines.yml",
+            bitbucket,
+            json!(["manual", "pull_request"]),
+            json!(["approvals", "caching", "environments"]),
+        ),
+        ("azure-pipelines.yml", azure, json!(["push", "schedule"]), json!(["approvals", "caching"])),
+        (".drone.yml", drone, json!(["manual", "schedule"]), json!(["coverage"])),
+        (".circleci/config.yml", circle, json!(["push"]), json!(["approvals", "caching", "reusable"])),
+    ];
+    for (path, value, triggers, features) in cases {
+        let repo = Repo::new(&[(path, "")]);
+        let response = repo.judge(&[yaml(path, value)]);
+        assert_eq!(response.facts["ci.triggers"], triggers, "{}", path);
+        assert_eq!(response.facts["ci.features"], features, "{}", path);
+    }
 }

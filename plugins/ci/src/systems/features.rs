@@ -1,0 +1,470 @@
+//! How a pipeline is organised, from its structure: what triggers it, and whether it
+//! caches, builds a matrix, reuses shared definitions, deploys to named environments and
+//! waits for a person's approval. Commands are judged separately ([`crate::commands`]).
+
+use super::{is_gitlab_job, System};
+use crate::commands::is_deploy_name;
+use kaizen_plugin_sdk::serde_json::Map;
+use kaizen_plugin_sdk::Value;
+
+/// What starts a pipeline, named in the `ci.triggers` fact by [`Trigger::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trigger {
+    /// A push to a branch.
+    Push,
+    /// A pull or merge request.
+    PullRequest,
+    /// A schedule.
+    Schedule,
+    /// A person, by hand (a button, an API call).
+    Manual,
+}
+
+impl Trigger {
+    pub fn name(self) -> &'static str {
+        match self {
+            Trigger::Push => "push",
+            Trigger::PullRequest => "pull_request",
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+        }
+    }
+}
+
+/// A structural feature of a pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Started by this. `all_branches`: a push trigger that runs on every branch, so a change
+    /// is checked on its branch before it merges (GitLab, CircleCI and Buildkite by default;
+    /// GitHub's `push` without a branch filter).
+    Trigger { trigger: Trigger, all_branches: bool },
+    /// Dependencies or build outputs are cached between runs.
+    Cache,
+    /// Jobs run over a matrix of versions or platforms.
+    Matrix,
+    /// It uses or offers shared definitions: reusable workflows, includes, templates, orbs.
+    Reusable,
+    /// A job deploys to a named environment.
+    Environment,
+    /// A person approves before it goes on.
+    Approval,
+}
+
+/// A feature and what shows it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Feature {
+    pub kind: Kind,
+    /// What to say about it ("job `deploy` uses environment `production`").
+    pub detail: String,
+    /// Text to look for in the raw file for its line; empty for what a system does by
+    /// default, which no line shows.
+    pub needle: String,
+    /// The line, when the parser gave it (Jenkinsfiles).
+    pub line: Option<u32>,
+}
+
+fn feature(kind: Kind, detail: impl Into<String>, needle: impl Into<String>) -> Feature {
+    Feature { kind, detail: detail.into(), needle: needle.into(), line: None }
+}
+
+fn trigger(trigger: Trigger, all_branches: bool, detail: impl Into<String>, needle: impl Into<String>) -> Feature {
+    feature(Kind::Trigger { trigger, all_branches }, detail, needle)
+}
+
+/// The features of a pipeline of `system`.
+pub(super) fn features(system: System, value: &Value) -> Vec<Feature> {
+    let empty = Map::new();
+    let map = value.as_object().unwrap_or(&empty);
+    let mut out = Vec::new();
+    match system {
+        System::GithubActions => github(map, &mut out),
+        System::GitlabCi => gitlab(map, &mut out),
+        System::Jenkins => jenkins(map, &mut out),
+        System::Circleci => circleci(map, &mut out),
+        System::AzurePipelines => azure(value, map, &mut out),
+        System::BitbucketPipelines => bitbucket(value, map, &mut out),
+        System::Travis => travis(map, &mut out),
+        System::Buildkite => buildkite(value, &mut out),
+        System::Drone => drone(value, map, &mut out),
+        System::Tekton => {
+            if has_key(value, "matrix") {
+                out.push(feature(Kind::Matrix, "a task runs over a matrix", "matrix:"));
+            }
+        }
+        System::AwsCodebuild => {
+            if map.contains_key("cache") {
+                out.push(feature(Kind::Cache, "the build caches paths", "cache:"));
+            }
+            if map.get("batch").map_or(false, |b| b.get("build-matrix").is_some()) {
+                out.push(feature(Kind::Matrix, "a batch build matrix", "build-matrix:"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn github(map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    // YAML 1.1 readers turn the key `on` into `true`.
+    let on = map.get("on").or_else(|| map.get("true"));
+    let events: Vec<(String, Option<&Value>)> = match on {
+        Some(Value::String(event)) => vec![(event.clone(), None)],
+        Some(Value::Array(events)) => events.iter().filter_map(Value::as_str).map(|e| (e.to_string(), None)).collect(),
+        Some(Value::Object(events)) => events.iter().map(|(e, v)| (e.clone(), Some(v))).collect(),
+        _ => Vec::new(),
+    };
+    for (event, settings) in &events {
+        let branch_filter =
+            settings.map_or(false, |s| s.get("branches").is_some() || s.get("branches-ignore").is_some());
+        let tags_only = settings.map_or(false, |s| s.get("tags").is_some() && s.get("branches").is_none());
+        match event.as_str() {
+            "push" if tags_only => out.push(trigger(Trigger::Push, false, "on pushed tags", "push")),
+            "push" => out.push(trigger(
+                Trigger::Push,
+                !branch_filter,
+                if branch_filter { "on pushes to some branches" } else { "on pushes to any branch" },
+                "push",
+            )),
+            "pull_request" | "pull_request_target" | "merge_group" => {
+                out.push(trigger(Trigger::PullRequest, false, format!("on `{event}`"), event.clone()))
+            }
+            "schedule" => out.push(trigger(Trigger::Schedule, false, "on a schedule", "schedule")),
+            "workflow_dispatch" | "repository_dispatch" => {
+                out.push(trigger(Trigger::Manual, false, format!("on `{event}`"), event.clone()))
+            }
+            "workflow_call" => {
+                out.push(feature(Kind::Reusable, "a reusable workflow other workflows call", "workflow_call"))
+            }
+            _ => {}
+        }
+    }
+    for (id, job) in map.get("jobs").and_then(Value::as_object).into_iter().flatten() {
+        if job.get("strategy").and_then(|s| s.get("matrix")).is_some() {
+            out.push(feature(Kind::Matrix, format!("job `{id}` runs over a matrix"), "matrix:"));
+        }
+        if let Some(uses) = job.get("uses").and_then(Value::as_str) {
+            out.push(feature(Kind::Reusable, format!("job `{id}` calls the workflow `{uses}`"), uses));
+        }
+        if let Some(environment) = job.get("environment") {
+            let name = environment_name(environment);
+            out.push(feature(Kind::Environment, format!("job `{id}` deploys to environment `{name}`"), "environment:"));
+        }
+        for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
+            let uses = step.get("uses").and_then(Value::as_str).unwrap_or("");
+            let action = uses.split('@').next().unwrap_or("").to_ascii_lowercase();
+            let cache_input = step.get("with").and_then(|w| w.get("cache")).map_or(false, |c| c != false && c != "");
+            if action.starts_with("actions/cache") || action == "swatinem/rust-cache" || cache_input {
+                out.push(feature(Kind::Cache, format!("job `{id}` caches with `{uses}`"), uses));
+            }
+            if action.contains("manual-approval") {
+                out.push(feature(Kind::Approval, format!("job `{id}` waits for approval with `{uses}`"), uses));
+            }
+        }
+    }
+}
+
+fn gitlab(map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    // GitLab runs a branch pipeline on every push unless `workflow: rules` says otherwise,
+    // and a merge request shows its branch's pipeline.
+    let words = strings(&Value::Object(map.clone()));
+    let mentions = |text: &str| words.iter().any(|w| w.contains(text));
+    let listed = |name: &str| words.iter().any(|w| w == name);
+    let restricted = map.get("workflow").map_or(false, |w| w.get("rules").is_some());
+    out.push(trigger(
+        Trigger::Push,
+        !restricted,
+        if restricted { "on pushes the workflow rules allow" } else { "on pushes to any branch (GitLab's default)" },
+        "",
+    ));
+    if mentions("merge_request_event") || listed("merge_requests") {
+        out.push(trigger(Trigger::PullRequest, false, "in merge request pipelines", "merge_request"));
+    }
+    if mentions("\"schedule\"") || listed("schedules") || listed("schedule") {
+        out.push(trigger(Trigger::Schedule, false, "in scheduled pipelines", "schedule"));
+    }
+    if mentions("\"web\"") || listed("web") || listed("api") {
+        out.push(trigger(Trigger::Manual, false, "when run by hand", "web"));
+    }
+    if map.get("include").is_some() {
+        out.push(feature(Kind::Reusable, "it includes shared definitions", "include:"));
+    }
+    if map.get("cache").is_some() || map.get("default").map_or(false, |d| d.get("cache").is_some()) {
+        out.push(feature(Kind::Cache, "jobs cache between pipelines", "cache:"));
+    }
+    for (id, job) in map.iter().filter(|(k, v)| is_gitlab_job(k, v)) {
+        if job.get("cache").is_some() {
+            out.push(feature(Kind::Cache, format!("job `{id}` caches between pipelines"), "cache:"));
+        }
+        if job.get("parallel").and_then(|p| p.get("matrix")).is_some() {
+            out.push(feature(Kind::Matrix, format!("job `{id}` runs over a matrix"), "matrix:"));
+        }
+        if job.get("trigger").is_some() {
+            out.push(feature(Kind::Reusable, format!("job `{id}` triggers another pipeline"), "trigger:"));
+        }
+        let environment = job.get("environment");
+        if let Some(environment) = environment {
+            let name = environment_name(environment);
+            out.push(feature(Kind::Environment, format!("job `{id}` deploys to environment `{name}`"), "environment:"));
+        }
+        let stage = job.get("stage").and_then(Value::as_str).unwrap_or("");
+        let manual = job.get("when") == Some(&Value::from("manual"))
+            || strings(job.get("rules").unwrap_or(&Value::Null)).iter().any(|w| w == "manual");
+        if manual && (environment.is_some() || is_deploy_name(id) || is_deploy_name(stage)) {
+            out.push(feature(Kind::Approval, format!("job `{id}` waits to be started by hand"), "when: manual"));
+        }
+    }
+}
+
+fn jenkins(map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    for t in map.get("triggers").and_then(Value::as_array).into_iter().flatten() {
+        let name = t.get("name").and_then(Value::as_str).unwrap_or("");
+        let found = match name {
+            "cron" | "parameterizedCron" => Some((Trigger::Schedule, "on a schedule")),
+            "pollSCM" | "githubPush" | "gitlab" | "bitbucketPush" | "GenericTrigger" => {
+                Some((Trigger::Push, "on pushes"))
+            }
+            _ => None,
+        };
+        if let Some((kind, detail)) = found {
+            let mut found = trigger(kind, false, format!("{detail} (`{name}`)"), name);
+            found.line = t.get("line").and_then(Value::as_u64).map(|l| l as u32);
+            out.push(found);
+        }
+    }
+    for step in map.get("steps").and_then(Value::as_array).into_iter().flatten() {
+        if step.get("name").and_then(Value::as_str) == Some("input") {
+            let mut found = feature(Kind::Approval, "an `input` step waits for a person", "input");
+            found.line = step.get("line").and_then(Value::as_u64).map(|l| l as u32);
+            out.push(found);
+        }
+    }
+}
+
+fn circleci(map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    out.push(trigger(Trigger::Push, true, "on pushes to any branch (CircleCI's default)", ""));
+    if map.get("orbs").map_or(false, |o| o.as_object().map_or(false, |o| !o.is_empty())) {
+        out.push(feature(Kind::Reusable, "it uses orbs", "orbs:"));
+    }
+    for (_, job) in map.get("jobs").and_then(Value::as_object).into_iter().flatten() {
+        for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
+            let name = step.as_str().or_else(|| step.as_object().and_then(|o| o.keys().next()).map(String::as_str));
+            if let Some(name @ ("save_cache" | "restore_cache")) = name {
+                out.push(feature(Kind::Cache, "jobs save and restore caches", name));
+            }
+        }
+    }
+    for (_, workflow) in map.get("workflows").and_then(Value::as_object).into_iter().flatten() {
+        for t in workflow.get("triggers").and_then(Value::as_array).into_iter().flatten() {
+            if t.get("schedule").is_some() {
+                out.push(trigger(Trigger::Schedule, false, "on a schedule", "schedule:"));
+            }
+        }
+        for job in workflow.get("jobs").and_then(Value::as_array).into_iter().flatten() {
+            for (name, settings) in job.as_object().into_iter().flatten() {
+                if settings.get("type") == Some(&Value::from("approval")) {
+                    out.push(feature(Kind::Approval, format!("job `{name}` is an approval"), "type: approval"));
+                }
+                if settings.get("matrix").is_some() {
+                    out.push(feature(Kind::Matrix, format!("job `{name}` runs over a matrix"), "matrix:"));
+                }
+            }
+        }
+    }
+}
+
+fn azure(value: &Value, map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    match map.get("trigger") {
+        Some(Value::String(none)) if none == "none" => {}
+        None => out.push(trigger(Trigger::Push, true, "on pushes to any branch (the default CI trigger)", "")),
+        Some(t) => {
+            let all = t.get("branches").is_none() && !t.is_array();
+            out.push(trigger(Trigger::Push, all, "on pushes", "trigger:"));
+        }
+    }
+    match map.get("pr") {
+        Some(Value::String(none)) if none == "none" => {}
+        Some(_) => out.push(trigger(Trigger::PullRequest, false, "on pull requests", "pr:")),
+        None => {}
+    }
+    if map.contains_key("schedules") {
+        out.push(trigger(Trigger::Schedule, false, "on a schedule", "schedules:"));
+    }
+    if has_key(value, "template") || map.contains_key("extends") {
+        out.push(feature(Kind::Reusable, "it uses templates", "template:"));
+    }
+    if has_key(value, "matrix") {
+        out.push(feature(Kind::Matrix, "a job runs over a matrix", "matrix:"));
+    }
+    if has_key(value, "environment") {
+        out.push(feature(Kind::Environment, "a deployment job targets an environment", "environment:"));
+    }
+    for task in strings_of_key(value, "task") {
+        let name = task.to_ascii_lowercase();
+        if name.starts_with("cache@") {
+            out.push(feature(Kind::Cache, format!("the `{task}` task"), task.clone()));
+        }
+        if name.starts_with("manualvalidation@") {
+            out.push(feature(Kind::Approval, format!("the `{task}` task waits for a person"), task.clone()));
+        }
+    }
+}
+
+fn bitbucket(value: &Value, map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    let pipelines = map.get("pipelines").and_then(Value::as_object);
+    for (key, _) in pipelines.into_iter().flatten() {
+        match key.as_str() {
+            "default" => out.push(trigger(Trigger::Push, true, "on pushes to any branch", "default:")),
+            "branches" => out.push(trigger(Trigger::Push, false, "on pushes to some branches", "branches:")),
+            "pull-requests" => out.push(trigger(Trigger::PullRequest, false, "on pull requests", "pull-requests:")),
+            "custom" => out.push(trigger(Trigger::Manual, false, "when run by hand", "custom:")),
+            _ => {}
+        }
+    }
+    if has_key(value, "caches") {
+        out.push(feature(Kind::Cache, "steps use caches", "caches:"));
+    }
+    if strings_of_key(value, "trigger").iter().any(|t| t == "manual") {
+        out.push(feature(Kind::Approval, "a step waits to be started by hand", "trigger: manual"));
+    }
+    if has_key(value, "deployment") {
+        out.push(feature(Kind::Environment, "a step deploys to an environment", "deployment:"));
+    }
+}
+
+fn travis(map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    out.push(trigger(Trigger::Push, true, "on pushes to any branch (Travis's default)", ""));
+    out.push(trigger(Trigger::PullRequest, false, "on pull requests (Travis's default)", ""));
+    if map.contains_key("cache") {
+        out.push(feature(Kind::Cache, "it caches between builds", "cache:"));
+    }
+    if map.contains_key("import") {
+        out.push(feature(Kind::Reusable, "it imports shared configuration", "import:"));
+    }
+    let versions = ["rust", "python", "node_js", "go", "jdk", "ruby", "php", "os", "env"]
+        .iter()
+        .any(|k| map.get(*k).and_then(Value::as_array).map_or(false, |v| v.len() > 1));
+    let included = ["jobs", "matrix"]
+        .iter()
+        .filter_map(|k| map.get(*k))
+        .any(|j| j.get("include").and_then(Value::as_array).map_or(false, |i| i.len() > 1));
+    if versions || included {
+        out.push(feature(Kind::Matrix, "builds run over several versions or platforms", "matrix"));
+    }
+}
+
+fn buildkite(value: &Value, out: &mut Vec<Feature>) {
+    out.push(trigger(Trigger::Push, true, "on pushes to any branch (Buildkite's default)", ""));
+    for step in value.get("steps").and_then(Value::as_array).into_iter().flatten() {
+        if step.get("block").is_some() || step.get("input").is_some() || step.as_str() == Some("block") {
+            out.push(feature(Kind::Approval, "a block step waits for a person", "block"));
+        }
+        if step.get("matrix").is_some() {
+            out.push(feature(Kind::Matrix, "a step runs over a matrix", "matrix:"));
+        }
+        if strings(step.get("plugins").unwrap_or(&Value::Null)).iter().any(|p| p.contains("cache"))
+            || step.get("plugins").map_or(false, |p| has_key_containing(p, "cache"))
+        {
+            out.push(feature(Kind::Cache, "a step uses a cache plugin", "cache"));
+        }
+    }
+}
+
+fn drone(value: &Value, map: &Map<String, Value>, out: &mut Vec<Feature>) {
+    let events = map.get("trigger").map(|t| strings(t.get("event").unwrap_or(&Value::Null))).unwrap_or_default();
+    if events.is_empty() {
+        out.push(trigger(Trigger::Push, true, "on pushes (Drone's default)", ""));
+        out.push(trigger(Trigger::PullRequest, false, "on pull requests (Drone's default)", ""));
+    }
+    for event in &events {
+        match event.as_str() {
+            "push" => out.push(trigger(Trigger::Push, true, "on pushes", "push")),
+            "pull_request" => out.push(trigger(Trigger::PullRequest, false, "on pull requests", "pull_request")),
+            "cron" => out.push(trigger(Trigger::Schedule, false, "on a schedule", "cron")),
+            "promote" | "custom" => out.push(trigger(Trigger::Manual, false, "when promoted by hand", event.clone())),
+            _ => {}
+        }
+    }
+    for image in strings_of_key(value, "image") {
+        if image.contains("cache") {
+            out.push(feature(Kind::Cache, format!("a step caches with `{image}`"), image.clone()));
+        }
+    }
+}
+
+fn environment_name(environment: &Value) -> String {
+    match environment {
+        Value::String(name) => name.clone(),
+        other => other.get("name").and_then(Value::as_str).unwrap_or("?").to_string(),
+    }
+}
+
+/// The nesting depth [`strings`] and [`has_key`] look to: pipelines are shallow, and a
+/// hostile document must not make the plugin recurse without end.
+const MAX_DEPTH: usize = 32;
+
+/// Every string in a value (values and array items, not keys).
+fn strings(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, depth: usize, out: &mut Vec<String>) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, depth + 1, out)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, depth + 1, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, 0, &mut out);
+    out
+}
+
+/// Whether an object anywhere in a value has this key.
+fn has_key(value: &Value, key: &str) -> bool {
+    fn walk(value: &Value, key: &str, depth: usize) -> bool {
+        depth <= MAX_DEPTH
+            && match value {
+                Value::Array(items) => items.iter().any(|v| walk(v, key, depth + 1)),
+                Value::Object(map) => map.contains_key(key) || map.values().any(|v| walk(v, key, depth + 1)),
+                _ => false,
+            }
+    }
+    walk(value, key, 0)
+}
+
+/// Whether an object anywhere in a value has a key containing this text.
+fn has_key_containing(value: &Value, text: &str) -> bool {
+    match value {
+        Value::Array(items) => items.iter().any(|v| has_key_containing(v, text)),
+        Value::Object(map) => map.keys().any(|k| k.contains(text)),
+        _ => false,
+    }
+}
+
+/// The string values of a key wherever it appears.
+fn strings_of_key(value: &Value, key: &str) -> Vec<String> {
+    fn walk(value: &Value, key: &str, depth: usize, out: &mut Vec<String>) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| walk(v, key, depth + 1, out)),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == key {
+                        if let Some(s) = v.as_str() {
+                            out.push(s.to_string());
+                        }
+                    }
+                    walk(v, key, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, key, 0, &mut out);
+    out
+}
