@@ -108,16 +108,19 @@ pub struct CommitFigures {
     pub reverts: usize,
     /// Commits whose subject marks a hotfix.
     pub hotfixes: usize,
-    /// Commits whose message shows they were merged from a pull or merge request: GitHub's
-    /// "Merge pull request #N" and squash subjects ending "(#N)", GitLab's "See merge request
-    /// group/project!N", Bitbucket's "(pull request #N)".
+    /// Commits whose message shows they were merged from a pull or merge request or went
+    /// through review: GitHub's "Merge pull request #N" and squash subjects ending "(#N)",
+    /// GitLab's "See merge request …", Bitbucket's "(pull request #N)", and the review
+    /// trailers `Reviewed-on:` (Gerrit), `Differential Revision:` (Phabricator),
+    /// `Reviewed-by:` and `Approved-by:`.
     pub pull_requests: usize,
     /// Those as a share of all commits (0..1).
     pub pull_request_share: f64,
     /// Commits on the first-parent line from HEAD: the changesets that landed on the
     /// branch, one per pull request merged or per direct push.
     pub mainline: usize,
-    /// Mainline commits that came from a pull or merge request (see `pull_requests`).
+    /// Mainline commits that came from a pull or merge request (see `pull_requests`), or
+    /// merge a branch whose tip did.
     pub mainline_pull_requests: usize,
     /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
     pub signed: usize,
@@ -255,7 +258,11 @@ pub fn collect_with_deployments(
         commits.pull_requests += usize::from(from_pull_request);
         if mainline.contains(&oid) {
             commits.mainline += 1;
-            commits.mainline_pull_requests += usize::from(from_pull_request);
+            // Merging a branch whose tip came from a pull request (`Merge branch 'stable'`
+            // bringing in a squashed pull request) lands reviewed work too.
+            let merged_reviewed =
+                || commit.parent(1).is_ok_and(|p| is_pull_request(&String::from_utf8_lossy(p.message_bytes())));
+            commits.mainline_pull_requests += usize::from(from_pull_request || merged_reviewed());
         }
         if repo.extract_signature(&oid, None).is_ok() {
             commits.signed += 1;
@@ -372,7 +379,13 @@ fn is_pull_request(message: &str) -> bool {
     }
     message.lines().any(|line| {
         let line = line.trim();
-        line.strip_prefix("See merge request ").is_some_and(|r| r.contains('!')) || line.contains("(pull request #")
+        line.strip_prefix("See merge request ").is_some_and(|r| r.contains('!') || r.contains("merge_requests/"))
+            || line.contains("(pull request #")
+            // Gerrit and Phabricator, and the trailers of projects that review by e-mail.
+            || line.starts_with("Reviewed-on: ")
+            || line.starts_with("Differential Revision: ")
+            || line.starts_with("Reviewed-by: ")
+            || line.starts_with("Approved-by: ")
     })
 }
 
@@ -521,6 +534,10 @@ mod tests {
             "Fix the parser (#1234)",
             "Add feature\n\nSee merge request acme/api!17",
             "Merged in feature/x (pull request #9)\n\nApproved-by: someone",
+            "Merge branch 'x' into 'main'\n\nSee merge request https://gitlab.com/acme/api/-/merge_requests/7223",
+            "Fix a leak\n\nChange-Id: I0123\nReviewed-on: https://review.example.org/c/project/+/123",
+            "Fix\n\nDifferential Revision: https://phabricator.example.org/D123",
+            "mm: fix\n\nReviewed-by: Someone <s@example.org>",
         ] {
             assert!(is_pull_request(message), "{message}");
         }
