@@ -10,3 +10,4 @@ mod evidence;
 mod git;
 mod remote;
 mod sandbox;
+mod security;

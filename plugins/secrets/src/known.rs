@@ -121,7 +121,10 @@ fn private_keys(text: &str) -> Vec<(Kind, usize, usize)> {
         }
         let after = start + label_end + 5;
         // The body may follow on the next lines, or after `\n` escapes in a string literal.
-        let window_end = (after + 600).min(text.len());
+        // The body comes before the end line: a `...` placeholder followed by prose with a
+        // long word is no key.
+        let end_line = text[after..].find("-----END ").map_or(text.len(), |i| after + i);
+        let window_end = (after + 600).min(end_line);
         let mut run = 0;
         let mut has_body = false;
         let mut i = after;

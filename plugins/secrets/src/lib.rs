@@ -222,7 +222,7 @@ fn redact_once(text: &str) -> String {
         at = m.end;
     }
     out.push_str(&text[at..]);
-    values.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    values.sort_by_key(|v| std::cmp::Reverse(v.0.len()));
     for (value, marker) in values {
         if out.contains(value) {
             out = out.replace(value, &marker);
