@@ -178,7 +178,7 @@ pub fn find(text: &str) -> Vec<SecretMatch> {
     let mut line = 1u32;
     let mut counted = 0usize;
     for (kind, start, end) in spans {
-        if out.last().map_or(false, |last| start < last.end) {
+        if matches!(out.last(), Some(last) if start < last.end) {
             continue;
         }
         line += text.as_bytes()[counted..start].iter().filter(|&&b| b == b'\n').count() as u32;
