@@ -12,3 +12,4 @@ mod git;
 mod pipelines;
 mod remote;
 mod sandbox;
+mod security;

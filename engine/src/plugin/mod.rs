@@ -163,6 +163,7 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
     }
 
     let mut judgement = Judgement::default();
+    let mut redactor = Redactor::default();
     for raw in response.findings {
         if let Some(score) = raw.score {
             if !(0.0..=1.0).contains(&score) {
@@ -173,8 +174,11 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
             }
         }
         let mut evidence = Vec::with_capacity(raw.evidence.len());
-        for e in raw.evidence {
+        for mut e in raw.evidence {
+            e.path = redactor.text(e.path);
             if protocol::is_inside_path(&e.path) {
+                e.message = e.message.map(|m| redactor.text(m));
+                e.snippet = e.snippet.map(|s| redactor.text(s));
                 evidence.push(e);
             } else {
                 judgement.warnings.push(format!(
@@ -187,18 +191,63 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
             check: raw.check,
             status: raw.status,
             score: raw.score,
-            message: raw.message,
+            message: redactor.text(raw.message),
             evidence,
         });
     }
-    for (name, value) in response.facts {
+    for (name, mut value) in response.facts {
         if manifest.facts.iter().any(|f| f.name == name) {
+            redactor.value(&mut value);
             judgement.facts.insert(name, value);
         } else {
+            let name = redactor.text(name);
             judgement.warnings.push(format!("dropped fact `{name}`, which the manifest does not declare"));
         }
     }
+    if redactor.redacted > 0 {
+        judgement.warnings.push(format!(
+            "redacted {} secret-like value{} in the plugin's response; Kaizen never writes a secret into a result",
+            redactor.redacted,
+            if redactor.redacted == 1 { "" } else { "s" }
+        ));
+    }
     Ok(judgement)
+}
+
+/// Applies [`kaizen_secrets::redact`] to every string a plugin returns, so no plugin (a
+/// third-party one included) can put a secret's value into result.json or a report, and
+/// counts the strings it changed.
+#[derive(Debug, Default)]
+struct Redactor {
+    redacted: usize,
+}
+
+impl Redactor {
+    fn text(&mut self, text: String) -> String {
+        let redacted = kaizen_secrets::redact(&text);
+        if redacted == text {
+            text
+        } else {
+            self.redacted += 1;
+            redacted
+        }
+    }
+
+    /// Every string in a fact's value, object keys included.
+    fn value(&mut self, value: &mut Value) {
+        match value {
+            Value::String(s) => *s = self.text(std::mem::take(s)),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut v) in entries {
+                    self.value(&mut v);
+                    map.insert(self.text(key), v);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
 }
 
 fn supported_list() -> String {
@@ -253,6 +302,32 @@ area = "testing"
         assert_eq!(j.findings[0].status, Status::Warn);
         assert_eq!(j.facts.len(), 1);
         assert_eq!(j.warnings.len(), 3, "{:?}", j.warnings);
+    }
+
+    #[test]
+    fn every_string_of_a_response_is_redacted() {
+        // Built by concatenation so the repository holds no real-looking token.
+        let token = format!("ghp_{}", "R7kQ2mX9vL4pT8wZ3nB6cY1dF5gH0jKsA2eU");
+        let out = format!(
+            r#"{{"api":1,"findings":[{{"check":"ok","status":"fail","message":"found {token}",
+            "evidence":[{{"path":"a.yml","line":3,"message":"token {token}","snippet":"x = {token}"}}]}}],
+            "facts":{{"t.count":["{token}",{{"k":"{token}"}}],"other {token}":1}}}}"#
+        );
+        let j = read_response(&manifest(), out.as_bytes(), b"").unwrap();
+        let all = format!("{j:?}");
+        assert!(!all.contains(&token), "{all}");
+        assert_eq!(j.findings[0].message, "found ghp_…(redacted github-token)");
+        assert_eq!(j.findings[0].evidence[0].snippet.as_deref(), Some("x = ghp_…(redacted github-token)"));
+        assert_eq!(j.facts["t.count"][1]["k"], "ghp_…(redacted github-token)");
+        assert!(j.warnings.iter().any(|w| w.starts_with("redacted 6 secret-like values")), "{:?}", j.warnings);
+    }
+
+    #[test]
+    fn a_response_without_secrets_has_no_redaction_warning() {
+        let out = br#"{"api":1,"findings":[{"check":"ok","status":"pass","message":"password = ${DB_PASSWORD}"}]}"#;
+        let j = read_response(&manifest(), out, b"").unwrap();
+        assert_eq!(j.findings[0].message, "password = ${DB_PASSWORD}");
+        assert!(j.warnings.is_empty(), "{:?}", j.warnings);
     }
 
     #[test]

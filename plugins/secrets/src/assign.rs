@@ -1,0 +1,189 @@
+//! High-entropy values assigned to secret-like names, one line at a time: `password = "…"`,
+//! `API_TOKEN=…`, `"client_secret": "…"`, `secret := "…"`, `:token => "…"`.
+
+use crate::{entropy, is_placeholder, Kind, MIN_ENTROPY, MIN_GENERIC_LEN};
+
+/// Parts of a name that make it secret-like.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "accesskey",
+    "access-key",
+    "private_key",
+    "privatekey",
+    "private-key",
+    "auth_key",
+    "authkey",
+    "credential",
+];
+
+/// Endings of names that hold something about a secret rather than the secret itself
+/// (`password_file`, `token_url`, `secret_name`).
+const NOT_SECRET_ENDINGS: &[&str] = &[
+    "name", "file", "path", "url", "uri", "type", "ref", "env", "length", "len", "id", "hash", "count", "size",
+    "field", "header", "prefix", "expiry", "expires", "ttl", "provider", "endpoint", "policy", "dir", "format",
+];
+
+/// The longest value considered: anything longer is data, not a credential.
+const MAX_LEN: usize = 512;
+
+/// Every assignment of a secret-like value in `text`, as (kind, start, end) of the value.
+pub fn find(text: &str) -> Vec<(Kind, usize, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split('\n') {
+        scan_line(line, offset, &mut out);
+        offset += line.len() + 1;
+    }
+    out
+}
+
+fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b != b'=' && b != b':' {
+            i += 1;
+            continue;
+        }
+        let operator = i;
+        let mut value_from = i + 1;
+        // `::` is a path separator; `!=`, `<=`, `>=` compare; `:=`, `=>`, `==` assign or
+        // compare a literal, which is as much a committed secret.
+        let next = bytes.get(i + 1).copied();
+        let previous = if i > 0 { Some(bytes[i - 1]) } else { None };
+        if b == b':' && next == Some(b':') {
+            i += 2;
+            continue;
+        }
+        if matches!(previous, Some(b'!') | Some(b'<') | Some(b'>')) {
+            i += 1;
+            continue;
+        }
+        while matches!(bytes.get(value_from), Some(b'=') | Some(b'>')) {
+            value_from += 1;
+        }
+        i = value_from;
+        let key = match key_before(line, operator) {
+            Some(key) => key,
+            None => continue,
+        };
+        if !is_secret_name(key) {
+            continue;
+        }
+        let (start, end) = match value_after(line, value_from) {
+            Some(span) => span,
+            None => continue,
+        };
+        let value = &line[start..end];
+        if !looks_secret(value) {
+            continue;
+        }
+        let kind = if is_aws_secret_name(key) && value.len() == 40 { Kind::AwsSecretAccessKey } else { Kind::Assigned };
+        out.push((kind, offset + start, offset + end));
+    }
+}
+
+/// The name left of an operator: an identifier, perhaps quoted (`"client_secret":`).
+fn key_before(line: &str, operator: usize) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let mut end = operator;
+    while end > 0 && (bytes[end - 1] == b' ' || bytes[end - 1] == b'\t') {
+        end -= 1;
+    }
+    if end > 0 && matches!(bytes[end - 1], b'"' | b'\'') {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || matches!(bytes[start - 1], b'_' | b'-' | b'.')) {
+        start -= 1;
+    }
+    if start == end {
+        None
+    } else {
+        Some(&line[start..end])
+    }
+}
+
+fn is_secret_name(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    SECRET_WORDS.iter().any(|w| last.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| last.ends_with(e))
+}
+
+fn is_aws_secret_name(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower.contains("secret_access_key")
+        || lower.contains("secretaccesskey")
+        || lower.contains("secret-access-key")
+        || (lower.contains("aws") && lower.contains("secret"))
+}
+
+/// The value right of an operator: inside quotes, or up to a space or a delimiter.
+fn value_after(line: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut start = from;
+    while start < bytes.len() && (bytes[start] == b' ' || bytes[start] == b'\t') {
+        start += 1;
+    }
+    let quote = *bytes.get(start)?;
+    if matches!(quote, b'"' | b'\'' | b'`') {
+        start += 1;
+        let len = line[start..].find(quote as char)?;
+        return Some((start, start + len));
+    }
+    let len = bytes[start..]
+        .iter()
+        .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b',' | b';' | b')' | b']' | b'}' | b'"' | b'\''))
+        .count();
+    Some((start, start + len))
+}
+
+/// Whether a value assigned to a secret-like name looks like a real credential.
+fn looks_secret(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() < MIN_GENERIC_LEN || bytes.len() > MAX_LEN {
+        return false;
+    }
+    if !bytes.iter().all(|b| b.is_ascii_graphic()) {
+        return false;
+    }
+    if !bytes.iter().any(u8::is_ascii_alphabetic) || !bytes.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    if matches!(bytes[0], b'/' | b'.' | b'~' | b'$' | b'%' | b'@' | b'&' | b'*' | b'#') {
+        return false;
+    }
+    if value.contains("://") || bytes.iter().any(|b| matches!(b, b'(' | b')' | b'[' | b']')) {
+        return false;
+    }
+    // A path (`keys/deploy-2023.pem`) rather than base64.
+    if value.contains('/') && value.contains('.') {
+        return false;
+    }
+    if is_dotted_identifier(value) || is_placeholder(value) {
+        return false;
+    }
+    entropy(value) >= MIN_ENTROPY
+}
+
+/// `secrets.GITHUB_TOKEN`, `process.env.NPM_TOKEN`, `settings.SECRET_KEY_V2`: a reference
+/// to where the secret is kept.
+fn is_dotted_identifier(value: &str) -> bool {
+    value.contains('.')
+        && value.split('.').all(|segment| {
+            let mut chars = segment.chars();
+            match chars.next() {
+                Some(c) if c.is_ascii_alphabetic() || c == '_' => chars.all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                _ => false,
+            }
+        })
+}
