@@ -8,5 +8,6 @@ mod cli;
 mod config;
 mod evidence;
 mod git;
+mod iac;
 mod remote;
 mod sandbox;
