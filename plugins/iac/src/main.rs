@@ -120,9 +120,12 @@ pub fn graded(check: &str, mut items: Vec<Item>, graded: Graded) -> Finding {
     let score = if n == 0 { 0.0 } else { total / n as f64 };
     let plural = if n == 1 { "" } else { "s" };
     let mut finding = if full == n {
-        let all =
-            if n == 1 { format!("the only {}", graded.subject) } else { format!("all {} {}s", n, graded.subject) };
-        Finding::pass(check, format!("{} {}", all, graded.pass)).with_score(1.0)
+        let message = if n == 1 {
+            format!("the only {} {}", graded.subject, graded.singular)
+        } else {
+            format!("all {} {}s {}", n, graded.subject, graded.pass)
+        };
+        Finding::pass(check, message).with_score(1.0)
     } else if total == 0.0 {
         Finding::fail(check, format!("no {} {} ({} found)", graded.subject, graded.singular, n)).with_score(0.0)
     } else {

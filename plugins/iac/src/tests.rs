@@ -394,3 +394,29 @@ fn no_pipeline_means_no_validation() {
     let response = repo.judge(&[doc("main.tf", "hcl", 0, json!({}))]);
     assert_eq!(finding(&response, validation::CHECK).status, Status::Fail);
 }
+
+#[test]
+fn validation_prefers_commands_to_labels_and_whole_words() {
+    let workflow = "\
+env:
+  TFLINT_VERSION: v0.59.1
+jobs:
+  lint:
+    steps:
+      - name: helm lint
+        run: helm lint ./charts/web
+      - run: tflint --recursive
+";
+    let repo = Repo::new(&[(".github/workflows/lint.yml", workflow), ("main.tf", "")]);
+    let response = repo.judge(&[
+        doc("main.tf", "hcl", 0, json!({})),
+        doc("charts/web/Chart.yaml", "yaml", 0, json!({"apiVersion": "v2", "name": "web"})),
+    ]);
+    let validated = finding(&response, validation::CHECK);
+    assert_eq!(validated.status, Status::Pass);
+    assert_eq!(validated.message, "all 2 infrastructure formats are validated in CI");
+    assert_eq!(
+        lines(validated),
+        vec![(".github/workflows/lint.yml", Some(8)), (".github/workflows/lint.yml", Some(7))]
+    );
+}

@@ -145,14 +145,43 @@ struct Corpus {
 }
 
 impl Corpus {
+    /// The first line running one of the commands, preferring a command over a step's
+    /// label (`- name: helm lint` above `run: helm lint ./chart`).
     fn find(&self, commands: &[&[&str]]) -> Option<(&str, u32, &str)> {
-        self.lines.iter().find_map(|(path, line, text)| {
-            commands
-                .iter()
-                .find(|needles| needles.iter().all(|n| text.contains(n)))
-                .map(|_| (path.as_str(), *line, text.as_str()))
-        })
+        let hit = |label_ok: bool| {
+            self.lines.iter().find_map(|(path, line, text)| {
+                if !label_ok && is_label(text) {
+                    return None;
+                }
+                commands
+                    .iter()
+                    .find(|needles| needles.iter().all(|n| contains_word(text, n)))
+                    .map(|_| (path.as_str(), *line, text.as_str()))
+            })
+        };
+        hit(false).or_else(|| hit(true))
     }
+}
+
+fn is_label(line: &str) -> bool {
+    let content = line.trim_start().trim_start_matches("- ").trim_start();
+    ["name:", "displayname:", "description:", "label:", "title:"].iter().any(|l| content.starts_with(l))
+}
+
+/// Whether `needle` occurs in `text` as a word: not glued to letters, digits or `_` on a
+/// side where the needle itself starts or ends with one (`tflint` in `setup-tflint` and
+/// `tflint --init`, not in `tflint_version`).
+fn contains_word(text: &str, needle: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let check_start = needle.chars().next().map_or(false, word);
+    let check_end = needle.chars().last().map_or(false, word);
+    text.match_indices(needle).any(|(at, _)| {
+        let before = text[..at].chars().last();
+        let after = text[at + needle.len()..].chars().next();
+        let glued_before = check_start && before.map_or(false, word);
+        let glued_after = check_end && after.map_or(false, word);
+        !glued_before && !glued_after
+    })
 }
 
 fn corpus(request: &Request, sources: &mut Sources) -> Corpus {
