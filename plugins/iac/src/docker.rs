@@ -336,10 +336,13 @@ fn healthcheck(files: &[Dockerfile], found: &Found, k8s_probes: bool) -> Finding
             (None, _) => Item::bad(Evidence::file(file.path).with_message("no `HEALTHCHECK` in the final stage")),
         })
         .collect();
-    let pass = if credited {
-        "declare a `HEALTHCHECK` or are health checked by their orchestrator"
+    let (pass, singular) = if credited {
+        (
+            "declare a `HEALTHCHECK` or are health checked by their orchestrator",
+            "declares a `HEALTHCHECK` or is health checked by its orchestrator",
+        )
     } else {
-        "declare a `HEALTHCHECK`"
+        ("declare a `HEALTHCHECK`", "declares a `HEALTHCHECK`")
     };
-    graded(HEALTHCHECK, items, Graded { subject: "Dockerfile", pass, singular: "declares a `HEALTHCHECK`" })
+    graded(HEALTHCHECK, items, Graded { subject: "Dockerfile", pass, singular })
 }

@@ -195,7 +195,8 @@ fn images(all: &[Container], found: &Found, sources: &mut Sources) -> Finding {
         };
         // A placeholder the pipeline fills in (`$IMAGE`, `${TAG}`) is pinned at deploy time,
         // as are images whose tag a Kustomization or Skaffold sets.
-        if image.contains('$') || image.contains("{{") {
+        // `ko://` references are built, tagged and substituted by ko when it deploys.
+        if image.contains('$') || image.contains("{{") || image.starts_with("ko://") {
             continue;
         }
         let reference = image_ref(image);

@@ -278,6 +278,7 @@ fn kubernetes_workloads_are_judged_per_container_with_lines() {
     assert_eq!((limits.status, limits.score), (Status::Warn, Some(0.5)));
     assert_eq!(lines(limits), vec![("deploy/app.yaml", Some(29)), ("deploy/app.yaml", Some(11))]);
     let images = finding(&response, kubernetes::IMAGES);
+    assert_eq!(images.evidence.len(), 2, "placeholders and ko:// images are not counted");
     assert_eq!((images.status, images.score), (Status::Warn, Some(0.5)));
     assert_eq!(lines(images)[0], ("deploy/app.yaml", Some(30)));
     assert_eq!(finding(&response, kubernetes::NON_ROOT).score, Some(0.5));
@@ -419,4 +420,20 @@ jobs:
         lines(validated),
         vec![(".github/workflows/lint.yml", Some(8)), (".github/workflows/lint.yml", Some(7))]
     );
+}
+
+#[test]
+fn images_built_at_deploy_time_are_not_judged() {
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "controller"},
+        "spec": {"template": {"spec": {"containers": [
+            {"name": "controller", "image": "ko://github.com/acme/app/cmd/controller"},
+            {"name": "proxy", "image": "${PROXY_IMAGE}"},
+            {"name": "cache", "image": "redis:7.2"}
+        ]}}}
+    });
+    let repo = Repo::new(&[]);
+    let response = repo.judge(&[doc("config/controller.yaml", "yaml", 0, deployment)]);
+    let images = finding(&response, kubernetes::IMAGES);
+    assert_eq!((images.status, images.evidence.len()), (Status::Pass, 1), "{:?}", images);
 }
