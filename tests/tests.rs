@@ -9,6 +9,7 @@ mod config;
 mod delivery;
 mod evidence;
 mod git;
+mod iac;
 mod pipelines;
 mod remote;
 mod sandbox;
