@@ -868,7 +868,13 @@ fn each_system_s_triggers_and_gates() {
         "jobs": {"build": {"steps": ["checkout", {"restore_cache": {"key": "deps"}}, {"run": "npm test"}]}},
         "workflows": {"main": {"jobs": ["build", {"hold": {"type": "approval"}}, {"deploy": {"requires": ["hold"]}}]}},
     });
+    let gitlab_templates = json!({
+        ".no_cache": {"cache": {}},
+        ".go-cache": {"variables": {"GOCACHE": ".gocache"}, "cache": {"key": "go", "paths": [".gocache/"]}},
+        "unit": {"extends": [".go-cache"], "script": ["go test ./..."]},
+    });
     let cases: Vec<(&str, Value, Value, Value)> = vec![
+        (".gitlab-ci.yml", gitlab_templates, json!(["push"]), json!(["caching"])),
         (
             "bitbucket-pipelines.yml",
             bitbucket,

@@ -189,11 +189,19 @@ fn gitlab(map: &Map<String, Value>, out: &mut Vec<Feature>) {
     if map.get("include").is_some() {
         out.push(feature(Kind::Reusable, "it includes shared definitions", "include:"));
     }
-    if map.get("cache").is_some() || map.get("default").map_or(false, |d| d.get("cache").is_some()) {
+    // A cache set at the top, in `default`, on a job, or on a hidden template jobs
+    // `extends` (`.go-cache:`); an empty `cache: {}` turns caching off.
+    let caches = |v: Option<&Value>| v.map_or(false, |c| !c.is_null() && c != &Value::Object(Map::new()));
+    if caches(map.get("cache")) || caches(map.get("default").and_then(|d| d.get("cache"))) {
         out.push(feature(Kind::Cache, "jobs cache between pipelines", "cache:"));
     }
+    for (id, template) in map.iter().filter(|(k, _)| k.starts_with('.')) {
+        if caches(template.get("cache")) {
+            out.push(feature(Kind::Cache, format!("template `{id}` caches between pipelines"), format!("{id}:")));
+        }
+    }
     for (id, job) in map.iter().filter(|(k, v)| is_gitlab_job(k, v)) {
-        if job.get("cache").is_some() {
+        if caches(job.get("cache")) {
             out.push(feature(Kind::Cache, format!("job `{id}` caches between pipelines"), "cache:"));
         }
         if job.get("parallel").and_then(|p| p.get("matrix")).is_some() {
