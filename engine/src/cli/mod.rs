@@ -2,6 +2,7 @@
 //! real is in the library.
 
 mod assess;
+mod collect;
 mod init;
 mod plugin;
 mod report;
@@ -24,6 +25,9 @@ pub struct Cli {
 enum Command {
     /// Assess targets (folders) and write result.json and report.md.
     Assess(assess::Args),
+    /// Collect evidence that needs credentials (an AWS account) into a file to assess later.
+    #[command(subcommand)]
+    Collect(collect::Command),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
     /// Render the reports of a result.json again, without assessing.
@@ -37,6 +41,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Assess(args) => assess::run(args),
+        Command::Collect(command) => collect::run(command),
         Command::Init(args) => init::run(args),
         Command::Report(args) => report::run(args),
         Command::Plugin(command) => plugin::run(command),
