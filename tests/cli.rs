@@ -99,12 +99,23 @@ fn an_invalid_manifest_given_with_plugins_exits_2_with_its_position() {
 
 #[test]
 fn help_texts_are_reviewed() {
-    for args in [&["--help"][..], &["assess", "--help"], &["plugin", "--help"]] {
+    for args in [&["--help"][..], &["assess", "--help"], &["plugin", "--help"], &["collect", "aws", "--help"]] {
         let output = run(kaizen().args(args));
         assert_eq!(output.status.code(), Some(0));
         let name = format!("help_{}", args[..args.len() - 1].join("_")).trim_end_matches('_').to_owned();
         insta::assert_snapshot!(name, String::from_utf8_lossy(&output.stdout));
     }
+}
+
+/// A build without the `aws` feature still knows the command, and says how to get it.
+#[cfg(not(feature = "aws"))]
+#[test]
+fn collect_aws_without_the_feature_says_how_to_get_it() {
+    let output = run(kaizen().args(["collect", "aws"]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("this build of kaizen has no AWS collector"), "{stderr}");
+    assert!(stderr.contains("without `--no-default-features`"), "{stderr}");
 }
 
 #[test]

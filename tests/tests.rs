@@ -5,6 +5,8 @@ mod support;
 
 mod assess;
 mod cli;
+#[cfg(feature = "aws")]
+mod collect_aws;
 mod config;
 mod delivery;
 mod evidence;

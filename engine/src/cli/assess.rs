@@ -65,6 +65,10 @@ pub struct Args {
     /// The GitHub API address, for GitHub Enterprise (https://HOST/api/v3).
     #[arg(long, value_name = "URL")]
     github_api: Option<String>,
+    /// An AWS inventory from `kaizen collect aws`, assessed as a target of its own by the
+    /// plugins that read cloud inventories (repeatable).
+    #[arg(long = "cloud", value_name = "FILE")]
+    cloud: Vec<PathBuf>,
     /// Git history to read: a number of days back, or a date (YYYY-MM-DD) [default: 365].
     #[arg(long, value_name = "DAYS|DATE", value_parser = parse_since)]
     since: Option<Since>,
@@ -162,6 +166,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 (spec, t.labels.clone())
             })
             .collect(),
+        // Only cloud inventories given: they are the assessment.
+        (_, true) if !args.cloud.is_empty() || file.as_ref().is_some_and(|f| !f.cloud.is_empty()) => Vec::new(),
         (_, true) => vec![(Spec::Path(".".into()), BTreeMap::new())],
         (_, false) => args.targets.iter().map(|t| (Spec::of(t), BTreeMap::new())).collect(),
     };
@@ -175,7 +181,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         history,
         offline: args.offline,
     };
-    let (targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
+    let (mut targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
+    let empty_root = tempfile::tempdir().context("cannot create an empty folder for cloud targets")?;
+    targets.extend(cloud_targets(&args, file.as_ref(), empty_root.path())?);
     anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
 
     let mut targets = targets;
@@ -356,4 +364,22 @@ fn attach_pipelines(
         target.warnings.extend(gathered.warnings);
     }
     Ok(())
+}
+
+/// The cloud inventories of `--cloud` and the assessment file's `[[cloud]]`, each a target
+/// named after its account; a file that is not a valid inventory stops the run.
+fn cloud_targets(args: &Args, file: Option<&AssessmentFile>, empty_root: &Path) -> anyhow::Result<Vec<Target>> {
+    let mut sources: Vec<(PathBuf, BTreeMap<String, String>)> =
+        file.map(|f| f.cloud.iter().map(|c| (c.path.clone(), c.labels.clone())).collect()).unwrap_or_default();
+    sources.extend(args.cloud.iter().map(|p| (p.clone(), BTreeMap::new())));
+    let mut targets = Vec::new();
+    for (path, labels) in sources {
+        let inventory = kaizen::collect::aws::load(&path)?;
+        let name = format!("aws-{}", inventory.account_id);
+        let value = serde_json::to_value(&inventory)?;
+        let mut target = Target::cloud(&path.display().to_string(), name, value, empty_root);
+        target.labels = labels;
+        targets.push(target);
+    }
+    Ok(targets)
 }

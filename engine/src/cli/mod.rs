@@ -25,7 +25,8 @@ pub struct Cli {
 enum Command {
     /// Assess targets (folders) and write result.json and report.md.
     Assess(assess::Args),
-    /// Collect evidence now (pipeline runs, …) to assess later, offline.
+    /// Collect evidence that needs credentials or the network (an AWS account, pipeline runs)
+    /// into a file to assess later, offline.
     #[command(subcommand)]
     Collect(collect::Command),
     /// Write a commented assessment file (kaizen.toml) to start from.

@@ -11,10 +11,11 @@ use super::{ImportError, Source, Status, Time};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Where a Kaizen AWS inventory keeps its pipelines (a JSON pointer): a list of objects
-/// with the pipeline's `name`, optionally its `region`, and `executions`, the
-/// `ListPipelineExecutions` summaries with the SDK's camelCase field names.
-pub const INVENTORY_PIPELINES: &str = "/services/codepipeline/pipelines";
+/// Where a Kaizen AWS inventory keeps its pipelines (a JSON pointer): an object mapping each
+/// region collected to `{"pipelines": [{"name", "executions": [...]}]}`, or to `null` when
+/// the region could not be read (see [`crate::collect::aws::CodePipeline`]). Executions
+/// carry the `ListPipelineExecutions` summary fields in snake case.
+pub const INVENTORY_PIPELINES: &str = "/services/codepipeline";
 
 /// One page of `ListPipelineExecutions`.
 #[derive(Debug, Deserialize)]
@@ -26,16 +27,19 @@ struct Page {
 }
 
 /// One `PipelineExecutionSummary`.
+/// One `PipelineExecutionSummary`: the AWS CLI's camelCase, or the inventory's snake case.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Execution {
+    #[serde(alias = "pipeline_execution_id")]
     pipeline_execution_id: Id,
-    status: String,
     #[serde(default)]
+    status: Option<String>,
+    #[serde(default, alias = "start_time")]
     start_time: Time,
-    #[serde(default)]
+    #[serde(default, alias = "last_update_time")]
     last_update_time: Time,
-    #[serde(default)]
+    #[serde(default, alias = "source_revisions")]
     source_revisions: Vec<SourceRevision>,
     #[serde(default)]
     trigger: Option<Trigger>,
@@ -44,25 +48,30 @@ struct Execution {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SourceRevision {
-    #[serde(default)]
+    #[serde(default, alias = "revision_id")]
     revision_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Trigger {
-    #[serde(default)]
+    #[serde(default, alias = "trigger_type")]
     trigger_type: Option<String>,
 }
 
-/// One pipeline of the inventory.
+/// One region's CodePipeline in the inventory.
+#[derive(Debug, Deserialize)]
+struct InventoryRegion {
+    #[serde(default)]
+    pipelines: Vec<InventoryPipeline>,
+}
+
+/// One pipeline of the inventory; `executions` is `null` when they could not be read.
 #[derive(Debug, Deserialize)]
 struct InventoryPipeline {
     name: String,
     #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    executions: Vec<Execution>,
+    executions: Option<Vec<Execution>>,
 }
 
 pub(super) fn executions(
@@ -98,13 +107,25 @@ pub(super) fn inventory(file: &File, value: &Value, warnings: &mut Vec<String>) 
         ));
         return Ok(Vec::new());
     };
-    let pipelines: Vec<InventoryPipeline> = serde_json::from_value(pipelines.clone())
-        .map_err(|e| file.invalid(format!("at {INVENTORY_PIPELINES}: {e}")))?;
+    let regions: std::collections::BTreeMap<String, Option<InventoryRegion>> =
+        serde_json::from_value(pipelines.clone())
+            .map_err(|e| file.invalid(format!("at {INVENTORY_PIPELINES}: {e}")))?;
     let origin = file.path.display().to_string();
     let mut runs = Vec::new();
-    for p in pipelines {
-        for e in p.executions {
-            runs.push(execution(e, &p.name, p.region.as_deref(), &origin, warnings).map_err(|m| file.invalid(m))?);
+    for (region, pipelines) in regions {
+        let Some(pipelines) = pipelines else {
+            warnings
+                .push(format!("{origin}: CodePipeline could not be read in {region} when the inventory was collected"));
+            continue;
+        };
+        for p in pipelines.pipelines {
+            let Some(executions) = p.executions else {
+                warnings.push(format!("{origin}: the executions of pipeline {} in {region} could not be read", p.name));
+                continue;
+            };
+            for e in executions {
+                runs.push(execution(e, &p.name, Some(&region), &origin, warnings).map_err(|m| file.invalid(m))?);
+            }
         }
     }
     Ok(runs)
@@ -123,9 +144,10 @@ fn execution(
         .0
         .or(e.last_update_time.0)
         .ok_or_else(|| format!("execution {id} of {pipeline} has no startTime"))?;
-    let (status, conclusion) = map_status(&e.status).unwrap_or_else(|| {
+    let raw_status = e.status.unwrap_or_default();
+    let (status, conclusion) = map_status(&raw_status).unwrap_or_else(|| {
         warnings
-            .push(format!("{origin}: execution {id}: unknown status `{}`, read as completed and neutral", e.status));
+            .push(format!("{origin}: execution {id}: unknown status `{raw_status}`, read as completed and neutral"));
         (Status::Completed, Some(Conclusion::Neutral))
     });
     let finished_at = if status == Status::Completed { e.last_update_time.0 } else { None };

@@ -1,0 +1,254 @@
+//! How changes reach production: CloudFormation stacks, CodePipeline pipelines and their
+//! executions, CodeBuild projects (all regional).
+
+use serde::{Deserialize, Serialize};
+
+/// CloudFormation in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CloudFormation {
+    /// The stacks that exist (`DescribeStacks`; deleted stacks are not listed).
+    pub stacks: Vec<Stack>,
+}
+
+/// A CloudFormation stack.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stack {
+    /// Its name.
+    pub name: String,
+    /// Its status (`CREATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, …).
+    pub status: String,
+    /// It is nested in another stack.
+    pub nested: bool,
+    /// When it was created (RFC 3339).
+    pub created: Option<String>,
+    /// When it was last updated (RFC 3339).
+    pub last_updated: Option<String>,
+    /// The result of the last drift detection (`IN_SYNC`, `DRIFTED`, `NOT_CHECKED`,
+    /// `UNKNOWN`); the collector reads it and never starts a detection.
+    pub drift_status: Option<String>,
+    /// When drift was last checked (RFC 3339).
+    pub last_drift_check: Option<String>,
+    /// Termination protection is on.
+    pub termination_protection: Option<bool>,
+}
+
+/// CodePipeline in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CodePipeline {
+    /// The pipelines (`ListPipelines`).
+    pub pipelines: Vec<Pipeline>,
+}
+
+/// A pipeline and its recent executions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// Its name.
+    pub name: String,
+    /// Its definition's version number.
+    pub version: Option<i32>,
+    /// `V1` or `V2`.
+    pub pipeline_type: Option<String>,
+    /// `QUEUED`, `SUPERSEDED` or `PARALLEL`.
+    pub execution_mode: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created: Option<String>,
+    /// When its definition was last updated (RFC 3339).
+    pub updated: Option<String>,
+    /// Its most recent executions, newest first (`ListPipelineExecutions`, one page of up to
+    /// 100); `None` when they could not be listed.
+    pub executions: Option<Vec<PipelineExecution>>,
+}
+
+/// One execution of a pipeline, with the fields of `ListPipelineExecutions` kept raw so
+/// that they can be imported as pipeline runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PipelineExecution {
+    /// `pipelineExecutionId`.
+    pub pipeline_execution_id: String,
+    /// `status`: `Cancelled`, `InProgress`, `Stopped`, `Stopping`, `Succeeded`,
+    /// `Superseded`, `Failed`.
+    pub status: Option<String>,
+    /// `startTime` (RFC 3339).
+    pub start_time: Option<String>,
+    /// `lastUpdateTime` (RFC 3339): the end time for a finished execution.
+    pub last_update_time: Option<String>,
+    /// `trigger`: what started it.
+    pub trigger: Option<Trigger>,
+    /// `sourceRevisions`: the revisions it built (without `revisionSummary`, which holds
+    /// commit messages and so possibly personal data).
+    pub source_revisions: Vec<SourceRevision>,
+    /// `executionType`: `STANDARD` or `ROLLBACK`.
+    pub execution_type: Option<String>,
+}
+
+/// What started a pipeline execution.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// `triggerType`: `CreatePipeline`, `StartPipelineExecution`, `PollForSourceChanges`,
+    /// `Webhook`, `CloudWatchEvent`, `PutActionRevision`, `WebhookV2`, `ManualRollback`,
+    /// `AutomatedRollback`.
+    pub trigger_type: Option<String>,
+    /// `triggerDetail`: the ARN of the user, role, rule or webhook that started it.
+    pub trigger_detail: Option<String>,
+}
+
+/// A source revision an execution built.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceRevision {
+    /// `actionName`: the source action.
+    pub action_name: String,
+    /// `revisionId`: the commit id or object version.
+    pub revision_id: Option<String>,
+    /// `revisionUrl`: a link to the revision.
+    pub revision_url: Option<String>,
+}
+
+/// CodeBuild in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CodeBuild {
+    /// The projects (`ListProjects`, `BatchGetProjects`).
+    pub projects: Vec<BuildProject>,
+}
+
+/// A CodeBuild project. Its environment variables are never read into the inventory
+/// (plain-text ones may hold secrets), nor its source location or inline buildspec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BuildProject {
+    /// Its name.
+    pub name: String,
+    /// Where its source comes from (`CODECOMMIT`, `GITHUB`, `S3`, `CODEPIPELINE`, …);
+    /// `None` when `BatchGetProjects` did not return the project.
+    pub source_type: Option<String>,
+    /// Its build image.
+    pub image: Option<String>,
+    /// Its compute type.
+    pub compute_type: Option<String>,
+    /// Privileged mode (Docker in Docker) is on.
+    pub privileged_mode: Option<bool>,
+    /// A webhook starts builds on source changes.
+    pub webhook: bool,
+    /// Its buildspec is inline in the project rather than a file in the repository.
+    pub inline_buildspec: bool,
+    /// When it was created (RFC 3339).
+    pub created: Option<String>,
+    /// When it was last changed (RFC 3339).
+    pub last_modified: Option<String>,
+}
+
+#[cfg(feature = "aws")]
+pub(super) use collect::*;
+
+#[cfg(feature = "aws")]
+mod collect {
+    use super::*;
+    use crate::collect::aws::run::{client, rfc3339_opt, Call, Ctx};
+
+    pub async fn collect_cloudformation(ctx: &Ctx, region: &str) -> Option<CloudFormation> {
+        let client = client!(aws_sdk_cloudformation, ctx, region);
+        let call = Call::new("cloudformation", "DescribeStacks", region);
+        let stacks: Vec<aws_sdk_cloudformation::types::Stack> =
+            ctx.call(call, client.describe_stacks().into_paginator().items().send().try_collect()).await?;
+        let stacks = stacks
+            .iter()
+            .map(|s| Stack {
+                name: s.stack_name().unwrap_or_default().to_owned(),
+                status: s.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                nested: s.parent_id().is_some(),
+                created: rfc3339_opt(s.creation_time()),
+                last_updated: rfc3339_opt(s.last_updated_time()),
+                drift_status: s.drift_information().and_then(|d| d.stack_drift_status()).map(|d| d.as_str().to_owned()),
+                last_drift_check: rfc3339_opt(s.drift_information().and_then(|d| d.last_check_timestamp())),
+                termination_protection: s.enable_termination_protection(),
+            })
+            .collect();
+        Some(CloudFormation { stacks })
+    }
+
+    pub async fn collect_codepipeline(ctx: &Ctx, region: &str) -> Option<CodePipeline> {
+        let client = client!(aws_sdk_codepipeline, ctx, region);
+        let call = Call::new("codepipeline", "ListPipelines", region);
+        let listed: Vec<aws_sdk_codepipeline::types::PipelineSummary> =
+            ctx.call(call, client.list_pipelines().into_paginator().items().send().try_collect()).await?;
+        let pipelines = listed.iter().map(|p| async {
+            let name = p.name().unwrap_or_default();
+            let call = Call::new("codepipeline", "ListPipelineExecutions", region).on(name);
+            let request = client.list_pipeline_executions().pipeline_name(name).max_results(ctx.max_executions).send();
+            let executions = ctx.call(call, request).await.map(|out| {
+                out.pipeline_execution_summaries()
+                    .iter()
+                    .map(|e| PipelineExecution {
+                        pipeline_execution_id: e.pipeline_execution_id().unwrap_or_default().to_owned(),
+                        status: e.status().map(|s| s.as_str().to_owned()),
+                        start_time: rfc3339_opt(e.start_time()),
+                        last_update_time: rfc3339_opt(e.last_update_time()),
+                        trigger: e.trigger().map(|t| Trigger {
+                            trigger_type: t.trigger_type().map(|t| t.as_str().to_owned()),
+                            trigger_detail: t.trigger_detail().map(str::to_owned),
+                        }),
+                        source_revisions: e
+                            .source_revisions()
+                            .iter()
+                            .map(|r| SourceRevision {
+                                action_name: r.action_name().to_owned(),
+                                revision_id: r.revision_id().map(str::to_owned),
+                                revision_url: r.revision_url().map(str::to_owned),
+                            })
+                            .collect(),
+                        execution_type: e.execution_type().map(|t| t.as_str().to_owned()),
+                    })
+                    .collect()
+            });
+            Pipeline {
+                name: name.to_owned(),
+                version: p.version(),
+                pipeline_type: p.pipeline_type().map(|t| t.as_str().to_owned()),
+                execution_mode: p.execution_mode().map(|m| m.as_str().to_owned()),
+                created: rfc3339_opt(p.created()),
+                updated: rfc3339_opt(p.updated()),
+                executions,
+            }
+        });
+        Some(CodePipeline { pipelines: futures_util::future::join_all(pipelines).await })
+    }
+
+    /// `BatchGetProjects` takes at most this many names.
+    const BATCH: usize = 100;
+
+    pub async fn collect_codebuild(ctx: &Ctx, region: &str) -> Option<CodeBuild> {
+        let client = client!(aws_sdk_codebuild, ctx, region);
+        let call = Call::new("codebuild", "ListProjects", region);
+        let names: Vec<String> =
+            ctx.call(call, client.list_projects().into_paginator().items().send().try_collect()).await?;
+        let batches = names.chunks(BATCH).map(|batch| {
+            let call = Call::new("codebuild", "BatchGetProjects", region);
+            ctx.call(call, client.batch_get_projects().set_names(Some(batch.to_vec())).send())
+        });
+        let details: Vec<aws_sdk_codebuild::types::Project> = futures_util::future::join_all(batches)
+            .await
+            .into_iter()
+            .flatten()
+            .flat_map(|out| out.projects().to_vec())
+            .collect();
+        let projects = names
+            .iter()
+            .map(|name| match details.iter().find(|p| p.name() == Some(name.as_str())) {
+                None => BuildProject { name: name.clone(), ..BuildProject::default() },
+                Some(p) => BuildProject {
+                    name: name.clone(),
+                    source_type: p.source().map(|s| s.r#type().as_str().to_owned()),
+                    image: p.environment().map(|e| e.image().to_owned()),
+                    compute_type: p.environment().map(|e| e.compute_type().as_str().to_owned()),
+                    privileged_mode: p.environment().and_then(|e| e.privileged_mode()),
+                    webhook: p.webhook().is_some(),
+                    inline_buildspec: p
+                        .source()
+                        .and_then(|s| s.buildspec())
+                        .is_some_and(|b| b.contains('\n') || b.trim_start().starts_with("version")),
+                    created: rfc3339_opt(p.created()),
+                    last_modified: rfc3339_opt(p.last_modified()),
+                },
+            })
+            .collect();
+        Some(CodeBuild { projects })
+    }
+}

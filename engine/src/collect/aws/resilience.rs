@@ -1,0 +1,87 @@
+//! Recovering from failure and practising it: AWS Backup plans and FIS experiment templates
+//! (both regional).
+
+use serde::{Deserialize, Serialize};
+
+/// AWS Backup in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Backup {
+    /// The backup plans (`ListBackupPlans`).
+    pub plans: Vec<BackupPlan>,
+}
+
+/// A backup plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackupPlan {
+    /// Its name.
+    pub name: String,
+    /// Its id.
+    pub id: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created: Option<String>,
+    /// When it last ran a backup (RFC 3339); `None`: never.
+    pub last_execution: Option<String>,
+}
+
+/// AWS Fault Injection Service in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fis {
+    /// The experiment templates (`ListExperimentTemplates`).
+    pub experiment_templates: Vec<ExperimentTemplate>,
+}
+
+/// An FIS experiment template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentTemplate {
+    /// Its id.
+    pub id: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created: Option<String>,
+    /// When it was last changed (RFC 3339).
+    pub last_updated: Option<String>,
+}
+
+#[cfg(feature = "aws")]
+pub(super) use collect::*;
+
+#[cfg(feature = "aws")]
+mod collect {
+    use super::*;
+    use crate::collect::aws::run::{client, rfc3339_opt, Call, Ctx};
+
+    pub async fn collect_backup(ctx: &Ctx, region: &str) -> Option<Backup> {
+        let client = client!(aws_sdk_backup, ctx, region);
+        let call = Call::new("backup", "ListBackupPlans", region);
+        let listed: Vec<aws_sdk_backup::types::BackupPlansListMember> =
+            ctx.call(call, client.list_backup_plans().into_paginator().items().send().try_collect()).await?;
+        let plans = listed
+            .iter()
+            .map(|p| BackupPlan {
+                name: p.backup_plan_name().unwrap_or_default().to_owned(),
+                id: p.backup_plan_id().map(str::to_owned),
+                created: rfc3339_opt(p.creation_date()),
+                last_execution: rfc3339_opt(p.last_execution_date()),
+            })
+            .collect();
+        Some(Backup { plans })
+    }
+
+    pub async fn collect_fis(ctx: &Ctx, region: &str) -> Option<Fis> {
+        let client = client!(aws_sdk_fis, ctx, region);
+        let call = Call::new("fis", "ListExperimentTemplates", region);
+        let listed: Vec<aws_sdk_fis::types::ExperimentTemplateSummary> =
+            ctx.call(call, client.list_experiment_templates().into_paginator().items().send().try_collect()).await?;
+        let experiment_templates = listed
+            .iter()
+            .map(|t| ExperimentTemplate {
+                id: t.id().unwrap_or_default().to_owned(),
+                description: t.description().map(str::to_owned),
+                created: rfc3339_opt(t.creation_time()),
+                last_updated: rfc3339_opt(t.last_update_time()),
+            })
+            .collect();
+        Some(Fis { experiment_templates })
+    }
+}
