@@ -186,7 +186,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     targets.extend(cloud_targets(&args, file.as_ref(), empty_root.path())?);
     anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
 
-    let mut targets = targets;
     attach_pipelines(&args, file.as_ref(), &mut targets, now - i64::from(since_days) * 86_400)?;
 
     let max_commits = args.max_commits.or(file.as_ref().and_then(|f| f.max_commits)).unwrap_or(100_000);

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Assess targets (folders) and write result.json and report.md.
-    Assess(assess::Args),
+    Assess(Box<assess::Args>),
     /// Collect evidence that needs credentials or the network (an AWS account, pipeline runs)
     /// into a file to assess later, offline.
     #[command(subcommand)]
@@ -41,7 +41,7 @@ enum Command {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Assess(args) => assess::run(args),
+        Command::Assess(args) => assess::run(*args),
         Command::Collect(command) => collect::run(command),
         Command::Init(args) => init::run(args),
         Command::Report(args) => report::run(args),
