@@ -8,5 +8,7 @@ mod cli;
 mod config;
 mod evidence;
 mod git;
+mod observability;
 mod remote;
+mod resilience;
 mod sandbox;
