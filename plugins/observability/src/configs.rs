@@ -15,6 +15,9 @@ pub struct Found {
     pub signals: Vec<(Signal, String, String)>,
     /// Why the document is a deployed service (a workload, a function…), if it is one.
     pub deploys: Option<String>,
+    /// Whether what it deploys is only functions (Lambda, Serverless Framework), which have
+    /// no health endpoint of their own.
+    pub functions_only: bool,
 }
 
 impl Found {
@@ -163,6 +166,7 @@ fn structured(file: &str, value: &Value, found: &mut Found) {
         found.deploys = Some("Helm chart".into());
     } else if (file == "serverless.yml" || file == "serverless.yaml") && value["functions"].is_object() {
         found.deploys = Some("Serverless Framework functions".into());
+        found.functions_only = true;
     }
 }
 
@@ -264,17 +268,33 @@ fn cloudformation(value: &Value, found: &mut Found) {
         {
             found.add(Signal::Tracing, format!("{}:", name), format!("AWS X-Ray tracing on `{}`", name));
         }
+        if kind == "AWS::ElasticLoadBalancingV2::TargetGroup" || kind == "AWS::ElasticLoadBalancing::LoadBalancer" {
+            let checked = properties["HealthCheckPath"].is_string()
+                || properties["HealthCheck"]["Target"].is_string()
+                || properties["HealthCheckEnabled"] == Value::Bool(true);
+            if checked {
+                found.add(
+                    Signal::HealthChecks,
+                    format!("{}:", name),
+                    format!("load balancer health check on `{}`", name),
+                );
+            }
+        }
+        let function = kind == "AWS::Lambda::Function" || kind == "AWS::Serverless::Function";
+        if function && found.deploys.is_none() {
+            found.deploys = Some(format!("CloudFormation {}", kind));
+            found.functions_only = true;
+        }
         if matches!(
             kind,
-            "AWS::Lambda::Function"
-                | "AWS::Serverless::Function"
-                | "AWS::ECS::Service"
+            "AWS::ECS::Service"
                 | "AWS::EC2::Instance"
                 | "AWS::AutoScaling::AutoScalingGroup"
                 | "AWS::AppRunner::Service"
                 | "AWS::ElasticBeanstalk::Environment"
         ) {
             found.deploys = Some(format!("CloudFormation {}", kind));
+            found.functions_only = false;
         }
     }
 }
@@ -319,10 +339,28 @@ fn terraform(value: &Value, found: &mut Found) {
                 }
             }
         }
+        if kind == "aws_lb_target_group" || kind == "aws_alb_target_group" {
+            let checked = named
+                .as_object()
+                .into_iter()
+                .flatten()
+                .flat_map(|(_, blocks)| blocks.as_array().into_iter().flatten())
+                .any(|block| block["health_check"].is_array());
+            if checked {
+                found.add(
+                    Signal::HealthChecks,
+                    needle.clone(),
+                    format!("load balancer health check on `{}.{}`", kind, first),
+                );
+            }
+        }
+        if kind == "aws_lambda_function" && found.deploys.is_none() {
+            found.deploys = Some(format!("Terraform {}", kind));
+            found.functions_only = true;
+        }
         if matches!(
             kind.as_str(),
-            "aws_lambda_function"
-                | "aws_ecs_service"
+            "aws_ecs_service"
                 | "aws_instance"
                 | "aws_autoscaling_group"
                 | "aws_apprunner_service"
@@ -334,6 +372,7 @@ fn terraform(value: &Value, found: &mut Found) {
                 | "azurerm_container_app"
         ) {
             found.deploys = Some(format!("Terraform {}", kind));
+            found.functions_only = false;
         }
     }
 }

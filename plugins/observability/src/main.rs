@@ -38,6 +38,8 @@ struct Scan {
     code: Option<String>,
     /// A file that deploys a service, and how.
     deploys: Option<(String, String)>,
+    /// A file that deploys a long-running service (not only functions), and how.
+    serves: Option<(String, String)>,
 }
 
 /// The checks, each judging one or more signals.
@@ -51,6 +53,8 @@ struct Check {
     /// Whether only the repository's own code can show it (logging and tracing libraries),
     /// so a repository that deploys only others' images cannot fail it.
     needs_code: bool,
+    /// Whether only long-running services have it (health endpoints): functions do not.
+    needs_server: bool,
 }
 
 const CHECKS: &[Check] = &[
@@ -60,6 +64,7 @@ const CHECKS: &[Check] = &[
         found: "metrics instrumentation",
         missing: "no Prometheus or OpenTelemetry instrumentation, scrape configuration or ServiceMonitor",
         needs_code: false,
+        needs_server: false,
     },
     Check {
         id: "alerting-rules",
@@ -67,6 +72,7 @@ const CHECKS: &[Check] = &[
         found: "alerting defined as code",
         missing: "no alerting rules, Alertmanager configuration or alarms",
         needs_code: false,
+        needs_server: false,
     },
     Check {
         id: "dashboards-as-code",
@@ -74,6 +80,7 @@ const CHECKS: &[Check] = &[
         found: "dashboards kept as code",
         missing: "no dashboard definitions",
         needs_code: false,
+        needs_server: false,
     },
     Check {
         id: "structured-logging",
@@ -81,6 +88,7 @@ const CHECKS: &[Check] = &[
         found: "structured logging",
         missing: "no structured-logging library or JSON log configuration",
         needs_code: true,
+        needs_server: false,
     },
     Check {
         id: "distributed-tracing",
@@ -88,6 +96,7 @@ const CHECKS: &[Check] = &[
         found: "distributed tracing",
         missing: "no tracing SDK (OpenTelemetry, X-Ray, Jaeger, Zipkin, Datadog) or tracing configuration",
         needs_code: true,
+        needs_server: false,
     },
     Check {
         id: "health-checks",
@@ -95,6 +104,7 @@ const CHECKS: &[Check] = &[
         found: "health checks",
         missing: "no liveness or readiness probe, container health check or health endpoint",
         needs_code: false,
+        needs_server: true,
     },
     Check {
         id: "slos-defined",
@@ -102,6 +112,7 @@ const CHECKS: &[Check] = &[
         found: "service level objectives defined as code",
         missing: "no SLO specification (OpenSLO, Sloth, Pyrra, Google SLO Generator)",
         needs_code: false,
+        needs_server: false,
     },
 ];
 
@@ -147,8 +158,11 @@ fn scan(request: &Request) -> Scan {
         }
         let found = configs::examine(document);
         if let Some(how) = found.deploys {
-            if scan.deploys.is_none() && !source::is_auxiliary(&document.path) {
-                scan.deploys = Some((document.path.clone(), how));
+            if !source::is_auxiliary(&document.path) {
+                if !found.functions_only && scan.serves.is_none() {
+                    scan.serves = Some((document.path.clone(), how.clone()));
+                }
+                scan.deploys.get_or_insert_with(|| (document.path.clone(), how));
             }
         }
         for (signal, needle, what) in found.signals {
@@ -195,12 +209,14 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
         {
             if own {
                 scan.deploys.get_or_insert_with(|| (path.to_string(), "Dockerfile".to_string()));
+                scan.serves.get_or_insert_with(|| (path.to_string(), "Dockerfile".to_string()));
             }
             if let Some((line, what)) = texts.get(path).and_then(|t| source::scan_dockerfile(&t)) {
                 scan.hits.push(Hit { signal: Signal::HealthChecks, path: path.to_string(), line: Some(line), what });
             }
         } else if name == "Procfile" && own {
             scan.deploys.get_or_insert_with(|| (path.to_string(), "Procfile".to_string()));
+            scan.serves.get_or_insert_with(|| (path.to_string(), "Procfile".to_string()));
         } else if name.ends_with(".jsonnet") || name.ends_with(".libsonnet") {
             if let Some(text) = texts.get(path) {
                 for (signal, line, what) in source::scan_jsonnet(&text) {
@@ -256,7 +272,17 @@ fn yaml_line(text: &str, needle: &str) -> Option<u32> {
 fn finding(check: &Check, scan: &Scan) -> Finding {
     let hits: Vec<&Hit> = scan.hits.iter().filter(|h| check.signals.contains(&h.signal)).collect();
     if hits.is_empty() {
-        return match (&scan.code, &scan.deploys) {
+        if check.needs_server && scan.serves.is_none() {
+            if let Some((path, how)) = &scan.deploys {
+                let message = format!(
+                    "only functions are deployed ({} in {}); they have no health endpoint of their own",
+                    how, path
+                );
+                return Finding::not_applicable(check.id, message);
+            }
+        }
+        let deploys = if check.needs_server { &scan.serves } else { &scan.deploys };
+        return match (&scan.code, deploys) {
             (None, None) => Finding::not_applicable(check.id, "no service code or deployment found in the repository"),
             (None, Some((path, how))) if check.needs_code => Finding::not_applicable(
                 check.id,

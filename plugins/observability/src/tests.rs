@@ -185,3 +185,19 @@ fn a_repository_with_nothing_is_not_applicable_everywhere() {
         assert_eq!(finding.status, Status::NotApplicable, "{}", finding.check);
     }
 }
+
+#[test]
+fn functions_need_no_health_endpoint_but_load_balancers_check_one() {
+    let repo = Repo::new(&[("template.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Tg:\n")]);
+    let lambda = json!({"Type": "AWS::Lambda::Function", "Properties": {"TracingConfig": {"Mode": "Active"}}});
+    let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda.clone()}}))]);
+    assert_eq!(signals(&response), json!(["tracing"]));
+    let health = finding(&response, "health-checks");
+    assert_eq!(health.status, Status::NotApplicable);
+    assert!(health.message.contains("only functions"), "{}", health.message);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::Fail);
+
+    let group = json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"HealthCheckPath": "/health"}});
+    let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda, "Tg": group}}))]);
+    assert_eq!(evidence(finding(&response, "health-checks")), [("template.yaml", Some(4))]);
+}
