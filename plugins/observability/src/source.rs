@@ -62,13 +62,42 @@ pub fn priority(path: &str) -> u8 {
 }
 
 /// Routes that are health, liveness or readiness endpoints by convention.
-const HEALTH_ROUTES: &[&str] =
-    &["/healthz", "/health", "/healthcheck", "/health-check", "/readyz", "/readiness", "/livez", "/liveness", "/ready"];
+const HEALTH_ROUTES: &[&str] = &[
+    "/healthz",
+    "/health",
+    "/healthcheck",
+    "/health-check",
+    "/readyz",
+    "/readiness",
+    "/livez",
+    "/liveness",
+    "/ready",
+    "/-/healthy",
+    "/-/ready",
+];
+
+/// Test code calls other systems' health endpoints (a Consul client's tests, say): it is not
+/// evidence that the service has one.
+pub fn is_test(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.ends_with("_test")
+        || stem.starts_with("test_")
+        || stem.ends_with("_spec")
+        || stem.ends_with("tests")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || ["test/", "tests/", "__tests__/", "spec/", "e2e/", "testing/"]
+            .iter()
+            .any(|d| lower.starts_with(d) || lower.contains(&format!("/{}", d)))
+}
 
 /// Signals in one source file, each with its line and what it is.
 pub fn scan_source(path: &str, text: &str) -> Vec<(Signal, u32, String)> {
     let mut out = Vec::new();
     let go = path.ends_with(".go");
+    let test = is_test(path);
     let mut route = false;
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
@@ -76,7 +105,7 @@ pub fn scan_source(path: &str, text: &str) -> Vec<(Signal, u32, String)> {
             continue;
         }
         let number = index as u32 + 1;
-        if !route {
+        if !route && !test {
             if let Some(found) = health_route(line).or_else(|| named_health_route(line)) {
                 out.push((Signal::HealthChecks, number, format!("health endpoint `{}`", found)));
                 route = true;
@@ -112,15 +141,16 @@ fn health_route(line: &str) -> Option<&str> {
 /// A quoted route on a line that names it a health check, as a configurable default:
 /// `Flag("health-check-path", …).Default("/status")`.
 fn named_health_route(line: &str) -> Option<&str> {
-    if !line.to_lowercase().contains("health") {
-        return None;
-    }
     for (i, quote) in line.char_indices().filter(|(_, c)| *c == '"' || *c == '\'' || *c == '`') {
         let rest = &line[i + 1..];
         let is_route = rest.starts_with('/') && rest[1..].starts_with(|c: char| c.is_ascii_lowercase());
         if let (true, Some(end)) = (is_route, rest.find(quote)) {
             let route = &rest[..end];
-            if !route.contains(' ') && route.len() < 40 {
+            // The line must name the route a health check elsewhere than in the route itself
+            // (an API path such as `/v1/health/service` is another system's).
+            let elsewhere = format!("{}{}", &line[..i], &rest[end..]).to_lowercase();
+            let plain = route.chars().all(|c| c.is_ascii_alphanumeric() || "/-_".contains(c));
+            if plain && route.len() < 40 && elsewhere.contains("health") {
                 return Some(route);
             }
         }
@@ -188,6 +218,10 @@ mod tests {
         let flag = r#"cmd.Flag("health-check-path", "Health check path.").Default("/status").StringVar(&p)"#;
         assert_eq!(named_health_route(flag), Some("/status"));
         assert_eq!(named_health_route(r#"open("/var/lib/data")"#), None);
+        assert_eq!(named_health_route(r#"get("/v1/health/service/test?wait=1", h)"#), None);
+        assert_eq!(health_route(r#"router.Get("/-/healthy", func(w http.ResponseWriter) {"#), Some("/-/healthy"));
+        assert!(scan_source("discovery/consul_test.go", "c.Get(\"/healthz\")\n").is_empty());
+        assert!(is_test("web/__tests__/app.js") && is_test("app.test.ts") && !is_test("src/contest.go"));
     }
 
     #[test]

@@ -197,7 +197,8 @@ fn functions_need_no_health_endpoint_but_load_balancers_check_one() {
     assert!(health.message.contains("only functions"), "{}", health.message);
     assert_eq!(finding(&response, "alerting-rules").status, Status::Fail);
 
-    let group = json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"HealthCheckPath": "/health"}});
+    let group =
+        json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"HealthCheckPath": "/health"}});
     let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda, "Tg": group}}))]);
     assert_eq!(evidence(finding(&response, "health-checks")), [("template.yaml", Some(4))]);
 }
