@@ -202,3 +202,14 @@ fn functions_need_no_health_endpoint_but_load_balancers_check_one() {
     let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda, "Tg": group}}))]);
     assert_eq!(evidence(finding(&response, "health-checks")), [("template.yaml", Some(4))]);
 }
+
+#[test]
+fn pep_621_dependencies_are_read_with_their_lines() {
+    let pyproject = "[project]\nname = \"x\"\ndependencies = [\n  \"structlog>=24.1\",\n  \"Prometheus_Client ; python_version >= '3.9'\",\n]\n";
+    let repo = Repo::new(&[("pyproject.toml", pyproject)]);
+    let value = json!({"project": {"name": "x", "dependencies": ["structlog>=24.1", "Prometheus_Client ; python_version >= '3.9'"]}});
+    let response = repo.judge(&[doc("pyproject.toml", "toml", value)]);
+    assert_eq!(signals(&response), json!(["prometheus", "structured-logging"]));
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("pyproject.toml", Some(4))]);
+    assert_eq!(evidence(finding(&response, "metrics-instrumented")), [("pyproject.toml", Some(5))]);
+}

@@ -157,3 +157,22 @@ fn a_repository_with_nothing_is_not_applicable_everywhere() {
         assert_eq!(finding.status, expected, "{}", finding.check);
     }
 }
+
+#[test]
+fn terraform_helm_values_and_velero() {
+    let tf = "resource \"aws_db_instance\" \"main\" {\n  backup_retention_period = 0\n  multi_az = true\n}\n";
+    let repo = Repo::new(&[("main.tf", tf), ("chart/values.yaml", "replicaCount: 3\nautoscaling:\n  enabled: true\n")]);
+    let db = json!({"resource": {"aws_db_instance": {"main": [{"backup_retention_period": 0, "multi_az": true}]}}});
+    let response = repo.judge(&[doc("main.tf", "hcl", db.clone())]);
+    assert_eq!(signals(&response), json!(["multi-az"]));
+    assert_eq!(finding(&response, "backups").status, Status::Fail);
+    assert_eq!(finding(&response, "high-availability").evidence[0].line, Some(1));
+
+    let values = json!({"replicaCount": 3, "autoscaling": {"enabled": true}});
+    let velero = json!({"apiVersion": "velero.io/v1", "kind": "Schedule", "spec": {"schedule": "0 1 * * *"}});
+    let documents =
+        [doc("main.tf", "hcl", db), doc("chart/values.yaml", "yaml", values), doc("main.tf", "yaml", velero)];
+    let response = repo.judge(&documents);
+    assert_eq!(signals(&response), json!(["autoscaling", "backups", "multi-az", "replicas"]));
+    assert_eq!(finding(&response, "autoscaling").evidence[0].line, Some(2));
+}
