@@ -145,7 +145,7 @@ fn structured(file: &str, value: &Value, found: &mut Found) {
             .as_object()
             .into_iter()
             .flatten()
-            .filter(|(_, s)| s["healthcheck"].is_object() && s["healthcheck"]["disable"] != Value::Bool(true))
+            .filter(|(_, s)| !s["healthcheck"]["test"].is_null() && s["healthcheck"]["disable"] != Value::Bool(true))
             .map(|(name, _)| format!("`{}`", name))
             .collect();
         if !checked.is_empty() {
@@ -223,7 +223,11 @@ fn probes(value: &Value, depth: usize, found: &mut Found) {
         Value::Object(map) => {
             for (key, child) in map {
                 match key.as_str() {
-                    "livenessProbe" | "readinessProbe" | "startupProbe" if child.is_object() => {
+                    // A probe says how to check: an empty `{}` (a chart's default) or a CRD's
+                    // schema of the field is no probe.
+                    "livenessProbe" | "readinessProbe" | "startupProbe"
+                        if ["httpGet", "tcpSocket", "exec", "grpc"].iter().any(|k| child[*k].is_object()) =>
+                    {
                         let what = format!("Kubernetes {}", key);
                         if !found.signals.iter().any(|(_, _, w)| *w == what) {
                             found.add(Signal::HealthChecks, format!("{}:", key), what);

@@ -213,3 +213,27 @@ fn pep_621_dependencies_are_read_with_their_lines() {
     assert_eq!(evidence(finding(&response, "structured-logging")), [("pyproject.toml", Some(4))]);
     assert_eq!(evidence(finding(&response, "metrics-instrumented")), [("pyproject.toml", Some(5))]);
 }
+
+#[test]
+fn empty_probes_and_probe_schemas_are_no_health_checks() {
+    let repo = Repo::new(&[("chart/values.yaml", "livenessProbe: {}\n"), ("k8s/app.yaml", "kind: Deployment\n")]);
+    let schema =
+        json!({"properties": {"readinessProbe": {"type": "object", "properties": {"httpGet": {"type": "object"}}}}});
+    let documents = [
+        doc("k8s/app.yaml", "yaml", json!({"apiVersion": "apps/v1", "kind": "Deployment"})),
+        doc("chart/values.yaml", "yaml", json!({"livenessProbe": {}})),
+        doc(
+            "crd.yaml",
+            "yaml",
+            json!({"kind": "CustomResourceDefinition", "spec": {"versions": [{"schema": schema}]}}),
+        ),
+        doc(
+            "compose.yaml",
+            "yaml",
+            json!({"services": {"db": {"image": "postgres", "healthcheck": {"disable": true}}}}),
+        ),
+    ];
+    let response = repo.judge(&documents);
+    assert_eq!(signals(&response), json!([]));
+    assert_eq!(finding(&response, "health-checks").status, Status::Fail);
+}
