@@ -6,7 +6,10 @@
 //! its position; a YAML bomb or a deeply nested document is such an error, never a hang.
 
 pub mod dockerfile;
+pub mod gomod;
 pub mod jenkinsfile;
+pub mod requirements;
+pub mod xml;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,7 +27,7 @@ pub const MAX_DOCUMENTS: usize = 1_000;
 
 /// A format the host can parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// YAML 1.2, several documents per file.
     Yaml,
@@ -38,11 +41,18 @@ pub enum Format {
     Dockerfile,
     /// Jenkins pipelines (declarative and scripted Groovy DSL): stages, steps, triggers.
     Jenkinsfile,
+    /// XML, as a tree of elements (`pom.xml`, `*.csproj`); DTDs are refused.
+    Xml,
+    /// Go module files (`go.mod`): module, Go version, requirements.
+    GoMod,
+    /// pip requirements files (`requirements*.txt`): requirements, includes, options.
+    Requirements,
 }
 
 impl Format {
     /// Every format's name as written in manifests.
-    pub const NAMES: &'static [&'static str] = &["yaml", "json", "toml", "hcl", "dockerfile", "jenkinsfile"];
+    pub const NAMES: &'static [&'static str] =
+        &["yaml", "json", "toml", "hcl", "dockerfile", "jenkinsfile", "xml", "go-mod", "requirements"];
 
     /// The name as written in manifests.
     pub fn name(self) -> &'static str {
@@ -53,6 +63,9 @@ impl Format {
             Format::Hcl => "hcl",
             Format::Dockerfile => "dockerfile",
             Format::Jenkinsfile => "jenkinsfile",
+            Format::Xml => "xml",
+            Format::GoMod => "go-mod",
+            Format::Requirements => "requirements",
         }
     }
 }
@@ -67,6 +80,9 @@ impl FromStr for Format {
             "hcl" => Format::Hcl,
             "dockerfile" => Format::Dockerfile,
             "jenkinsfile" => Format::Jenkinsfile,
+            "xml" => Format::Xml,
+            "go-mod" => Format::GoMod,
+            "requirements" => Format::Requirements,
             _ => return Err(()),
         })
     }
@@ -122,6 +138,9 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
         Format::Hcl => vec![parse_hcl(text)],
         Format::Dockerfile => vec![dockerfile::parse(text)],
         Format::Jenkinsfile => vec![jenkinsfile::parse(text)],
+        Format::Xml => vec![xml::parse(text)],
+        Format::GoMod => vec![gomod::parse(text)],
+        Format::Requirements => vec![requirements::parse(text)],
     }
 }
 
@@ -362,6 +381,15 @@ resource "aws_s3_bucket" "data" { bucket = "data" }
     fn binary_files_are_not_parsed() {
         let failure = parse(Format::Yaml, b"a: 1\n\0\x01\x02")[0].clone().unwrap_err();
         assert!(failure.message.starts_with("binary file"), "{failure:?}");
+    }
+
+    #[test]
+    fn every_format_name_round_trips() {
+        for name in Format::NAMES {
+            let format: Format = name.parse().unwrap();
+            assert_eq!(format.name(), *name);
+            assert_eq!(serde_json::to_value(format).unwrap(), json!(name));
+        }
     }
 
     #[test]

@@ -403,6 +403,19 @@ memory_mb = 1024
     }
 
     #[test]
+    fn the_dependency_manifest_formats_are_accepted() {
+        let parse = r#"parse = [
+  { glob = "**/pom.xml", format = "xml" },
+  { glob = "**/go.mod", format = "go-mod" },
+  { glob = "**/requirements*.txt", format = "requirements" },
+]"#;
+        let src = GOOD.replace(r#"parse = [{ glob = ".github/workflows/*.yml", format = "yaml" }]"#, parse);
+        let m = Manifest::parse(Path::new("plugin.toml"), &src).unwrap();
+        let formats: Vec<Format> = m.inputs.parse.iter().map(|p| p.format).collect();
+        assert_eq!(formats, [Format::Xml, Format::GoMod, Format::Requirements]);
+    }
+
+    #[test]
     fn unknown_keys_are_reported_with_line_and_column() {
         let src = GOOD.replace("[limits]", "[limits]\ncpu = 3");
         let err = Manifest::parse(Path::new("x/plugin.toml"), &src).unwrap_err();

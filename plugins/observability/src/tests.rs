@@ -1,0 +1,239 @@
+//! The plugin judged end to end: a request as the host sends it (parsed documents, and the
+//! raw files on disk for lines and source text), the response it answers.
+
+use super::*;
+use kaizen_plugin_sdk::{json, Status};
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A target repository on disk, removed when dropped.
+struct Repo {
+    root: PathBuf,
+    files: Vec<String>,
+}
+
+impl Repo {
+    fn new(files: &[(&str, &str)]) -> Repo {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("kaizen-obs-plugin-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let root = std::env::temp_dir().join(name);
+        fs::create_dir_all(&root).unwrap();
+        for (path, text) in files {
+            let full = root.join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, text).unwrap();
+        }
+        Repo { root, files: files.iter().map(|(p, _)| p.to_string()).collect() }
+    }
+
+    fn judge(&self, documents: &[Value]) -> Response {
+        let files: Vec<Value> = self.files.iter().map(|p| json!({"path": p, "size": 100})).collect();
+        let request = json!({
+            "api": 1,
+            "kaizen_version": "0.1.0",
+            "plugin": {"id": "observability", "version": "0.1.0"},
+            "target": {"name": "t", "kind": "directory", "root": self.root.to_str().unwrap()},
+            "files": files,
+            "documents": documents,
+        });
+        judge(&Request::from_json(&request.to_string()).unwrap()).unwrap()
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn doc(path: &str, format: &str, value: Value) -> Value {
+    json!({"path": path, "format": format, "index": 0, "value": value})
+}
+
+fn finding<'a>(response: &'a Response, check: &str) -> &'a Finding {
+    response.findings.iter().find(|f| f.check == check).unwrap_or_else(|| panic!("no {} finding", check))
+}
+
+fn evidence(finding: &Finding) -> Vec<(&str, Option<u32>)> {
+    finding.evidence.iter().map(|e| (e.path.as_str(), e.line)).collect()
+}
+
+fn signals(response: &Response) -> Value {
+    response.facts["observability.signals"].clone()
+}
+
+#[test]
+fn signal_names_are_the_contract() {
+    let names: Vec<&str> = Signal::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "opentelemetry",
+            "prometheus",
+            "alert-rules",
+            "grafana-dashboards",
+            "structured-logging",
+            "tracing",
+            "slo",
+            "health-checks"
+        ]
+    );
+}
+
+#[test]
+fn a_go_service_with_zap_and_otel_but_only_an_indirect_prometheus() {
+    let repo = Repo::new(&[
+        ("go.mod", "module x\n\nrequire (\n\tgo.uber.org/zap v1.27.0\n\tgo.opentelemetry.io/otel v1.28.0\n)\n"),
+        ("main.go", "package main\n\nfunc main() {\n\thttp.HandleFunc(\"/healthz\", ok)\n}\n"),
+        ("Dockerfile", "FROM scratch\n"),
+    ]);
+    let gomod = json!({"module": "x", "go": null, "toolchain": null, "replace": [], "exclude": [], "require": [
+        {"path": "go.uber.org/zap", "version": "v1.27.0", "indirect": false, "line": 4},
+        {"path": "go.opentelemetry.io/otel", "version": "v1.28.0", "indirect": false, "line": 5},
+        {"path": "github.com/prometheus/client_golang", "version": "v1.19.1", "indirect": true, "line": 6},
+    ]});
+    let response = repo.judge(&[doc("go.mod", "go-mod", gomod)]);
+    assert_eq!(signals(&response), json!(["health-checks", "opentelemetry", "structured-logging", "tracing"]));
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("go.mod", Some(4))]);
+    assert_eq!(evidence(finding(&response, "health-checks")), [("main.go", Some(4))]);
+    let metrics = finding(&response, "metrics-instrumented");
+    assert_eq!(metrics.status, Status::Pass);
+    assert_eq!(evidence(metrics), [("go.mod", Some(5))]);
+    let alerts = finding(&response, "alerting-rules");
+    assert_eq!(alerts.status, Status::Fail);
+    assert_eq!(evidence(alerts), [("Dockerfile", None)]);
+}
+
+#[test]
+fn maven_test_dependencies_and_cargo_features_are_told_apart() {
+    let pom = "<project>\n  <dependencies>\n    <dependency>\n      <groupId>io.opentelemetry</groupId>\n";
+    let repo = Repo::new(&[("pom.xml", pom), ("Cargo.toml", "[dependencies]\ntracing-subscriber = \"0.3\"\n")]);
+    let dependency = |group: &str, artifact: &str, scope: Option<&str>, line: u32| {
+        let mut children = vec![
+            json!({"name": "groupId", "attributes": {}, "children": [], "text": group, "line": line + 1}),
+            json!({"name": "artifactId", "attributes": {}, "children": [], "text": artifact, "line": line + 2}),
+        ];
+        if let Some(scope) = scope {
+            children.push(json!({"name": "scope", "attributes": {}, "children": [], "text": scope, "line": line + 3}));
+        }
+        json!({"name": "dependency", "attributes": {}, "children": children, "text": "", "line": line})
+    };
+    let pom = json!({"name": "project", "attributes": {}, "text": "", "line": 1, "children": [
+        {"name": "dependencies", "attributes": {}, "text": "", "line": 2, "children": [
+            dependency("io.opentelemetry", "opentelemetry-sdk-testing", Some("test"), 3),
+            dependency("org.springframework.boot", "spring-boot-starter-actuator", None, 8),
+        ]},
+    ]});
+    let cargo = json!({"dependencies": {"tracing-subscriber": "0.3"}});
+    let response = repo.judge(&[doc("pom.xml", "xml", pom), doc("Cargo.toml", "toml", cargo)]);
+    assert_eq!(signals(&response), json!(["health-checks"]));
+    assert_eq!(evidence(finding(&response, "health-checks")), [("pom.xml", Some(8))]);
+    // Code, but nothing deploys it: the practices cannot be judged.
+    let logging = finding(&response, "structured-logging");
+    assert_eq!(logging.status, Status::NotApplicable);
+    assert!(logging.message.contains("nothing that deploys it"), "{}", logging.message);
+
+    let cargo = json!({"dependencies": {"tracing-subscriber": {"version": "0.3", "features": ["json"]}}});
+    let response = repo.judge(&[doc("Cargo.toml", "toml", cargo)]);
+    assert_eq!(signals(&response), json!(["structured-logging"]));
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("Cargo.toml", Some(2))]);
+}
+
+#[test]
+fn gradle_coordinates_span_lines_and_skip_test_configurations() {
+    let script = "dependencies {\n    implementation(\n        \"io.micrometer:micrometer-registry-prometheus:1.13.0\"\n    )\n    testImplementation(\"io.zipkin.reporter2:zipkin-reporter:3.4.0\")\n    // implementation(\"com.datadoghq:dd-trace-api:1.0\")\n}\n";
+    let found = deps::from_gradle("build.gradle.kts", script);
+    let names: Vec<(&str, Option<u32>)> = found.iter().map(|d| (d.name.as_str(), d.line)).collect();
+    assert_eq!(names, [("io.micrometer:micrometer-registry-prometheus", Some(3))]);
+}
+
+#[test]
+fn dashboards_slos_and_rules_in_their_many_shapes() {
+    let repo = Repo::new(&[("k8s/app.yaml", "kind: Deployment\n"), ("slo.yaml", "version: prometheus/v1\nslos:\n")]);
+    let dashboard = json!({"title": "x", "uid": "x", "schemaVersion": 39, "panels": []});
+    let configmap = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d"},
+        "data": {"api.json": dashboard.to_string()}});
+    let documents = [
+        doc("k8s/app.yaml", "yaml", json!({"apiVersion": "apps/v1", "kind": "Deployment"})),
+        doc("export.json", "json", json!({"dashboard": dashboard, "meta": {}})),
+        doc("k8s/dashboards.yaml", "yaml", configmap),
+        doc("slo.yaml", "yaml", json!({"version": "prometheus/v1", "service": "x", "slos": []})),
+        // Groups of rules without alerts are recording rules only; groups without rules
+        // are something else entirely.
+        doc("rules.yml", "yaml", json!({"groups": [{"name": "g", "rules": [{"record": "r", "expr": "1"}]}]})),
+        doc("other.yml", "yaml", json!({"groups": [{"name": "admins"}]})),
+    ];
+    let response = repo.judge(&documents);
+    assert_eq!(signals(&response), json!(["grafana-dashboards", "prometheus", "slo"]));
+    assert_eq!(finding(&response, "slos-defined").evidence[0].line, Some(1));
+    let dashboards: Vec<&str> =
+        finding(&response, "dashboards-as-code").evidence.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(dashboards, ["export.json", "k8s/dashboards.yaml"]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::Fail);
+    // Only the repository's own code shows logging and tracing libraries.
+    assert_eq!(finding(&response, "structured-logging").status, Status::NotApplicable);
+}
+
+#[test]
+fn a_repository_with_nothing_is_not_applicable_everywhere() {
+    let repo = Repo::new(&[("README.md", "# Handbook\n")]);
+    let response = repo.judge(&[]);
+    assert_eq!(signals(&response), json!([]));
+    assert_eq!(response.findings.len(), CHECKS.len());
+    for finding in &response.findings {
+        assert_eq!(finding.status, Status::NotApplicable, "{}", finding.check);
+    }
+}
+
+#[test]
+fn functions_need_no_health_endpoint_but_load_balancers_check_one() {
+    let repo = Repo::new(&[("template.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Tg:\n")]);
+    let lambda = json!({"Type": "AWS::Lambda::Function", "Properties": {"TracingConfig": {"Mode": "Active"}}});
+    let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda.clone()}}))]);
+    assert_eq!(signals(&response), json!(["tracing"]));
+    let health = finding(&response, "health-checks");
+    assert_eq!(health.status, Status::NotApplicable);
+    assert!(health.message.contains("only functions"), "{}", health.message);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::Fail);
+
+    let group =
+        json!({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"HealthCheckPath": "/health"}});
+    let response = repo.judge(&[doc("template.yaml", "yaml", json!({"Resources": {"Fn": lambda, "Tg": group}}))]);
+    assert_eq!(evidence(finding(&response, "health-checks")), [("template.yaml", Some(4))]);
+}
+
+#[test]
+fn pep_621_dependencies_are_read_with_their_lines() {
+    let pyproject = "[project]\nname = \"x\"\ndependencies = [\n  \"structlog>=24.1\",\n  \"Prometheus_Client ; python_version >= '3.9'\",\n]\n";
+    let repo = Repo::new(&[("pyproject.toml", pyproject)]);
+    let value = json!({"project": {"name": "x", "dependencies": ["structlog>=24.1", "Prometheus_Client ; python_version >= '3.9'"]}});
+    let response = repo.judge(&[doc("pyproject.toml", "toml", value)]);
+    assert_eq!(signals(&response), json!(["prometheus", "structured-logging"]));
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("pyproject.toml", Some(4))]);
+    assert_eq!(evidence(finding(&response, "metrics-instrumented")), [("pyproject.toml", Some(5))]);
+}
+
+#[test]
+fn empty_probes_and_probe_schemas_are_no_health_checks() {
+    let repo = Repo::new(&[("chart/values.yaml", "livenessProbe: {}\n"), ("k8s/app.yaml", "kind: Deployment\n")]);
+    let schema =
+        json!({"properties": {"readinessProbe": {"type": "object", "properties": {"httpGet": {"type": "object"}}}}});
+    let documents = [
+        doc("k8s/app.yaml", "yaml", json!({"apiVersion": "apps/v1", "kind": "Deployment"})),
+        doc("chart/values.yaml", "yaml", json!({"livenessProbe": {}})),
+        doc(
+            "crd.yaml",
+            "yaml",
+            json!({"kind": "CustomResourceDefinition", "spec": {"versions": [{"schema": schema}]}}),
+        ),
+        doc(
+            "compose.yaml",
+            "yaml",
+            json!({"services": {"db": {"image": "postgres", "healthcheck": {"disable": true}}}}),
+        ),
+    ];
+    let response = repo.judge(&documents);
+    assert_eq!(signals(&response), json!([]));
+    assert_eq!(finding(&response, "health-checks").status, Status::Fail);
+}

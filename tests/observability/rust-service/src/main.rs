@@ -1,0 +1,4 @@
+fn main() {
+    tracing_subscriber::fmt().json().init();
+    tracing::info!("shipping started");
+}
