@@ -6,6 +6,7 @@
 //! and the actions, tasks or steps it uses, classifies them ([`commands`]), and finds the
 //! line of each piece of evidence in the raw file ([`locate`]).
 
+mod build_files;
 mod commands;
 mod locate;
 mod organisation;
@@ -52,6 +53,15 @@ fn judge(request: &Request) -> Result<Response> {
                     Category::Publish => publishes.push(hit),
                 }
             }
+        }
+    }
+    // What the build files run for the build commands the pipelines call.
+    for (category, hit) in build_files::hits(request, &build_files::invoked(&scan)) {
+        match category {
+            Category::Test => tests.push(hit),
+            Category::Lint => lints.push(hit),
+            Category::Coverage => coverage.push(hit),
+            Category::Deploy | Category::Publish => {}
         }
     }
     for hits in [&mut tests, &mut lints, &mut coverage, &mut publishes] {

@@ -714,6 +714,8 @@ fn manifest_matches_the_code() {
         .iter()
         .flat_map(|s| s.globs().iter().map(move |g| (g.to_string(), s.format().to_string())))
         .collect();
+    expected.push(("pom.xml".to_string(), "xml".to_string()));
+    expected.push(("package.json".to_string(), "json".to_string()));
     parsed.sort();
     expected.sort();
     assert_eq!(parsed, expected);
@@ -721,6 +723,8 @@ fn manifest_matches_the_code() {
     let files_section = manifest.split("files = [").nth(1).unwrap().split(']').next().unwrap();
     let mut files: Vec<String> = files_section.lines().filter_map(first_quoted).collect();
     let mut globs: Vec<String> = expected.into_iter().map(|(glob, _)| glob).collect();
+    globs.retain(|g| !build_files::FILES.contains(&g.as_str()));
+    globs.extend(build_files::FILES.iter().map(|f| f.to_string()));
     files.sort();
     globs.sort();
     assert_eq!(files, globs);
@@ -891,4 +895,124 @@ fn each_system_s_triggers_and_gates() {
         assert_eq!(response.facts["ci.triggers"], triggers, "{}", path);
         assert_eq!(response.facts["ci.features"], features, "{}", path);
     }
+}
+
+const PETCLINIC_POM: &str = "\
+<project>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-checkstyle-plugin</artifactId>
+        <executions>
+          <execution><goals><goal>check</goal></goals></execution>
+        </executions>
+      </plugin>
+      <plugin>
+        <artifactId>maven-pmd-plugin</artifactId>
+      </plugin>
+      <plugin>
+        <artifactId>jacoco-maven-plugin</artifactId>
+        <executions><execution><goals><goal>report</goal></goals></execution></executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+";
+
+const PETCLINIC_GRADLE: &str = "\
+plugins {
+  id 'java'
+  id 'checkstyle'
+  id 'org.springframework.boot' version '4.0.3'
+}
+";
+
+fn element(name: &str, line: u32, text: &str, children: Vec<Value>) -> Value {
+    json!({"name": name, "attributes": {}, "children": children, "text": text, "line": line})
+}
+
+/// spring-petclinic runs `./mvnw -B verify` and `./gradlew build`; Checkstyle runs through
+/// the POM and the Gradle `check` task, coverage through JaCoCo, and a script of
+/// package.json lints.
+#[test]
+fn build_files_run_what_the_pipeline_calls_indirectly() {
+    let workflow = "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./mvnw -B verify\n      - run: ./gradlew build\n      - run: npm run check\n";
+    let package = "{\n  \"scripts\": {\n    \"check\": \"eslint . && prettier --check .\"\n  }\n}\n";
+    let repo = Repo::new(&[
+        (".github/workflows/build.yml", workflow),
+        ("pom.xml", PETCLINIC_POM),
+        ("build.gradle", PETCLINIC_GRADLE),
+        ("package.json", package),
+    ]);
+    let pom = element(
+        "project",
+        1,
+        "",
+        vec![element(
+            "build",
+            2,
+            "",
+            vec![element(
+                "plugins",
+                3,
+                "",
+                vec![
+                    element(
+                        "plugin",
+                        4,
+                        "",
+                        vec![
+                            element("groupId", 5, "org.apache.maven.plugins", vec![]),
+                            element("artifactId", 6, "maven-checkstyle-plugin", vec![]),
+                            element("executions", 7, "", vec![element("execution", 8, "", vec![])]),
+                        ],
+                    ),
+                    element("plugin", 11, "", vec![element("artifactId", 12, "maven-pmd-plugin", vec![])]),
+                    element(
+                        "plugin",
+                        14,
+                        "",
+                        vec![
+                            element("artifactId", 15, "jacoco-maven-plugin", vec![]),
+                            element("executions", 16, "", vec![element("execution", 16, "", vec![])]),
+                        ],
+                    ),
+                ],
+            )],
+        )],
+    );
+    let documents = [
+        yaml(
+            ".github/workflows/build.yml",
+            json!({"jobs": {"build": {"runs-on": "ubuntu-latest", "steps": [
+                {"run": "./mvnw -B verify"}, {"run": "./gradlew build"}, {"run": "npm run check"},
+            ]}}}),
+        ),
+        json!({"path": "pom.xml", "format": "xml", "index": 0, "value": pom}),
+        json!({"path": "package.json", "format": "json", "index": 0, "value": {"scripts": {"check": "eslint . && prettier --check ."}}}),
+    ];
+    let response = repo.judge(&documents);
+    let lint = finding(&response, STATIC_ANALYSIS);
+    assert_eq!(lint.status, Status::Pass);
+    assert_eq!(
+        evidence(lint),
+        vec![
+            ("build.gradle", Some(3), "runs static analysis: Gradle plugin `checkstyle`, run by `./gradlew build`"),
+            ("package.json", Some(3), "runs static analysis: `eslint .` in the `check` script that `npm run check` runs"),
+            ("package.json", Some(3), "runs static analysis: `prettier --check .` in the `check` script that `npm run check` runs"),
+            ("pom.xml", Some(6), "runs static analysis: `maven-checkstyle-plugin` bound into the Maven build that `./mvnw -B verify` runs"),
+        ],
+        "maven-pmd-plugin has no executions: it runs only when called by name"
+    );
+    let coverage = finding(&response, COVERAGE);
+    assert_eq!(coverage.status, Status::Pass);
+    assert_eq!(
+        evidence(coverage),
+        vec![(
+            "pom.xml",
+            Some(15),
+            "measures coverage: `jacoco-maven-plugin` bound into the Maven build that `./mvnw -B verify` runs"
+        )]
+    );
 }
