@@ -2,38 +2,16 @@
 //! statuses, scores and evidence lines in result.json, as `kaizen assess` writes them. The
 //! fixtures mirror what real repositories do (see tests/accuracy/iac.md).
 
-use crate::support::{fixture, kaizen, run};
+use crate::support::{self, target};
 use serde_json::{json, Value};
 
 /// Assesses fixture folders with the `iac` plugin only; returns result.json.
 fn assess(cases: &[&str]) -> Value {
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = kaizen();
-    cmd.arg("assess").arg("--out").arg(out.path()).arg("--quiet").arg("--only").arg("iac");
-    for case in cases {
-        cmd.arg(fixture(&format!("iac/{case}")));
-    }
-    let output = run(&mut cmd);
-    assert_eq!(output.status.code(), Some(0));
-    serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap()
-}
-
-fn target<'a>(result: &'a Value, name: &str) -> &'a Value {
-    result["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap_or_else(|| panic!("no target {name}"))
+    support::assess_plugin_fixtures("iac", cases)
 }
 
 fn finding<'a>(target: &'a Value, check: &str) -> &'a Value {
-    target["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["plugin"] == "iac" && f["check"] == check)
-        .unwrap_or_else(|| panic!("no iac/{check} finding in {:#}", target["findings"]))
+    support::plugin_finding(target, "iac", check)
 }
 
 /// The status and score of a finding.

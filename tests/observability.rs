@@ -3,37 +3,15 @@
 //! repositories with nothing to observe. Each asserts the `observability.signals` fact, the
 //! checks' statuses and the evidence lines.
 
-use crate::support::{fixture, kaizen, run};
+use crate::support::{self, target};
 use serde_json::{json, Value};
 
 fn assess(cases: &[&str]) -> Value {
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = kaizen();
-    cmd.arg("assess").arg("--only").arg("observability").arg("--out").arg(out.path()).arg("--quiet");
-    for case in cases {
-        cmd.arg(fixture(&format!("observability/{case}")));
-    }
-    let output = run(&mut cmd);
-    assert_eq!(output.status.code(), Some(0));
-    serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap()
-}
-
-fn target<'a>(result: &'a Value, name: &str) -> &'a Value {
-    result["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap_or_else(|| panic!("no target {name}"))
+    support::assess_plugin_fixtures("observability", cases)
 }
 
 fn finding<'a>(target: &'a Value, check: &str) -> &'a Value {
-    target["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["plugin"] == "observability" && f["check"] == check)
-        .unwrap_or_else(|| panic!("no observability/{check} finding in {:#}", target["findings"]))
+    support::plugin_finding(target, "observability", check)
 }
 
 fn status<'a>(target: &'a Value, check: &str) -> &'a str {

@@ -3,37 +3,15 @@
 //! Terraform) with FIS, a Chaos Toolkit experiment, a bare service, and a repository with
 //! nothing. Each asserts the `resilience.signals` fact, the checks' statuses and evidence.
 
-use crate::support::{fixture, kaizen, run};
+use crate::support::{self, target};
 use serde_json::{json, Value};
 
 fn assess(cases: &[&str]) -> Value {
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = kaizen();
-    cmd.arg("assess").arg("--only").arg("resilience").arg("--out").arg(out.path()).arg("--quiet");
-    for case in cases {
-        cmd.arg(fixture(&format!("resilience/{case}")));
-    }
-    let output = run(&mut cmd);
-    assert_eq!(output.status.code(), Some(0));
-    serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap()
-}
-
-fn target<'a>(result: &'a Value, name: &str) -> &'a Value {
-    result["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap_or_else(|| panic!("no target {name}"))
+    support::assess_plugin_fixtures("resilience", cases)
 }
 
 fn finding<'a>(target: &'a Value, check: &str) -> &'a Value {
-    target["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["plugin"] == "resilience" && f["check"] == check)
-        .unwrap_or_else(|| panic!("no resilience/{check} finding in {:#}", target["findings"]))
+    support::plugin_finding(target, "resilience", check)
 }
 
 fn status<'a>(target: &'a Value, check: &str) -> &'a str {

@@ -70,3 +70,37 @@ pub fn write_files(root: &Path, files: &[(&str, &str)]) {
         std::fs::write(path, contents).unwrap();
     }
 }
+
+/// `kaizen assess --only PLUGIN` over fixture repositories `tests/PLUGIN/<case>/`; the
+/// result.json it writes.
+pub fn assess_plugin_fixtures(plugin: &str, cases: &[&str]) -> serde_json::Value {
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = kaizen();
+    cmd.arg("assess").arg("--only").arg(plugin).arg("--out").arg(out.path()).arg("--quiet");
+    for case in cases {
+        cmd.arg(fixture(&format!("{plugin}/{case}")));
+    }
+    let output = run(&mut cmd);
+    assert_eq!(output.status.code(), Some(0));
+    serde_json::from_slice(&std::fs::read(out.path().join("result.json")).unwrap()).unwrap()
+}
+
+/// The target of a result with this name.
+pub fn target<'a>(result: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    result["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no target {name}"))
+}
+
+/// A plugin's finding for a check on a target of a result.
+pub fn plugin_finding<'a>(target: &'a serde_json::Value, plugin: &str, check: &str) -> &'a serde_json::Value {
+    target["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["plugin"] == plugin && f["check"] == check)
+        .unwrap_or_else(|| panic!("no {plugin}/{check} finding in {:#}", target["findings"]))
+}
