@@ -5,7 +5,6 @@
 use crate::support::{kaizen, run};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::Command;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -20,22 +19,7 @@ fn at(seconds: i64) -> String {
 
 /// Runs git in `dir` at the given time, isolated from the user's configuration.
 fn git(dir: &Path, when: i64, args: &[&str]) -> String {
-    let date = format!("@{when} +0000");
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    crate::support::git_at(dir, when, args)
 }
 
 /// A service with ten days of history: a commit a day, each from a pull request and built

@@ -104,3 +104,24 @@ pub fn plugin_finding<'a>(target: &'a serde_json::Value, plugin: &str, check: &s
         .find(|f| f["plugin"] == plugin && f["check"] == check)
         .unwrap_or_else(|| panic!("no {plugin}/{check} finding in {:#}", target["findings"]))
 }
+
+/// Runs git in `dir` as one developer at `when` (seconds since the epoch), isolated from the
+/// user's configuration; returns its output, trimmed.
+pub fn git_at(dir: &Path, when: i64, args: &[&str]) -> String {
+    let date = format!("@{when} +0000");
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
