@@ -582,3 +582,6 @@ fn organisation_dora(assessments: &[&TargetAssessment]) -> TargetDora {
     let (cluster, cluster_basis) = dora::cluster(&bands);
     TargetDora { keys, cluster, cluster_basis }
 }
+
+#[cfg(test)]
+mod tests;
