@@ -59,6 +59,7 @@ fn target(name: &str, passing: &[&str], failing: &[&str]) -> TargetResult {
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
+        assessment: None,
     }
 }
 

@@ -196,6 +196,7 @@ fn target(name: &str, findings: &[(&str, Status, Option<f64>)], facts: serde_jso
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
+        assessment: None,
     }
 }
 
