@@ -4,6 +4,7 @@
 mod assess;
 mod collect;
 mod init;
+mod model;
 mod plugin;
 mod report;
 
@@ -31,6 +32,9 @@ enum Command {
     Collect(collect::Command),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
+    /// Check a maturity model (questionnaires/*.toml).
+    #[command(subcommand)]
+    Model(model::Command),
     /// Render the reports of a result.json again, without assessing.
     Report(report::Args),
     /// List, check and inspect plugins.
@@ -44,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assess(args) => assess::run(*args),
         Command::Collect(command) => collect::run(command),
         Command::Init(args) => init::run(args),
+        Command::Model(command) => model::run(command),
         Command::Report(args) => report::run(args),
         Command::Plugin(command) => plugin::run(command),
     }

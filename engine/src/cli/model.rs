@@ -1,0 +1,59 @@
+//! `kaizen model`: check a maturity model file.
+
+use kaizen::model::{self, Catalogue};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Check a model file: syntax, references to plugins' checks and facts, questions,
+    /// dependencies, levels and Markdown. Every problem is reported with its line and column.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The model file [default: the built-in model].
+    file: Option<PathBuf>,
+    /// Plugin folders whose checks and facts the model may use, besides the built-in plugins
+    /// (repeatable).
+    #[arg(long = "plugins", value_name = "DIR")]
+    plugins: Vec<PathBuf>,
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check(args) => check(args),
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let catalogue = Catalogue::from_registry(&super::registry(&args.plugins)?);
+    let (path, source) = match &args.file {
+        Some(file) => (
+            file.clone(),
+            std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?,
+        ),
+        None => (PathBuf::from(model::DEFAULT_PATH), model::DEFAULT_SOURCE.to_owned()),
+    };
+    match model::load(&path, &source, &catalogue) {
+        Ok(model) => {
+            println!(
+                "{}: model `{}` {} is valid: {} areas, {} practices, {} questions",
+                path.display(),
+                model.id,
+                model.version,
+                model.areas.len(),
+                model.practices.len(),
+                model.questions.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            eprintln!("{problems}");
+            let n = problems.0.len();
+            eprintln!("{}: {n} problem{}", path.display(), if n == 1 { "" } else { "s" });
+            Ok(ExitCode::from(2))
+        }
+    }
+}
