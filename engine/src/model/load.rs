@@ -855,11 +855,12 @@ impl Validator<'_> {
                         "pass" => statuses.push(Status::Pass),
                         "warn" => statuses.push(Status::Warn),
                         "fail" => statuses.push(Status::Fail),
+                        "not_applicable" => statuses.push(Status::NotApplicable),
                         other => {
                             self.problem(
                                 "model-invalid-rule",
                                 s.span(),
-                                format!("status `{other}` must be `pass`, `warn` or `fail` (a check that does not apply makes the rule unknown)"),
+                                format!("status `{other}` must be `pass`, `warn`, `fail` or `not_applicable` (a check that does not apply makes the rule unknown unless `not_applicable` is listed)"),
                             );
                             return None;
                         }

@@ -299,8 +299,8 @@ fn figures_of(practices: &[&PracticeResult], weight: &dyn Fn(&str) -> f64) -> Fi
         1.0
     } else {
         let next: Vec<&&PracticeResult> = practices.iter().filter(|p| p.level == level + 1).collect();
-        let total: f64 = next.iter().map(|p| weight(&p.id)).sum();
-        let met: f64 = next.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).sum();
+        let total = next.iter().map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
+        let met = next.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
         if total > 0.0 {
             met / total
         } else {

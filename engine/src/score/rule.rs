@@ -50,37 +50,68 @@ pub struct Subject<'a> {
 }
 
 /// Evaluates `rule`, appending the leaves it looked at to `trace`.
+///
+/// An unanswered question is weaker than missing evidence: in `any`, it does not keep other
+/// leaves that decided "not satisfied" from deciding (a failed check stays a gap until an
+/// answer says otherwise); a rule decided by nothing but unanswered questions is unknown.
 pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Verdict {
+    match outcome(rule, subject, trace) {
+        Outcome::Satisfied => Verdict::Satisfied,
+        Outcome::NotSatisfied => Verdict::NotSatisfied,
+        Outcome::Unknown | Outcome::Unanswered => Verdict::Unknown,
+    }
+}
+
+/// A verdict that tells an unanswered question from missing evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Satisfied,
+    NotSatisfied,
+    Unknown,
+    Unanswered,
+}
+
+fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome {
     match rule {
         Rule::All(rules) => {
-            let verdicts: Vec<Verdict> = rules.iter().map(|r| evaluate(r, subject, trace)).collect();
-            if verdicts.contains(&Verdict::NotSatisfied) {
-                Verdict::NotSatisfied
-            } else if verdicts.contains(&Verdict::Unknown) {
-                Verdict::Unknown
+            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
+            if outcomes.contains(&Outcome::NotSatisfied) {
+                Outcome::NotSatisfied
+            } else if outcomes.contains(&Outcome::Unknown) {
+                Outcome::Unknown
+            } else if outcomes.contains(&Outcome::Unanswered) {
+                Outcome::Unanswered
             } else {
-                Verdict::Satisfied
+                Outcome::Satisfied
             }
         }
         Rule::Any(rules) => {
-            let verdicts: Vec<Verdict> = rules.iter().map(|r| evaluate(r, subject, trace)).collect();
-            if verdicts.contains(&Verdict::Satisfied) {
-                Verdict::Satisfied
-            } else if verdicts.contains(&Verdict::Unknown) {
-                Verdict::Unknown
+            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
+            if outcomes.contains(&Outcome::Satisfied) {
+                Outcome::Satisfied
+            } else if outcomes.contains(&Outcome::Unknown) {
+                Outcome::Unknown
+            } else if outcomes.contains(&Outcome::NotSatisfied) {
+                Outcome::NotSatisfied
             } else {
-                Verdict::NotSatisfied
+                Outcome::Unanswered
             }
         }
-        Rule::Not(rule) => match evaluate(rule, subject, trace) {
-            Verdict::Satisfied => Verdict::NotSatisfied,
-            Verdict::NotSatisfied => Verdict::Satisfied,
-            Verdict::Unknown => Verdict::Unknown,
+        Rule::Not(rule) => match outcome(rule, subject, trace) {
+            Outcome::Satisfied => Outcome::NotSatisfied,
+            Outcome::NotSatisfied => Outcome::Satisfied,
+            other => other,
         },
         leaf => {
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
+            let unanswered = matches!(leaf, Rule::Answer { question, .. } if !subject.answers.contains_key(question));
             trace.push(Trace { rule: leaf.to_string(), verdict, found, locations });
-            verdict
+            match verdict {
+                Verdict::Satisfied => Outcome::Satisfied,
+                Verdict::NotSatisfied => Outcome::NotSatisfied,
+                Verdict::Unknown if unanswered => Outcome::Unanswered,
+                Verdict::Unknown => Outcome::Unknown,
+            }
         }
     }
 }
@@ -105,7 +136,7 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
                 );
             }
             let found = format!("{}: {}", f.status.name(), f.message);
-            if f.status == Status::NotApplicable {
+            if f.status == Status::NotApplicable && !statuses.contains(&Status::NotApplicable) {
                 return (Verdict::Unknown, found, evidence);
             }
             let mut ok = statuses.contains(&f.status);

@@ -259,6 +259,27 @@ fn unknowns_are_not_failures_and_coverage_says_so() {
 }
 
 #[test]
+fn an_unanswered_question_does_not_hide_a_failed_check() {
+    let m = model();
+    // b3 = any(check p/tests, answer tests-run = true).
+    let failed = target("svc", &[("tests", Status::Fail, None)], json!({}));
+    let a = score_target(&m, &failed, BTreeMap::new(), &[], &Profile::default());
+    assert_eq!(state(&a, "b3"), PracticeState::NotSatisfied);
+    assert_eq!(a.practice("b3").unwrap().reason, "check p/tests: fail: tests said so");
+    // The answer can still say otherwise.
+    let a = score_target(&m, &failed, answers(&m, "[answers]\ntests-run = true\n"), &[], &Profile::default());
+    assert_eq!(state(&a, "b3"), PracticeState::Satisfied);
+    // A check that did not run and no answer: unknown.
+    let a = score_target(&m, &target("svc", &[], json!({})), BTreeMap::new(), &[], &Profile::default());
+    assert_eq!(state(&a, "b3"), PracticeState::Unknown);
+    // A check that does not apply is missing evidence, which an unanswered question cannot
+    // settle either.
+    let na = target("svc", &[("tests", Status::NotApplicable, None)], json!({}));
+    let a = score_target(&m, &na, BTreeMap::new(), &[], &Profile::default());
+    assert_eq!(state(&a, "b3"), PracticeState::Unknown);
+}
+
+#[test]
 fn answers_compare_choices_by_order_and_durations_in_hours() {
     let m = model();
     let t = target("svc", &[], json!({}));
@@ -301,8 +322,8 @@ fn exemptions_count_towards_the_level_with_their_reason() {
     // Another target is not matched by the glob.
     let other = target("shop", &[("pipeline", Status::Pass, None), ("tests", Status::Fail, None)], json!({}));
     let a = score_target(&m, &other, BTreeMap::new(), &[exemption], &Profile::default());
-    // (the check failed, the confirming question is unanswered: unknown, not a failure)
-    assert_eq!(state(&a, "b3"), PracticeState::Unknown);
+    // (the check failed and the question that could say otherwise is unanswered: a gap)
+    assert_eq!(state(&a, "b3"), PracticeState::NotSatisfied);
     // A check exempted in the assessment file satisfies its rule, with the reason.
     let mut t = target("svc", &[("pipeline", Status::NotApplicable, None)], json!({}));
     t.findings[0].exemption = Some(ExemptionRecord { reason: "no CI by design".into(), original_status: Status::Fail });
