@@ -102,6 +102,22 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             Outcome::NotSatisfied => Outcome::Satisfied,
             other => other,
         },
+        Rule::When { condition, then } => {
+            // The condition's leaves are traced apart, so that a practice's reason names
+            // what decided it, not the condition that let it speak.
+            let mut condition_trace = Vec::new();
+            match outcome(condition, subject, &mut condition_trace) {
+                Outcome::Satisfied => outcome(then, subject, trace),
+                _ => {
+                    for mut t in condition_trace {
+                        t.verdict = Verdict::Unknown;
+                        t.found = format!("{} (the evidence does not apply)", t.found);
+                        trace.push(t);
+                    }
+                    Outcome::Unknown
+                }
+            }
+        }
         leaf => {
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
             let unanswered = matches!(leaf, Rule::Answer { question, .. } if !subject.answers.contains_key(question));
@@ -179,7 +195,7 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
                 }
             }
         }
-        Rule::All(_) | Rule::Any(_) | Rule::Not(_) => (Verdict::Unknown, String::new(), Vec::new()),
+        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::When { .. } => (Verdict::Unknown, String::new(), Vec::new()),
     }
 }
 

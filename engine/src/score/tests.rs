@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::model::answers::Answers;
-use crate::model::{load, Catalogue};
+use crate::model::{load, Catalogue, Rule};
 use crate::plugin::Status;
 use crate::result::{ExemptionRecord, FindingRecord, TargetResult};
+use rule::Verdict;
 use serde_json::json;
 use std::path::Path;
 
@@ -423,4 +424,35 @@ fn suggestions_come_from_the_evidence_not_the_answers() {
     assert_eq!(s.evidence, "dora.deployment_frequency: 3 per_week high from pipeline (12 runs)");
     // No suggestion for a question without `suggest` or `dora`.
     assert_eq!(suggestion(&m, m.question("on-call").unwrap(), &t), None);
+}
+
+#[test]
+fn a_when_rule_speaks_only_when_its_condition_holds() {
+    use crate::model::Test;
+    let m = model();
+    let rule = Rule::When {
+        condition: Box::new(Rule::Fact { name: "p.coverage".into(), test: Test::AtMost(1.0) }),
+        then: Box::new(Rule::Check {
+            plugin: "p".into(),
+            check: "pipeline".into(),
+            statuses: vec![Status::Pass],
+            min_score: None,
+        }),
+    };
+    let verdict = |t: &TargetResult| {
+        let no_answers = BTreeMap::new();
+        let dora = dora::TargetDora::default();
+        let subject = rule::Subject { model: &m, target: t, answers: &no_answers, dora: &dora };
+        let mut trace = Vec::new();
+        (rule::evaluate(&rule, subject, &mut trace), trace)
+    };
+    let (v, _) = verdict(&target("a", &[("pipeline", Status::Fail, None)], json!({ "p.coverage": 0.5 })));
+    assert_eq!(v, Verdict::NotSatisfied);
+    let (v, _) = verdict(&target("a", &[("pipeline", Status::Pass, None)], json!({ "p.coverage": 0.5 })));
+    assert_eq!(v, Verdict::Satisfied);
+    let (v, trace) = verdict(&target("a", &[("pipeline", Status::Fail, None)], json!({ "p.coverage": 7 })));
+    assert_eq!(v, Verdict::Unknown);
+    assert_eq!(trace[0].found, "p.coverage = 7 (the evidence does not apply)");
+    let (v, _) = verdict(&target("a", &[("pipeline", Status::Pass, None)], json!({})));
+    assert_eq!(v, Verdict::Unknown);
 }
