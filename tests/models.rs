@@ -14,3 +14,203 @@ fn the_dora_capabilities_model_is_valid() {
         "{stdout}"
     );
 }
+
+/// A valid model: one area with a practice at each level and one question.
+const BASE: &str = r#"[model]
+id = "small"
+name = "Small"
+version = "1"
+
+[[level]]
+number = 1
+name = "Initial"
+[[level]]
+number = 2
+name = "Managed"
+[[level]]
+number = 3
+name = "Defined"
+[[level]]
+number = 4
+name = "Measured"
+[[level]]
+number = 5
+name = "Optimizing"
+
+[[area]]
+id = "ci"
+name = "CI"
+
+[[practice]]
+id = "p2"
+area = "ci"
+level = 2
+title = "Pipeline"
+guidance = "Have a pipeline."
+effort = "S"
+impact = 3
+evidence = { check = "ci/pipeline-present" }
+
+[[practice]]
+id = "p3"
+area = "ci"
+level = 3
+title = "Tests"
+guidance = "Run the tests."
+effort = "M"
+impact = 3
+depends_on = ["p2"]
+evidence = { any = [{ check = "ci/runs-tests" }, { answer = "q", equals = true }] }
+
+[[practice]]
+id = "p4"
+area = "ci"
+level = 4
+title = "Coverage"
+guidance = "Measure coverage."
+effort = "M"
+impact = 2
+evidence = { check = "ci/measures-coverage" }
+
+[[practice]]
+id = "p5"
+area = "ci"
+level = 5
+title = "Fast"
+guidance = "Be fast."
+effort = "L"
+impact = 1
+evidence = { dora = "lead_time", at_least = "elite" }
+
+[[question]]
+id = "q"
+practice = "p3"
+text = "Do tests run on every change?"
+kind = "yes_no"
+"#;
+
+/// Checks a model made from BASE with one replacement; returns stderr.
+fn check_broken(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "{from}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.toml");
+    std::fs::write(&path, BASE.replacen(from, to, 1)).unwrap();
+    let output = run(kaizen().args(["model", "check"]).arg(&path));
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&path.display().to_string(), "model.toml");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+#[test]
+fn the_small_model_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.toml");
+    std::fs::write(&path, BASE).unwrap();
+    let output = run(kaizen().args(["model", "check"]).arg(&path));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn the_default_model_is_valid_against_the_built_in_plugins() {
+    let output = run(kaizen().args(["model", "check"]));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("questionnaires/devops.toml: model `kaizen-devops`"), "{stdout}");
+    // Nine areas, 6–12 practices each, every level from 2 to 5 in every area.
+    let model: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join("questionnaires/devops.toml")).unwrap()).unwrap();
+    let areas = model["area"].as_array().unwrap();
+    assert_eq!(areas.len(), 9);
+    for area in areas {
+        let id = area["id"].as_str().unwrap();
+        let practices: Vec<&toml::Value> =
+            model["practice"].as_array().unwrap().iter().filter(|p| p["area"].as_str() == Some(id)).collect();
+        assert!((6..=12).contains(&practices.len()), "{id}: {} practices", practices.len());
+        for level in 2..=5 {
+            assert!(practices.iter().any(|p| p["level"].as_integer() == Some(level)), "{id} level {level}");
+        }
+        for p in &practices {
+            assert!(p["guidance"].as_str().unwrap().len() > 200, "{}: guidance too thin", p["id"]);
+        }
+    }
+}
+
+#[test]
+fn broken_models_are_reported_with_line_and_column() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"evidence = { check = "ci/pipeline-present" }"#,
+            r#"evidence = { check = "ci/pipeline-presnt" }"#,
+            "model.toml:34:22: error[model-unknown-check]: plugin `ci` declares no check `pipeline-presnt` (did you mean `pipeline-present`?)",
+        ),
+        (
+            r#"evidence = { check = "ci/measures-coverage" }"#,
+            r#"evidence = { fact = "ci.coverage", at_least = 1 }"#,
+            "model.toml:55:21: error[model-unknown-fact]: no plugin declares fact `ci.coverage`",
+        ),
+        (
+            r#"{ answer = "q", equals = true }"#,
+            r#"{ answer = "qq", equals = true }"#,
+            "model.toml:45:61: error[model-unknown-question]: no question `qq` in the model",
+        ),
+        (
+            r#"{ answer = "q", equals = true }"#,
+            r#"{ answer = "q", equals = "yes" }"#,
+            "model.toml:45:75: error[model-answer-kind]: `q` is a yes_no question: compare it with `equals = true` or `equals = false`",
+        ),
+        (
+            r#"depends_on = ["p2"]"#,
+            r#"depends_on = ["p1"]"#,
+            "model.toml:44:15: error[model-unknown-practice]: practice `p3` depends on `p1`, which the model does not define",
+        ),
+        (
+            r#"depends_on = ["p2"]"#,
+            r#"depends_on = ["p4"]"#,
+            "model.toml:44:15: error[model-unreachable-level]: practice `p3` (level 3) depends on `p4` (level 4) of the same area: level 3 of `ci` could not be reached before level 4",
+        ),
+        (
+            "impact = 3\nevidence = { check = \"ci/pipeline-present\" }",
+            "impact = 3\ndepends_on = [\"p3\"]\nevidence = { check = \"ci/pipeline-present\" }",
+            "model.toml:45:15: error[model-dependency-cycle]: dependency cycle: p2 → p3 → p2",
+        ),
+        (
+            "level = 4\ntitle = \"Coverage\"",
+            "level = 3\ntitle = \"Coverage\"",
+            "model.toml:23:6: error[model-empty-level]: area `ci` has no practice at level 4: every level from 2 to 5 needs at least one, or the level is reached without doing anything",
+        ),
+        (
+            "id = \"p5\"",
+            "id = \"p4\"",
+            "model.toml:58:6: error[model-duplicate-id]: practice `p4` is defined twice",
+        ),
+        (
+            "guidance = \"Run the tests.\"",
+            "guidance = \"\"\"\nRun the tests:\n\n```sh\ncargo test\n\"\"\"",
+            "model.toml:44:1: error[model-markdown]: guidance: code fence opened here is never closed",
+        ),
+        (
+            "guidance = \"Be fast.\"",
+            "guidance = \"See [the docs][docs].\"",
+            "model.toml:62:17: error[model-markdown]: guidance: link reference `[docs]` is not defined",
+        ),
+        (
+            "kind = \"yes_no\"",
+            "kind = \"yes-no\"",
+            "model.toml:71:8: error[model-question-kind]: unknown question kind `yes-no`; expected yes_no, choice, scale, number or duration",
+        ),
+        (
+            "impact = 2\n",
+            "impact = 2\ncost = 5\n",
+            "model.toml:55:1: error[model-syntax]: unknown field `cost`",
+        ),
+        (
+            "[[level]]\nnumber = 5\nname = \"Optimizing\"\n",
+            "",
+            "model.toml:1:1: error[model-levels]: a model has exactly five levels (1 to 5); this one has 4",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let stderr = check_broken(from, to);
+        assert!(stderr.contains(expected), "expected\n{expected}\nin\n{stderr}");
+    }
+}

@@ -602,6 +602,7 @@ impl AssessmentFile {
         let max_file_mb = at_least_one(&raw.assess.max_file_mb, "max_file_mb", &mut problem);
 
         if !problems.is_empty() {
+            problems.sort_by_key(|d| (d.line, d.column));
             return Err(Diagnostics(problems));
         }
         Ok(AssessmentFile {
@@ -815,7 +816,15 @@ reason = "legacy"
 "#;
         let err = AssessmentFile::parse(&dir.path().join("kaizen.toml"), src).unwrap_err();
         let found: Vec<_> = err.0.iter().map(|d| (d.code, d.line.unwrap())).collect();
-        assert_eq!(found, [("config-target-missing", 7), ("config-invalid-pin", 10), ("config-invalid-check", 14)]);
+        assert_eq!(
+            found,
+            [
+                ("config-target-missing", 7),
+                ("config-invalid-pin", 10),
+                ("config-invalid-check", 14),
+                ("config-exemption-reason", 15)
+            ]
+        );
     }
 
     #[test]
