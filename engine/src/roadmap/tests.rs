@@ -104,7 +104,7 @@ fn horizons_respect_the_capacity_and_dependencies() {
     let t = target("one", &[], &["x", "y", "z", "w", "v", "u"]);
     // Capacity 4 a quarter: now holds x (1) + z (3); y (8) does not fit "next" (4) but an
     // empty horizon takes one item larger than its capacity; w follows in "later".
-    let r = roadmap(&[t.clone()], 4);
+    let r = roadmap(std::slice::from_ref(&t), 4);
     assert_eq!(
         items(&r),
         vec![

@@ -316,7 +316,7 @@ fn exemptions_count_towards_the_level_with_their_reason() {
         practice: "b3".into(),
         reason: "frozen, replaced next year".into(),
     };
-    let a = score_target(&m, &t, BTreeMap::new(), &[exemption.clone()], &Profile::default());
+    let a = score_target(&m, &t, BTreeMap::new(), std::slice::from_ref(&exemption), &Profile::default());
     assert_eq!(state(&a, "b3"), PracticeState::Exempt);
     assert!(a.practice("b3").unwrap().reason.starts_with("exempted by the assessor: frozen, replaced next year"));
     assert_eq!(a.area("build").unwrap().figures.level, 3);
