@@ -51,13 +51,16 @@ pub struct Subject<'a> {
 
 /// Evaluates `rule`, appending the leaves it looked at to `trace`.
 ///
-/// An unanswered question is weaker than missing evidence: in `any`, it does not keep other
-/// leaves that decided "not satisfied" from deciding (a failed check stays a gap until an
-/// answer says otherwise); a rule decided by nothing but unanswered questions is unknown.
+/// Answers weigh differently from automated evidence. An unanswered question is weaker
+/// than missing evidence: in `any`, it does not keep other leaves that decided "not
+/// satisfied" from deciding (a failed check stays a gap until an answer says otherwise);
+/// a rule decided by nothing but unanswered questions is unknown. A "no" from the
+/// interview is stronger than missing evidence: in `any`, it decides "not satisfied" when
+/// nothing shows the practice and some evidence could not be seen (the people asked know).
 pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Verdict {
     match outcome(rule, subject, trace) {
         Outcome::Satisfied => Verdict::Satisfied,
-        Outcome::NotSatisfied => Verdict::NotSatisfied,
+        Outcome::NotSatisfied | Outcome::Denied => Verdict::NotSatisfied,
         Outcome::Unknown | Outcome::Unanswered => Verdict::Unknown,
     }
 }
@@ -67,6 +70,8 @@ pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Ve
 enum Outcome {
     Satisfied,
     NotSatisfied,
+    /// Not satisfied, said by an answer.
+    Denied,
     Unknown,
     Unanswered,
 }
@@ -75,7 +80,9 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
     match rule {
         Rule::All(rules) => {
             let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
-            if outcomes.contains(&Outcome::NotSatisfied) {
+            if outcomes.contains(&Outcome::Denied) {
+                Outcome::Denied
+            } else if outcomes.contains(&Outcome::NotSatisfied) {
                 Outcome::NotSatisfied
             } else if outcomes.contains(&Outcome::Unknown) {
                 Outcome::Unknown
@@ -89,6 +96,8 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
             if outcomes.contains(&Outcome::Satisfied) {
                 Outcome::Satisfied
+            } else if outcomes.contains(&Outcome::Denied) {
+                Outcome::Denied
             } else if outcomes.contains(&Outcome::Unknown) {
                 Outcome::Unknown
             } else if outcomes.contains(&Outcome::NotSatisfied) {
@@ -99,7 +108,7 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
         }
         Rule::Not(rule) => match outcome(rule, subject, trace) {
             Outcome::Satisfied => Outcome::NotSatisfied,
-            Outcome::NotSatisfied => Outcome::Satisfied,
+            Outcome::NotSatisfied | Outcome::Denied => Outcome::Satisfied,
             other => other,
         },
         Rule::When { condition, then } => {
@@ -120,12 +129,16 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
         }
         leaf => {
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
-            let unanswered = matches!(leaf, Rule::Answer { question, .. } if !subject.answers.contains_key(question));
+            let answer = match leaf {
+                Rule::Answer { question, .. } => Some(subject.answers.contains_key(question)),
+                _ => None,
+            };
             trace.push(Trace { rule: leaf.to_string(), verdict, found, locations });
             match verdict {
                 Verdict::Satisfied => Outcome::Satisfied,
+                Verdict::NotSatisfied if answer == Some(true) => Outcome::Denied,
                 Verdict::NotSatisfied => Outcome::NotSatisfied,
-                Verdict::Unknown if unanswered => Outcome::Unanswered,
+                Verdict::Unknown if answer == Some(false) => Outcome::Unanswered,
                 Verdict::Unknown => Outcome::Unknown,
             }
         }

@@ -278,6 +278,10 @@ fn an_unanswered_question_does_not_hide_a_failed_check() {
     let na = target("svc", &[("tests", Status::NotApplicable, None)], json!({}));
     let a = score_target(&m, &na, BTreeMap::new(), &[], &Profile::default());
     assert_eq!(state(&a, "b3"), PracticeState::Unknown);
+    // But a "no" from the interview does: the people asked know.
+    let a = score_target(&m, &na, answers(&m, "[answers]\ntests-run = false\n"), &[], &Profile::default());
+    assert_eq!(state(&a, "b3"), PracticeState::NotSatisfied);
+    assert_eq!(a.practice("b3").unwrap().reason, "answer to tests-run = true: answered no (given)");
 }
 
 #[test]
