@@ -2,8 +2,9 @@
 //!
 //! A key's figure comes from the `delivery` plugin's `dora.*` facts (measured from pipeline
 //! runs or git); when there is none, from a self-reported answer (a question with `dora =
-//! KEY`, whose choices carry bands). The cluster is the lower median of the known bands,
-//! given when at least two keys are known.
+//! KEY`, whose choices carry bands). The cluster is the mean of the known bands (low 1,
+//! medium 2, high 3, elite 4) rounded down, given when at least two keys are known: a team
+//! elite in lead time but deploying rarely is not elite.
 
 use crate::model::answers::{Answer, AnswerValue};
 use crate::model::{Band, DoraKey, Model, QuestionKind};
@@ -62,15 +63,14 @@ impl TargetDora {
     }
 }
 
-/// The lower median of the known bands, when at least two are known.
+/// The mean of the known bands rounded down, when at least two are known.
 pub fn cluster(bands: &[Band]) -> (Option<Band>, String) {
-    let mut sorted = bands.to_vec();
-    sorted.sort();
-    if sorted.len() < 2 {
-        return (None, format!("{} of 4 keys known; a cluster needs at least 2", sorted.len()));
+    if bands.len() < 2 {
+        return (None, format!("{} of 4 keys known; a cluster needs at least 2", bands.len()));
     }
-    let band = sorted[(sorted.len() - 1) / 2];
-    (Some(band), format!("lower median of {} of 4 keys", sorted.len()))
+    let rank = |b: Band| Band::ALL.iter().position(|x| *x == b).unwrap_or(0);
+    let mean = bands.iter().map(|b| rank(*b)).sum::<usize>() / bands.len();
+    (Some(Band::ALL[mean]), format!("mean of {} of 4 keys, rounded down", bands.len()))
 }
 
 fn measured(key: DoraKey, facts: &BTreeMap<String, Value>) -> Option<DoraKeyResult> {
@@ -114,11 +114,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cluster_is_the_lower_median_of_at_least_two_keys() {
+    fn the_cluster_is_the_mean_of_at_least_two_keys_rounded_down() {
         assert_eq!(cluster(&[Band::Elite]).0, None);
-        assert_eq!(cluster(&[Band::Elite, Band::Low]).0, Some(Band::Low));
-        assert_eq!(cluster(&[Band::Elite, Band::High, Band::Low]).0, Some(Band::High));
+        // (4 + 1) / 2 = 2.5: medium.
+        assert_eq!(cluster(&[Band::Elite, Band::Low]).0, Some(Band::Medium));
+        // (4 + 4 + 1) / 3 = 3: high, not elite.
+        assert_eq!(cluster(&[Band::Elite, Band::Elite, Band::Low]).0, Some(Band::High));
         assert_eq!(cluster(&[Band::Elite, Band::Elite, Band::High, Band::Low]).0, Some(Band::High));
-        assert_eq!(cluster(&[Band::Elite, Band::Elite, Band::Elite, Band::Medium]).0, Some(Band::Elite));
+        assert_eq!(cluster(&[Band::Elite, Band::Elite, Band::Elite, Band::High]).0, Some(Band::High));
+        assert_eq!(cluster(&[Band::Elite; 4]).0, Some(Band::Elite));
     }
 }
