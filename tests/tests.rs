@@ -11,6 +11,7 @@ mod config;
 mod delivery;
 mod evidence;
 mod git;
+mod history;
 mod iac;
 mod models;
 mod observability;

@@ -120,6 +120,7 @@ struct RawAssess {
     max_file_mb: Option<Spanned<u64>>,
     model: Option<String>,
     answers: Option<String>,
+    history: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +188,8 @@ pub struct AssessmentFile {
     pub model: Option<PathBuf>,
     /// Interview answers, relative to the file's folder.
     pub answers: Option<PathBuf>,
+    /// The history folder, relative to the file's folder.
+    pub history: Option<PathBuf>,
     /// The scoring profile.
     pub profile: crate::score::Profile,
     /// Practice ids the profile names, with where, to check against the model.
@@ -628,6 +631,7 @@ impl AssessmentFile {
             practice_exemptions,
             model: raw.assess.model.map(|m| base.join(expand_home(&m))),
             answers: raw.assess.answers.map(|a| base.join(expand_home(&a))),
+            history: raw.assess.history.map(|h| base.join(expand_home(&h))),
             profile,
             profile_spans,
             capacity,

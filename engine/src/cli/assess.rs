@@ -88,9 +88,30 @@ pub struct Args {
     /// Interview answers (answers.toml, from `kaizen questionnaire`).
     #[arg(long, value_name = "FILE")]
     answers: Option<PathBuf>,
+    /// Keep this result in a history folder too, named after its date (for `compare` and
+    /// trends).
+    #[arg(long, value_name = "DIR")]
+    history: Option<PathBuf>,
+    /// A previous result to compare with: what changed is printed after the assessment.
+    #[arg(long, value_name = "RESULT")]
+    baseline: Option<PathBuf>,
+    /// With --baseline: exit 1 when something regressed: `levels` (an area level dropped,
+    /// the organisation's or a target's), `practices` (a practice was lost), or both
+    /// (the default).
+    #[arg(long, value_name = "WHAT", value_delimiter = ',', num_args = 0.., default_missing_value = "levels,practices", requires = "baseline")]
+    fail_on_regression: Option<Vec<Regression>>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// What `--fail-on-regression` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Regression {
+    /// An area level dropped.
+    Levels,
+    /// A practice was lost.
+    Practices,
 }
 
 /// The start of the git history window.
@@ -126,6 +147,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         file.check_references(&registry)?;
     }
     let scoring = scoring(&args, file.as_ref(), &registry)?;
+    // Read the baseline before assessing: a wrong path should not cost a whole run.
+    let baseline = args.baseline.as_deref().map(super::compare::read).transpose()?;
     if !args.only.is_empty() {
         for id in &args.only {
             anyhow::ensure!(registry.get(id).is_some(), "--only names plugin `{id}`, which is not loaded");
@@ -234,6 +257,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         kaizen::output::write_atomic(&path, md.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let history_dir = args.history.clone().or_else(|| file.as_ref().and_then(|f| f.history.clone()));
+    if let Some(dir) = &history_dir {
+        let path =
+            kaizen::history::store(dir, &result).with_context(|| format!("cannot write to {}", dir.display()))?;
+        if !args.quiet {
+            eprintln!("kept in the history as {}", path.display());
+        }
+    }
+    let mut code = ExitCode::SUCCESS;
+    if let Some(old) = &baseline {
+        let comparison = kaizen::history::compare(old, &result);
+        if !args.quiet {
+            eprint!("{}", comparison.markdown());
+        }
+        if let Some(what) = &args.fail_on_regression {
+            let gate = kaizen::history::Gate {
+                levels: what.contains(&Regression::Levels),
+                practices: what.contains(&Regression::Practices),
+            };
+            let regressions = comparison.regressions(gate);
+            if !regressions.is_empty() {
+                eprintln!("regressed since the baseline ({}):", old.started_at);
+                for r in &regressions {
+                    eprintln!("  {r}");
+                }
+                code = ExitCode::from(1);
+            }
+        }
+    }
     if !args.quiet {
         for t in &result.targets {
             let count = |s| t.findings.iter().filter(|f| f.status == s).count();
@@ -260,7 +312,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         eprintln!("wrote {} in {:.1} s", out.display(), result.duration_ms as f64 / 1000.0);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }
 
 /// The model, answers, exemptions and profile to score with: `--model`/`--answers` over

@@ -3,6 +3,7 @@
 
 mod assess;
 mod collect;
+mod compare;
 mod init;
 mod model;
 mod plugin;
@@ -30,6 +31,9 @@ enum Command {
     /// into a file to assess later, offline.
     #[command(subcommand)]
     Collect(collect::Command),
+    /// Show what changed between two results: area levels, practices gained and lost with
+    /// their evidence, DORA keys, coverage, plugin errors.
+    Compare(compare::Args),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
     /// Check a maturity model (questionnaires/*.toml).
@@ -47,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Assess(args) => assess::run(*args),
         Command::Collect(command) => collect::run(command),
+        Command::Compare(args) => compare::run(args),
         Command::Init(args) => init::run(args),
         Command::Model(command) => model::run(command),
         Command::Report(args) => report::run(args),

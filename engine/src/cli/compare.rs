@@ -1,0 +1,46 @@
+//! `kaizen compare`: what changed between two results.
+
+use anyhow::Context;
+use kaizen::history;
+use kaizen::result::AssessmentResult;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable text for the terminal (Markdown).
+    Table,
+    /// Markdown, for a pull request or a wiki.
+    Md,
+    /// JSON, for other tools.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The older result.json.
+    old: PathBuf,
+    /// The newer result.json.
+    new: PathBuf,
+    /// How to print the comparison.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let old = read(&args.old)?;
+    let new = read(&args.new)?;
+    let comparison = history::compare(&old, &new);
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
+        Format::Md | Format::Table => print!("{}", comparison.markdown()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a result file, naming it in every error.
+pub fn read(path: &Path) -> anyhow::Result<AssessmentResult> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    AssessmentResult::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}

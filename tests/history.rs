@@ -1,0 +1,110 @@
+//! History, `kaizen compare` and the CI gate: a real repository assessed, changed, and
+//! assessed again against the first result.
+
+use crate::support::{kaizen, root, run};
+use std::path::Path;
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = dir.path().join("shop");
+    for entry in walkdir::WalkDir::new(root().join("tests/assess/github-actions")) {
+        let entry = entry.unwrap();
+        let dest = shop.join(entry.path().strip_prefix(root().join("tests/assess/github-actions")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    std::fs::copy(root().join("tests/scoring/model.toml"), dir.path().join("model.toml")).unwrap();
+    std::fs::write(dir.path().join("answers.toml"), "[answers]\nreview = true\n").unwrap();
+    dir
+}
+
+fn assess(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    run(kaizen()
+        .current_dir(dir)
+        .args([
+            "assess",
+            "shop",
+            "--only",
+            "ci,security",
+            "--model",
+            "model.toml",
+            "--answers",
+            "answers.toml",
+            "--out",
+            out,
+        ])
+        .args(extra))
+}
+
+#[test]
+fn a_lost_practice_fails_the_gate_and_compare_says_why() {
+    let dir = setup();
+    let first = assess(dir.path(), "first", &["--history", "history", "-q"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("history")).unwrap().collect();
+    assert_eq!(kept.len(), 1, "one result in the history");
+
+    // Nothing changed: the gate passes.
+    let same = assess(dir.path(), "same", &["--baseline", "first/result.json", "--fail-on-regression"]);
+    assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stderr));
+
+    // The CI workflow goes: tests and static analysis are no longer shown.
+    std::fs::remove_file(dir.path().join("shop/.github/workflows/ci.yml")).unwrap();
+    let second = assess(
+        dir.path(),
+        "second",
+        &["--baseline", "first/result.json", "--fail-on-regression", "--history", "history"],
+    );
+    assert_eq!(second.status.code(), Some(1), "{}", String::from_utf8_lossy(&second.stderr));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("regressed since the baseline"), "{stderr}");
+    assert!(stderr.contains("shop: continuous-integration dropped from level 3 to 1"), "{stderr}");
+    assert!(stderr.contains("shop: lost dp-static (satisfied → "), "{stderr}");
+    // The outputs and the history were written before the gate failed.
+    assert!(dir.path().join("second/result.json").is_file());
+    assert_eq!(std::fs::read_dir(dir.path().join("history")).unwrap().count(), 2);
+
+    // Compared with the second result, nothing dropped further: the levels gate passes.
+    let levels_only =
+        assess(dir.path(), "third", &["--baseline", "second/result.json", "--fail-on-regression=levels", "-q"]);
+    assert_eq!(levels_only.status.code(), Some(0), "{}", String::from_utf8_lossy(&levels_only.stderr));
+
+    // kaizen compare: the same story, in Markdown and JSON.
+    let md = run(kaizen().current_dir(dir.path()).args(["compare", "first/result.json", "second/result.json"]));
+    assert!(md.status.success());
+    let text = String::from_utf8_lossy(&md.stdout);
+    assert!(text.contains("- ▼ continuous-integration: level 3 → 1"), "{text}");
+    assert!(text.contains("- lost `dp-static` (satisfied → "), "{text}");
+    assert!(text.contains("(was: check ci/static-analysis: pass: static analysis runs in CI"), "{text}");
+    let json = run(kaizen().current_dir(dir.path()).args([
+        "compare",
+        "first/result.json",
+        "second/result.json",
+        "--format",
+        "json",
+    ]));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["targets"][0]["target"], "shop");
+    assert_eq!(value["targets"][0]["areas"][0]["old"], 3);
+    assert_eq!(value["targets"][0]["areas"][0]["new"], 1);
+
+    // And back: the practice is gained again.
+    let back = run(kaizen().current_dir(dir.path()).args(["compare", "second/result.json", "first/result.json"]));
+    let text = String::from_utf8_lossy(&back.stdout);
+    assert!(text.contains("- ▲ continuous-integration: level 1 → 3"), "{text}");
+    assert!(text.contains("- gained `dp-static`"), "{text}");
+}
+
+#[test]
+fn a_baseline_that_is_not_a_result_stops_before_assessing() {
+    let dir = setup();
+    std::fs::write(dir.path().join("old.json"), "{\"schema_version\": 99}").unwrap();
+    let output = assess(dir.path(), "out", &["--baseline", "old.json", "--fail-on-regression"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("old.json: result has schema version 99; this Kaizen"), "{stderr}");
+    assert!(!dir.path().join("out").exists(), "nothing assessed, nothing written");
+}
