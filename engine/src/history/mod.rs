@@ -27,9 +27,18 @@ pub fn store(dir: &Path, result: &AssessmentResult) -> std::io::Result<PathBuf> 
     Ok(path)
 }
 
+/// The results of a history folder.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Each result with its file, oldest first.
+    pub results: Vec<(PathBuf, AssessmentResult)>,
+    /// Files that are not results, with why.
+    pub skipped: Vec<String>,
+}
+
 /// The results of a history folder, oldest first; files that are not results are skipped
 /// with the reason.
-pub fn load(dir: &Path) -> std::io::Result<(Vec<(PathBuf, AssessmentResult)>, Vec<String>)> {
+pub fn load(dir: &Path) -> std::io::Result<History> {
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
@@ -44,7 +53,7 @@ pub fn load(dir: &Path) -> std::io::Result<(Vec<(PathBuf, AssessmentResult)>, Ve
         }
     }
     results.sort_by(|a, b| a.1.started_at.cmp(&b.1.started_at));
-    Ok((results, skipped))
+    Ok(History { results, skipped })
 }
 
 /// What changed between two results.
