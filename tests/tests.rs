@@ -21,3 +21,4 @@ mod resilience;
 mod sandbox;
 mod scoring;
 mod security;
+mod shard;

@@ -189,6 +189,7 @@ pub fn assess(
         scoring: None,
         organisation_assessment: None,
         roadmap: None,
+        shard: None,
     };
     apply_exemptions(&mut result, &options.exemptions);
     result
@@ -218,19 +219,12 @@ pub struct Scoring {
 /// Scores every target of `result` against the model, aggregates the organisation and plans
 /// the roadmap, all into `result`. Pure: the same result and scoring give the same figures.
 pub fn score(result: &mut AssessmentResult, scoring: &Scoring) {
-    use crate::score::{organisation, score_target};
+    use crate::score::score_target;
     let model = &scoring.model;
     for target in &mut result.targets {
         let answers = scoring.answers.as_ref().map(|a| a.for_target(&target.name, &target.labels)).unwrap_or_default();
         target.assessment = Some(score_target(model, target, answers, &scoring.exemptions, &scoring.profile));
     }
-    let scored: Vec<(&str, &BTreeMap<String, String>, &crate::score::TargetAssessment)> =
-        result.targets.iter().filter_map(|t| t.assessment.as_ref().map(|a| (t.name.as_str(), &t.labels, a))).collect();
-    let org = organisation(model, &scored, &scoring.profile);
-    let named: Vec<(&str, &crate::score::TargetAssessment)> = scored.iter().map(|(n, _, a)| (*n, *a)).collect();
-    let roadmap = crate::roadmap::plan(model, &named, &org, scoring.capacity);
-    result.organisation_assessment = Some(org);
-    result.roadmap = Some(roadmap);
     result.model = Some(crate::result::ModelRecord {
         source: scoring.model_source.clone(),
         sha256: scoring.model_sha256.clone(),
@@ -244,6 +238,26 @@ pub fn score(result: &mut AssessmentResult, scoring: &Scoring) {
         exemptions: scoring.exemption_records.clone(),
         capacity: scoring.capacity,
     });
+    aggregate(result);
+}
+
+/// Aggregates the scored targets of `result` into the organisation's figures and plans the
+/// roadmap, with the model and profile `result` records (nothing when it was not scored).
+/// `merge` calls it again over the targets of every shard.
+pub fn aggregate(result: &mut AssessmentResult) {
+    let (Some(model), Some(scoring)) = (&result.model, &result.scoring) else { return };
+    let profile = crate::score::Profile {
+        weights: scoring.weights.clone(),
+        disabled: scoring.disabled.iter().cloned().collect(),
+        organisation_share: scoring.organisation_share,
+    };
+    let scored: Vec<(&str, &BTreeMap<String, String>, &crate::score::TargetAssessment)> =
+        result.targets.iter().filter_map(|t| t.assessment.as_ref().map(|a| (t.name.as_str(), &t.labels, a))).collect();
+    let org = crate::score::organisation(&model.model, &scored, &profile);
+    let named: Vec<(&str, &crate::score::TargetAssessment)> = scored.iter().map(|(n, _, a)| (*n, *a)).collect();
+    let roadmap = crate::roadmap::plan(&model.model, &named, &org, scoring.capacity);
+    result.organisation_assessment = Some(org);
+    result.roadmap = Some(roadmap);
 }
 
 /// Marks exempted findings `not_applicable`, keeping the plugin's status and the reason.

@@ -20,6 +20,7 @@ pub mod report;
 pub mod result;
 pub mod roadmap;
 pub mod score;
+pub mod shard;
 
 /// The default cache folder: `$KAIZEN_CACHE_DIR`, else the user's cache folder + `kaizen`.
 pub fn default_cache_dir() -> Option<std::path::PathBuf> {

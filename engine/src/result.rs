@@ -46,6 +46,22 @@ pub struct AssessmentResult {
     /// What to do next, in horizons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<crate::roadmap::Roadmap>,
+    /// Set on the result of one shard (`--shard I/N`), which `kaizen merge` combines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardRecord>,
+}
+
+/// Which slice of the targets a shard's result holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardRecord {
+    /// 1 to `count`.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+    /// For each of `targets`, its position among all the assessment's targets.
+    pub targets: Vec<usize>,
+    /// For each of `unavailable`, its position among all the assessment's targets.
+    pub unavailable: Vec<usize>,
 }
 
 /// The model of an assessment.

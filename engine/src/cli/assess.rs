@@ -100,6 +100,10 @@ pub struct Args {
     /// (the default).
     #[arg(long, value_name = "WHAT", value_delimiter = ',', num_args = 0.., default_missing_value = "levels,practices", requires = "baseline")]
     fail_on_regression: Option<Vec<Regression>>,
+    /// Assess only shard I of N: a deterministic, balanced slice of the targets (by a hash
+    /// of each target as given), written as a partial result for `kaizen merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<kaizen::shard::Shard>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -212,10 +216,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         history,
         offline: args.offline,
     };
+    // Every target as given, in order: folders and URLs, then cloud inventories. A shard
+    // keeps its slice, and records each target's position for `kaizen merge`.
+    let clouds = cloud_sources(&args, file.as_ref());
+    let ids: Vec<String> =
+        specs.iter().map(|(spec, _)| spec.id()).chain(clouds.iter().map(|(p, _)| p.display().to_string())).collect();
+    let keep: Option<std::collections::BTreeSet<usize>> = args.shard.map(|s| s.positions(&ids).into_iter().collect());
+    let kept = |i: &usize| keep.as_ref().is_none_or(|k| k.contains(i));
+    let n_specs = specs.len();
+    let specs: Vec<(usize, Spec, BTreeMap<String, String>)> =
+        specs.into_iter().enumerate().filter(|(i, _)| kept(i)).map(|(i, (s, l))| (i, s, l)).collect();
+    let clouds: Vec<(usize, PathBuf, BTreeMap<String, String>)> =
+        clouds.into_iter().enumerate().map(|(i, (p, l))| (n_specs + i, p, l)).filter(|(i, ..)| kept(i)).collect();
     let (mut targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
     let empty_root = tempfile::tempdir().context("cannot create an empty folder for cloud targets")?;
-    targets.extend(cloud_targets(&args, file.as_ref(), empty_root.path())?);
-    anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
+    targets.extend(cloud_targets(clouds, empty_root.path())?);
+    if args.shard.is_none() {
+        anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
+    }
+    let target_positions: Vec<usize> = targets.iter().map(|(i, _)| *i).collect();
+    let unavailable_positions: Vec<usize> = unavailable.iter().map(|(i, _)| *i).collect();
+    let mut targets: Vec<Target> = targets.into_iter().map(|(_, t)| t).collect();
+    let unavailable: Vec<UnavailableTarget> = unavailable.into_iter().map(|(_, u)| u).collect();
 
     attach_pipelines(&args, file.as_ref(), &mut targets, now - i64::from(since_days) * 86_400)?;
 
@@ -244,6 +266,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     result.unavailable = unavailable;
     assess::score(&mut result, &scoring);
+    if let Some(shard) = args.shard {
+        result.shard = Some(kaizen::result::ShardRecord {
+            index: shard.index,
+            count: shard.count,
+            targets: target_positions,
+            unavailable: unavailable_positions,
+        });
+    }
 
     if args.format.contains(&Format::Json) {
         let path = out.join("result.json");
@@ -373,6 +403,14 @@ enum Spec {
 }
 
 impl Spec {
+    /// The target as given, which identifies it for sharding.
+    fn id(&self) -> String {
+        match self {
+            Spec::Path(path) => path.clone(),
+            Spec::Url(url) => url.redacted().to_owned(),
+        }
+    }
+
     /// A folder that exists is a folder, even when its name looks like `host:path`.
     fn of(text: &str) -> Spec {
         match RemoteUrl::parse(text) {
@@ -385,14 +423,15 @@ impl Spec {
 /// Resolves local targets and brings remote ones into the cache, several at a time. A local
 /// folder that cannot be read stops the run (the command line or the file is wrong); a
 /// remote that cannot be cloned is reported in the result, and the others are assessed.
+#[allow(clippy::type_complexity)]
 fn resolve_targets(
-    specs: Vec<(Spec, BTreeMap<String, String>)>,
+    specs: Vec<(usize, Spec, BTreeMap<String, String>)>,
     sync: &remote::SyncOptions,
     quiet: bool,
-) -> anyhow::Result<(Vec<Target>, Vec<UnavailableTarget>)> {
-    let resolved: Vec<Result<Target, UnavailableTarget>> = specs
+) -> anyhow::Result<(Vec<(usize, Target)>, Vec<(usize, UnavailableTarget)>)> {
+    let resolved: Vec<(usize, Result<Target, UnavailableTarget>)> = specs
         .into_par_iter()
-        .map(|(spec, labels)| {
+        .map(|(position, spec, labels)| -> anyhow::Result<_> {
             let target = match spec {
                 Spec::Path(path) => Target::local(&path)?,
                 Spec::Url(url) => match remote::sync(&url, sync) {
@@ -408,15 +447,25 @@ fn resolve_targets(
                         Target::remote(&url, &synced.path)
                     }
                     Err(e) => {
-                        return Ok(Err(UnavailableTarget { target: url.redacted().to_owned(), reason: e.to_string() }))
+                        return Ok((
+                            position,
+                            Err(UnavailableTarget { target: url.redacted().to_owned(), reason: e.to_string() }),
+                        ))
                     }
                 },
             };
-            Ok(Ok(Target { labels, ..target }))
+            Ok((position, Ok(Target { labels, ..target })))
         })
         .collect::<anyhow::Result<_>>()?;
-    let (targets, unavailable): (Vec<_>, Vec<_>) = resolved.into_iter().partition(Result::is_ok);
-    Ok((targets.into_iter().flatten().collect(), unavailable.into_iter().filter_map(Result::err).collect()))
+    let mut targets = Vec::new();
+    let mut unavailable = Vec::new();
+    for (position, outcome) in resolved {
+        match outcome {
+            Ok(target) => targets.push((position, target)),
+            Err(u) => unavailable.push((position, u)),
+        }
+    }
+    Ok((targets, unavailable))
 }
 
 /// Gathers each target's pipeline runs from the assessment file's `[[pipelines]]` and the
@@ -481,20 +530,28 @@ fn attach_pipelines(
     Ok(())
 }
 
-/// The cloud inventories of `--cloud` and the assessment file's `[[cloud]]`, each a target
-/// named after its account; a file that is not a valid inventory stops the run.
-fn cloud_targets(args: &Args, file: Option<&AssessmentFile>, empty_root: &Path) -> anyhow::Result<Vec<Target>> {
+/// The cloud inventories of `--cloud` and the assessment file's `[[cloud]]`.
+fn cloud_sources(args: &Args, file: Option<&AssessmentFile>) -> Vec<(PathBuf, BTreeMap<String, String>)> {
     let mut sources: Vec<(PathBuf, BTreeMap<String, String>)> =
         file.map(|f| f.cloud.iter().map(|c| (c.path.clone(), c.labels.clone())).collect()).unwrap_or_default();
     sources.extend(args.cloud.iter().map(|p| (p.clone(), BTreeMap::new())));
+    sources
+}
+
+/// Each cloud inventory a target named after its account (with its position among all
+/// targets); a file that is not a valid inventory stops the run.
+fn cloud_targets(
+    sources: Vec<(usize, PathBuf, BTreeMap<String, String>)>,
+    empty_root: &Path,
+) -> anyhow::Result<Vec<(usize, Target)>> {
     let mut targets = Vec::new();
-    for (path, labels) in sources {
+    for (position, path, labels) in sources {
         let inventory = kaizen::collect::aws::load(&path)?;
         let name = format!("aws-{}", inventory.account_id);
         let value = serde_json::to_value(&inventory)?;
         let mut target = Target::cloud(&path.display().to_string(), name, value, empty_root);
         target.labels = labels;
-        targets.push(target);
+        targets.push((position, target));
     }
     Ok(targets)
 }

@@ -5,6 +5,7 @@ mod assess;
 mod collect;
 mod compare;
 mod init;
+mod merge;
 mod model;
 mod plugin;
 mod report;
@@ -36,6 +37,8 @@ enum Command {
     Compare(compare::Args),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
+    /// Combine the results of `kaizen assess --shard I/N` into one result and its reports.
+    Merge(merge::Args),
     /// Check a maturity model (questionnaires/*.toml).
     #[command(subcommand)]
     Model(model::Command),
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Collect(command) => collect::run(command),
         Command::Compare(args) => compare::run(args),
         Command::Init(args) => init::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Model(command) => model::run(command),
         Command::Report(args) => report::run(args),
         Command::Plugin(command) => plugin::run(command),

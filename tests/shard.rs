@@ -1,0 +1,114 @@
+//! `--shard I/N` and `kaizen merge`: the merged shards give the unsharded result.
+
+use crate::support::{kaizen, root, run};
+use serde_json::Value;
+use std::path::Path;
+
+fn organisation() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut toml = String::from("[organisation]\nname = \"Example Corp\"\n");
+    for (i, fixture) in ["github-actions", "gitlab-ci", "jenkins", "none", "github-actions"].iter().enumerate() {
+        let name = format!("svc-{i}-{fixture}");
+        let from = root().join("tests/assess").join(fixture);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = dir.path().join(&name).join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+        let team = if i % 2 == 0 { "red" } else { "blue" };
+        toml.push_str(&format!("\n[[targets]]\npath = \"{name}\"\nlabels = {{ team = \"{team}\" }}\n"));
+    }
+    // A remote that cannot be cloned: listed as not assessed, in its place.
+    let missing = dir.path().join("missing.git");
+    toml.push_str(&format!("\n[[targets]]\nurl = \"file://{}\"\n", missing.display()));
+    std::fs::write(dir.path().join("kaizen.toml"), toml).unwrap();
+    dir
+}
+
+fn assess(dir: &Path, out: &str, extra: &[&str]) {
+    let output =
+        run(kaizen().current_dir(dir).args(["assess", "--only", "ci,security", "-q", "--out", out]).args(extra));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The result without what differs between runs: when and how long.
+fn without_timings(mut v: Value) -> Value {
+    let o = v.as_object_mut().unwrap();
+    o.remove("started_at");
+    o.remove("duration_ms");
+    v
+}
+
+#[test]
+fn merging_the_shards_gives_the_unsharded_result() {
+    let dir = organisation();
+    assess(dir.path(), "all", &[]);
+    for i in 1..=3 {
+        assess(dir.path(), &format!("part-{i}"), &["--shard", &format!("{i}/3")]);
+    }
+    let parts: Vec<Value> = (1..=3).map(|i| read(&dir.path().join(format!("part-{i}/result.json")))).collect();
+    let sizes: Vec<usize> = parts
+        .iter()
+        .map(|p| p["targets"].as_array().unwrap().len() + p["unavailable"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 6);
+    assert!(sizes.iter().all(|n| *n == 2), "balanced: {sizes:?}");
+    assert_eq!(parts[1]["shard"]["index"], 2);
+
+    // Merged in any order of the parts.
+    let output = run(kaizen().current_dir(dir.path()).args([
+        "merge",
+        "part-3/result.json",
+        "part-1/result.json",
+        "part-2/result.json",
+        "--out",
+        "merged",
+    ]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let all = read(&dir.path().join("all/result.json"));
+    let merged = read(&dir.path().join("merged/result.json"));
+    assert_eq!(all["unavailable"].as_array().unwrap().len(), 1);
+    assert!(merged.get("shard").is_none());
+    assert_eq!(without_timings(merged), without_timings(all));
+    // The reports too, apart from the line with the date and duration.
+    let report = |p: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.path().join(p))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains(" assessed by Kaizen "))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(report("merged/report.md"), report("all/report.md"));
+}
+
+#[test]
+fn merge_refuses_incomplete_or_mixed_shards() {
+    let dir = organisation();
+    assess(dir.path(), "a1", &["--shard", "1/2"]);
+    assess(dir.path(), "a2", &["--shard", "2/2"]);
+    assess(dir.path(), "b1", &["--shard", "1/3"]);
+    assess(dir.path(), "whole", &[]);
+    let merge = |parts: &[&str]| {
+        let output = run(kaizen().current_dir(dir.path()).arg("merge").args(parts).args(["--out", "m"]));
+        assert_eq!(output.status.code(), Some(2));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert!(merge(&["a1/result.json"]).contains("shards 2 of 2 are missing"));
+    assert!(merge(&["a1/result.json", "a1/result.json", "a2/result.json"])
+        .contains("a1/result.json: shard 1 is given twice"));
+    assert!(merge(&["a1/result.json", "b1/result.json"])
+        .contains("b1/result.json: the number of shards differs from a1/result.json's; the shards are not from the same assessment"));
+    assert!(merge(&["whole/result.json"]).contains("whole/result.json: not a shard's result"));
+    let bad = run(kaizen().current_dir(dir.path()).args(["assess", "--shard", "3/2"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("`3/2` is not a shard: write I/N with 1 ≤ I ≤ N"));
+}
