@@ -45,7 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Collect(command) => collect::run(command),
         Command::Init(args) => init::run(args),
         Command::Report(args) => report::run(args),
-        Command::Plugin(command) => plugin::run(command),
+        Command::Plugin(command) => plugin::run(command, cli.verbose),
     }
 }
 

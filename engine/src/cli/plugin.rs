@@ -9,15 +9,13 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// List the plugins: id, version, number of checks, module SHA-256 (for pins) and source.
+    /// List the plugins: id, version, number of checks, module SHA-256 (for pins) and source;
+    /// with --verbose, one block per plugin with its protocol, module size, imports, checks
+    /// and facts.
     List {
         /// Also load plugins from this folder (repeatable).
         #[arg(long = "plugins", value_name = "DIR")]
         plugins: Vec<PathBuf>,
-        /// Also show each plugin's protocol version, module size and imports, one block per
-        /// plugin.
-        #[arg(long)]
-        verbose: bool,
     },
     /// Check a plugin folder: its manifest, its module's imports and exports, its protocol version.
     Check {
@@ -85,9 +83,10 @@ pub enum Command {
     },
 }
 
-pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+/// Runs a `plugin` subcommand; `verbose` is the global `--verbose` count.
+pub fn run(command: Command, verbose: u8) -> anyhow::Result<ExitCode> {
     match command {
-        Command::List { plugins, verbose } => list(&plugins, verbose),
+        Command::List { plugins } => list(&plugins, verbose > 0),
         Command::Check { path } => check(path),
         Command::Run { plugin, target, request_out } => run_one(&plugin, &target, request_out),
         Command::New { name, dir, sdk } => new(name, dir, sdk),

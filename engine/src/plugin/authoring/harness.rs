@@ -75,6 +75,8 @@ pub enum HarnessError {
 /// The cases under `fixtures`, by name: every sub-folder.
 pub fn cases(fixtures: &Path) -> Result<Vec<Case>, HarnessError> {
     let unreadable = |source| HarnessError::Unreadable { path: fixtures.to_path_buf(), source };
+    // Absolute, so that history.sh runs from inside the copy of the repository.
+    let fixtures = &fixtures.canonicalize().map_err(unreadable)?;
     let mut cases = Vec::new();
     for entry in std::fs::read_dir(fixtures).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
