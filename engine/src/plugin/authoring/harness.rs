@@ -75,8 +75,6 @@ pub enum HarnessError {
 /// The cases under `fixtures`, by name: every sub-folder.
 pub fn cases(fixtures: &Path) -> Result<Vec<Case>, HarnessError> {
     let unreadable = |source| HarnessError::Unreadable { path: fixtures.to_path_buf(), source };
-    // Absolute, so that history.sh runs from inside the copy of the repository.
-    let fixtures = &fixtures.canonicalize().map_err(unreadable)?;
     let mut cases = Vec::new();
     for entry in std::fs::read_dir(fixtures).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
@@ -121,9 +119,13 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
     }
     let history = case.dir.join("history.sh");
     if history.is_file() {
-        let out = git_env(Command::new("bash").arg(&history).current_dir(&root).env("FIXTURE", &case.dir))
-            .output()
-            .map_err(|e| input(format!("cannot run history.sh with bash: {e}")))?;
+        // Absolute paths: the script runs from inside the copy of the repository.
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let out = git_env(
+            Command::new("bash").arg(absolute(&history)).current_dir(&root).env("FIXTURE", absolute(&case.dir)),
+        )
+        .output()
+        .map_err(|e| input(format!("cannot run history.sh with bash: {e}")))?;
         if !out.status.success() {
             return Err(input(format!(
                 "history.sh failed ({}): {}",
@@ -613,6 +615,20 @@ three = "pass"
         assert_eq!(found, ["findings.one.status", "findings.three", "findings.two[1].message", "facts.\"x.count\""]);
         let first = &compare(&expected, &actual())[0];
         assert_eq!(first.to_string(), "findings.one.status\n  - expected: fail\n  + actual:   pass (\"all good\")");
+    }
+
+    #[test]
+    fn the_books_example_expectation_parses() {
+        let page = include_str!("../../../../book/src/authors/testing.md");
+        let block = page.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).unwrap();
+        let expected = Expected::parse(Path::new("testing.md"), block).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(expected.findings["secret-found"].len(), 2);
+        assert_eq!(
+            expected.findings["runs-tests"][0].evidence.as_deref(),
+            Some(&[".github/workflows/ci.yml:26".into()][..])
+        );
+        assert_eq!(expected.error.map(|e| e.kind), Some(ErrorKind::Exit));
+        assert_eq!(expected.facts["dora.lead_time_hours"]["unit"], "hours");
     }
 
     #[test]
