@@ -88,7 +88,11 @@ pub fn detect(preferred: Option<&str>) -> Result<Toolchain, BuildError> {
     let text = String::from_utf8_lossy(&out.stdout);
     match (out.status.success(), text.split_whitespace().collect::<Vec<_>>().as_slice()) {
         (true, [name, target]) => Ok(Toolchain { name: (*name).to_owned(), target: (*target).to_owned() }),
-        _ => Err(BuildError::NoToolchain(String::from_utf8_lossy(&out.stderr).trim_end().to_owned())),
+        _ => {
+            let message = String::from_utf8_lossy(&out.stderr);
+            let message = message.trim_end();
+            Err(BuildError::NoToolchain(message.strip_prefix("error: ").unwrap_or(message).to_owned()))
+        }
     }
 }
 
