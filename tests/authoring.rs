@@ -268,3 +268,51 @@ fn a_pin_that_does_not_match_refuses_the_run_with_both_hashes() {
     );
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
 }
+
+#[test]
+fn a_case_can_carry_history_as_a_git_bundle_and_the_plugin_configuration() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    support::git_at(&repo, 1_748_000_000, &["init", "-q", "-b", "main"]);
+    for (i, when) in [1_748_000_000, 1_748_100_000].into_iter().enumerate() {
+        std::fs::write(repo.join("notes.txt"), format!("{i}\n")).unwrap();
+        support::git_at(&repo, when, &["add", "notes.txt"]);
+        support::git_at(&repo, when, &["commit", "-q", "-m", "change"]);
+    }
+    let head = support::git_at(&repo, 0, &["rev-parse", "HEAD"]);
+    let fixtures = work.path().join("fixtures");
+    std::fs::create_dir_all(fixtures.join("bundled")).unwrap();
+    let bundle = fixtures.join("bundled/repo.bundle");
+    support::git_at(&repo, 0, &["bundle", "create", "-q", bundle.to_str().unwrap(), "--all"]);
+    std::fs::write(fixtures.join("bundled/config.toml"), "threshold = 3\n").unwrap();
+
+    let test = |extra: &[&str]| {
+        run(kaizen().args(["plugin", "test"]).arg(test_plugin("git_echo")).arg("--fixtures").arg(&fixtures).args(extra))
+    };
+    assert_eq!(test(&["--bless"]).status.code(), Some(0));
+    let written = std::fs::read_to_string(fixtures.join("bundled/expected.toml")).unwrap();
+    assert!(written.contains("\"echo.config\" = { threshold = 3 }\n"), "{written}");
+    assert!(written.contains(&format!("head = \"{head}\"")), "the bundle's history reaches the plugin: {written}");
+    let output = test(&[]);
+    assert_eq!(output.status.code(), Some(0), "a bundle and the fixed clock give the same facts on every run");
+    assert!(stdout(&output).ends_with("1 passed, 0 failed\n"), "{}", stdout(&output));
+}
+
+#[test]
+fn plugin_build_names_the_toolchain_to_install() {
+    if Path::new("/usr/bin/rustup").exists() {
+        eprintln!("skipped: rustup is in /usr/bin, so it cannot be hidden from PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(kaizen().args(["plugin", "new", "x", "--dir"]).arg(dir.path()));
+    assert_eq!(output.status.code(), Some(0));
+    let output =
+        run(kaizen().args(["plugin", "build", "--toolchain", "rustup"]).arg(dir.path()).env("PATH", "/usr/bin:/bin"));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: rustup's wasm32-wasip1 target is not installed: rustup target add wasm32-wasip1\n"
+    );
+}
