@@ -119,12 +119,23 @@ pub fn build(dir: &Path, preferred: Option<&str>, cargo_args: &[String]) -> Resu
     if !status.success() {
         return Err(BuildError::Cargo(toolchain.name, status.code()));
     }
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| dir.join("target"));
-    let target_dir = if target_dir.is_relative() { dir.join(target_dir) } else { target_dir };
-    let built = target_dir.join(&toolchain.target).join("release").join(&manifest.wasm);
+    let built = built_module(&dir, &toolchain.target, &manifest.wasm);
     let bytes =
         std::fs::read(&built).map_err(|_| BuildError::NoModule { path: built.clone(), wasm: manifest.wasm.clone() })?;
     let module = dir.join(&manifest.wasm);
     crate::output::write_atomic(&module, &bytes).map_err(|source| BuildError::Copy { path: module.clone(), source })?;
     Ok(Built { toolchain, module, size: bytes.len() as u64, sha256: crate::plugin::registry::sha256_hex(&bytes) })
+}
+
+/// Where cargo put the module: under `$CARGO_TARGET_DIR`, else the `target/` of the crate or,
+/// for a member of an enclosing workspace, of the nearest folder above that has the module.
+fn built_module(dir: &Path, target: &str, wasm: &str) -> PathBuf {
+    let under = |target_dir: &Path| target_dir.join(target).join("release").join(wasm);
+    if let Some(target_dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        return under(&if target_dir.is_relative() { dir.join(target_dir) } else { target_dir });
+    }
+    dir.ancestors()
+        .map(|d| under(&d.join("target")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| under(&dir.join("target")))
 }
