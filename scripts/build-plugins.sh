@@ -26,33 +26,9 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
-if [[ -z "$toolchain" ]]; then
-    if [[ -x /usr/bin/rustc && -d /usr/lib/rustlib/wasm32-wasi/lib ]]; then
-        toolchain=debian
-    elif command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
-        toolchain=rustup
-    else
-        echo "error: no WebAssembly toolchain; run scripts/install-wasm-toolchain.sh" >&2
-        exit 1
-    fi
-fi
-
-CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
-remap="--remap-path-prefix=$ROOT=/kaizen --remap-path-prefix=$CARGO_HOME=/cargo"
-case "$toolchain" in
-    debian)
-        target=wasm32-wasi
-        cargo_cmd=(env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
-            __CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS=nightly
-            CARGO_UNSTABLE_SPARSE_REGISTRY=true CARGO_REGISTRIES_CRATES_IO_PROTOCOL=sparse
-            /usr/bin/cargo)
-        ;;
-    rustup)
-        target=wasm32-wasip1
-        cargo_cmd=(cargo)
-        ;;
-    *) echo "error: unknown toolchain $toolchain (debian or rustup)" >&2; exit 2 ;;
-esac
+# The toolchain logic lives in wasm-cargo.sh, shared with `kaizen plugin build`.
+read -r toolchain target < <("$ROOT/scripts/wasm-cargo.sh" ${toolchain:+--toolchain "$toolchain"} --detect) || exit 1
+[[ -n "$target" ]] || exit 1
 
 build_dir="$(mktemp -d)"
 trap 'rm -rf "$build_dir"' EXIT
@@ -62,8 +38,9 @@ trap 'rm -rf "$build_dir"' EXIT
 build() {
     local out="$1"
     echo "building plugins with the $toolchain toolchain ($target)" >&2
-    (cd "$ROOT/plugins" && RUSTFLAGS="$remap" CARGO_TARGET_DIR="$build_dir/target" \
-        "${cargo_cmd[@]}" build --locked --release --target "$target" --workspace --bins -q)
+    (cd "$ROOT/plugins" && CARGO_TARGET_DIR="$build_dir/target" \
+        "$ROOT/scripts/wasm-cargo.sh" --toolchain "$toolchain" --remap "$ROOT=/kaizen" -- \
+        build --locked --release --workspace --bins -q)
     local manifest crate id wasm dist
     for manifest in "$ROOT"/plugins/*/plugin.toml "$ROOT"/plugins/test-programs/*/plugin.toml; do
         crate="$(dirname "$manifest")"

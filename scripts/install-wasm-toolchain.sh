@@ -11,12 +11,14 @@ set -euo pipefail
 want_debian=0
 [[ "${1:-}" == "--debian" ]] && want_debian=1
 
+# What counts as installed is wasm-cargo.sh's to say (it builds with what it detects).
+wasm_cargo="$(dirname "${BASH_SOURCE[0]}")/wasm-cargo.sh"
 have_debian() {
-    [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d /usr/lib/rustlib/wasm32-wasi/lib ]]
+    "$wasm_cargo" --toolchain debian --detect >/dev/null 2>&1
 }
 
 have_rustup_target() {
-    command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1
+    "$wasm_cargo" --toolchain rustup --detect >/dev/null 2>&1
 }
 
 if have_debian; then

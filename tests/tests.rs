@@ -4,6 +4,7 @@
 mod support;
 
 mod assess;
+mod authoring;
 mod cli;
 #[cfg(feature = "aws")]
 mod collect_aws;

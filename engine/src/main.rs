@@ -12,7 +12,15 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // The chain, leaving out a cause the message before it already quotes (errors
+            // that name their source in their own message).
+            let mut message = error.to_string();
+            for cause in error.chain().skip(1).map(|c| c.to_string()) {
+                if !message.contains(&cause) {
+                    message = format!("{message}: {cause}");
+                }
+            }
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }

@@ -59,7 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge::run(args),
         Command::Model(command) => model::run(command),
         Command::Report(args) => report::run(args),
-        Command::Plugin(command) => plugin::run(command),
+        Command::Plugin(command) => plugin::run(command, cli.verbose),
     }
 }
 

@@ -353,7 +353,9 @@ impl Manifest {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+/// Whether `s` is a valid plugin or check id: lowercase letters, digits, `-` and `_`,
+/// starting with a letter or digit, at most 64 bytes.
+pub fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')

@@ -129,6 +129,11 @@ impl Registry {
         Ok(())
     }
 
+    /// Adds one plugin; one with the same id is replaced, with a note.
+    pub fn add(&mut self, plugin: Plugin) {
+        self.insert(plugin);
+    }
+
     fn insert(&mut self, plugin: Plugin) {
         if let Some(existing) = self.plugins.iter_mut().find(|p| p.manifest.id == plugin.manifest.id) {
             self.notes.push(format!(

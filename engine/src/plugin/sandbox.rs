@@ -327,6 +327,22 @@ pub const WASI_P1_FUNCTIONS: &[&str] = &[
 /// The WASI module name of preview 1.
 pub const WASI_P1_MODULE: &str = "wasi_snapshot_preview1";
 
+/// The functions a module imports, as `module::name`, in the module's order.
+pub fn imports(wasm: &[u8]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ImportSection(reader) =
+            payload.map_err(|e| format!("not a valid WebAssembly module: {e}"))?
+        {
+            for import in reader.into_imports() {
+                let import = import.map_err(|e| format!("unreadable import section: {e}"))?;
+                out.push(format!("{}::{}", import.module, import.name));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Validates a module and checks its imports against the allowlist, before compiling it.
 /// Returns the problem in one sentence.
 pub fn check_module(wasm: &[u8]) -> Result<(), String> {
