@@ -20,6 +20,7 @@ mod pipelines;
 mod remote;
 mod resilience;
 mod sandbox;
+mod schema;
 mod scoring;
 mod security;
 mod shard;

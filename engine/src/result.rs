@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A whole assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessmentResult {
     /// Version of this schema ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
@@ -52,7 +52,7 @@ pub struct AssessmentResult {
 }
 
 /// Which slice of the targets a shard's result holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShardRecord {
     /// 1 to `count`.
     pub index: usize,
@@ -65,7 +65,7 @@ pub struct ShardRecord {
 }
 
 /// The model of an assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModelRecord {
     /// `built-in`, or the file it was read from.
     pub source: String,
@@ -77,7 +77,7 @@ pub struct ModelRecord {
 }
 
 /// How an assessment was scored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoringRecord {
     /// The answers file, if one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +98,7 @@ pub struct ScoringRecord {
 }
 
 /// A practice exemption, as written in the assessment file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PracticeExemptionRecord {
     /// The practice's id.
     pub practice: String,
@@ -109,7 +109,7 @@ pub struct PracticeExemptionRecord {
 }
 
 /// A target left out of the assessment because its evidence could not be collected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnavailableTarget {
     /// The target as given (a URL has its credentials removed).
     pub target: String,
@@ -118,7 +118,7 @@ pub struct UnavailableTarget {
 }
 
 /// A plugin that took part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginRecord {
     /// Its id.
     pub id: String,
@@ -137,7 +137,7 @@ pub struct PluginRecord {
 }
 
 /// A check a plugin declares.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckRecord {
     /// Id, unique within its plugin.
     pub id: String,
@@ -152,7 +152,7 @@ pub struct CheckRecord {
 }
 
 /// Everything found about one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetResult {
     /// Display name (the folder's name).
     pub name: String,
@@ -181,7 +181,7 @@ pub struct TargetResult {
 }
 
 /// One check result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingRecord {
     /// The plugin that reported it.
     pub plugin: String,
@@ -203,7 +203,7 @@ pub struct FindingRecord {
 }
 
 /// Why a finding was set to `not_applicable` by the assessor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExemptionRecord {
     /// The reason written in the assessment file.
     pub reason: String,
@@ -212,7 +212,7 @@ pub struct ExemptionRecord {
 }
 
 /// A plugin that failed on a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorRecord {
     /// The plugin's id.
     pub plugin: String,
@@ -224,6 +224,17 @@ pub struct ErrorRecord {
     /// The tail of the plugin's stderr.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stderr: String,
+}
+
+/// The JSON Schema of `result.json` (draft 2020-12), generated from these types: every
+/// field's description is its documentation here.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(AssessmentResult)).unwrap_or(Value::Null);
+    if let Some(o) = schema.as_object_mut() {
+        o.insert("$id".into(), Value::from(format!("https://kaizen.example/schema/result-v{SCHEMA_VERSION}.json")));
+        o.insert("title".into(), Value::from(format!("Kaizen result.json, schema version {SCHEMA_VERSION}")));
+    }
+    schema
 }
 
 impl AssessmentResult {

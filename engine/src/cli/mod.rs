@@ -9,6 +9,7 @@ mod merge;
 mod model;
 mod plugin;
 mod report;
+mod schema;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Command {
     Model(model::Command),
     /// Render the reports of a result.json again, without assessing.
     Report(report::Args),
+    /// Print the JSON Schema of result.json (every field documented).
+    Schema(schema::Args),
     /// List, check and inspect plugins.
     #[command(subcommand)]
     Plugin(plugin::Command),
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge::run(args),
         Command::Model(command) => model::run(command),
         Command::Report(args) => report::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Plugin(command) => plugin::run(command, cli.verbose),
     }
 }

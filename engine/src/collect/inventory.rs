@@ -17,7 +17,7 @@ pub struct Inventory {
 }
 
 /// A path left out of the inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     /// Path relative to the target (lossy for names that are not UTF-8).
     pub path: String,

@@ -57,7 +57,7 @@ pub fn load(dir: &Path) -> std::io::Result<History> {
 }
 
 /// What changed between two results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// When the old result was made.
     pub old_started_at: String,
@@ -79,7 +79,7 @@ pub struct Comparison {
 }
 
 /// An area's level, old and new.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AreaChange {
     /// The area's id.
     pub area: String,
@@ -97,7 +97,7 @@ impl AreaChange {
 }
 
 /// What changed on one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetChange {
     /// The target's name.
     pub target: String,
@@ -118,7 +118,7 @@ pub struct TargetChange {
 }
 
 /// A practice that changed state, with the evidence before and after.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PracticeChange {
     /// The practice's id.
     pub practice: String,

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The value of one answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum AnswerValue {
     /// A yes/no answer.
@@ -80,7 +80,7 @@ impl AnswerValue {
 }
 
 /// Where an answer came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Typed with no suggestion from the evidence.
@@ -104,7 +104,7 @@ impl Origin {
 }
 
 /// One answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Answer {
     /// The answer.
     pub value: AnswerValue,

@@ -26,7 +26,7 @@ pub const DEFAULT_SOURCE: &str = include_str!("../../../questionnaires/devops.to
 pub const DEFAULT_PATH: &str = "questionnaires/devops.toml";
 
 /// A validated maturity model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Model {
     /// Stable identifier, recorded in results.
     pub id: String,
@@ -47,7 +47,7 @@ pub struct Model {
 }
 
 /// One maturity level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Level {
     /// 1 to 5.
     pub number: u8,
@@ -58,7 +58,7 @@ pub struct Level {
 }
 
 /// A group of practices with a level of its own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Area {
     /// Identifier, e.g. `continuous-integration`.
     pub id: String,
@@ -69,7 +69,7 @@ pub struct Area {
 }
 
 /// Something an organisation does, at one level of one area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Practice {
     /// Identifier, unique in the model.
     pub id: String,
@@ -97,7 +97,7 @@ pub struct Practice {
 }
 
 /// Effort, in T-shirt sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Effort {
     /// Days.
     S,
@@ -119,7 +119,7 @@ impl Effort {
 }
 
 /// Suggested tools for a practice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tools {
     /// AWS services.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -130,7 +130,7 @@ pub struct Tools {
 }
 
 /// An evidence rule: a declarative combination of checks, facts, DORA bands and answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// A check's status.
@@ -254,7 +254,7 @@ impl fmt::Display for Rule {
 }
 
 /// A comparison of a fact or an answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Test {
     /// Equal to the value.
@@ -279,7 +279,7 @@ impl fmt::Display for Test {
 }
 
 /// One of the four DORA keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DoraKey {
     /// How often changes reach production.
@@ -334,7 +334,7 @@ impl DoraKey {
 }
 
 /// A DORA performance band, ordered from low to elite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Low performers.
@@ -368,7 +368,7 @@ impl Band {
 }
 
 /// An interview question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Question {
     /// Identifier, unique in the model.
     pub id: String,
@@ -392,7 +392,7 @@ pub struct Question {
 }
 
 /// The kind of answer a question takes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum QuestionKind {
     /// Yes or no.
@@ -436,7 +436,7 @@ impl QuestionKind {
 }
 
 /// One choice of a `choice` question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Choice {
     /// What the answers file holds.
     pub value: String,

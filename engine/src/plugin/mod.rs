@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// How a plugin invocation failed. The names are part of the result format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Did not finish before its deadline.

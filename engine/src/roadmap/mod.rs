@@ -26,7 +26,7 @@ const HORIZONS: [(&str, &str, u32, u32, u32); 3] =
 const GAP_EXAMPLES: usize = 5;
 
 /// The roadmap.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Roadmap {
     /// Effort points per quarter assumed.
     pub capacity: u32,
@@ -38,7 +38,7 @@ pub struct Roadmap {
 }
 
 /// One horizon.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Horizon {
     /// `now`, `next` or `later`.
     pub id: String,
@@ -57,7 +57,7 @@ pub struct Horizon {
 }
 
 /// One thing to do.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Item {
     /// Position in the whole roadmap, from 1.
     pub rank: usize,
@@ -99,7 +99,7 @@ pub struct Item {
 }
 
 /// A practice to find out about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToConfirm {
     /// The practice's id.
     pub practice: String,

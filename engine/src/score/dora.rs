@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One DORA key of a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DoraKeyResult {
     /// Which key.
     pub key: DoraKey,
@@ -34,7 +34,7 @@ pub struct DoraKeyResult {
 }
 
 /// A target's DORA keys and cluster.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetDora {
     /// The four keys, in DORA's order.
     pub keys: Vec<DoraKeyResult>,

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The state of one practice on one target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PracticeState {
     /// In place.
@@ -102,7 +102,7 @@ impl Profile {
 }
 
 /// One practice on one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PracticeResult {
     /// The practice's id.
     pub id: String,
@@ -122,7 +122,7 @@ pub struct PracticeResult {
 }
 
 /// A practice that keeps an area from its next level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Blocker {
     /// The practice's id.
     pub practice: String,
@@ -137,7 +137,7 @@ pub struct Blocker {
 }
 
 /// An area's figures.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figures {
     /// The level reached, 1 to 5.
     pub level: u8,
@@ -150,7 +150,7 @@ pub struct Figures {
 }
 
 /// One area on one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AreaResult {
     /// The area's id.
     pub id: String,
@@ -171,7 +171,7 @@ pub struct AreaResult {
 }
 
 /// The scored assessment of one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetAssessment {
     /// Every practice of the model, in the model's order.
     pub practices: Vec<PracticeResult>,
@@ -404,7 +404,7 @@ pub fn suggestion(model: &Model, question: &Question, target: &TargetResult) -> 
 }
 
 /// The organisation's aggregates over all targets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationAssessment {
     /// Targets scored.
     pub targets: usize,
@@ -424,7 +424,7 @@ pub struct OrganisationAssessment {
 }
 
 /// One area across targets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationArea {
     /// The area's id.
     pub id: String,
@@ -440,7 +440,7 @@ pub struct OrganisationArea {
 }
 
 /// One practice across targets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationPractice {
     /// The practice's id.
     pub id: String,
@@ -458,7 +458,7 @@ pub struct OrganisationPractice {
 }
 
 /// Targets sharing a label value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Group {
     /// The label, e.g. `team`.
     pub label: String,

@@ -1,0 +1,11 @@
+//! `kaizen schema`: the JSON Schema of result.json.
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(&kaizen::result::json_schema())?);
+    Ok(ExitCode::SUCCESS)
+}
