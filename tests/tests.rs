@@ -16,6 +16,7 @@ mod models;
 mod observability;
 mod pipelines;
 mod remote;
+mod reports;
 mod resilience;
 mod sandbox;
 mod scoring;
