@@ -124,7 +124,7 @@ pub fn charts(result: &AssessmentResult) -> Value {
         let spread: Vec<(&str, [usize; 5])> = org.areas.iter().map(|a| (name(&a.id), a.distribution)).collect();
         charts.insert("distribution", Value::from_safe_string(svg::distribution("Targets at each level", &spread)));
     }
-    Value::from_serialize(charts.into_iter().map(|(k, v)| (k, v)).collect::<std::collections::BTreeMap<&str, Value>>())
+    Value::from_serialize(charts)
 }
 
 /// One practice of an area, across targets.

@@ -317,7 +317,7 @@ impl Ord for OrderedF64 {
 pub fn markdown_html(text: &str) -> String {
     use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
     fn harmless(url: &str) -> bool {
-        let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+        let scheme_end = url.find([':', '/', '?', '#']);
         match scheme_end {
             Some(i) if url[i..].starts_with(':') => {
                 let scheme = url[..i].to_ascii_lowercase();
