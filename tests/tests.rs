@@ -18,6 +18,7 @@ mod models;
 mod observability;
 mod pipelines;
 mod remote;
+mod reports;
 mod resilience;
 mod sandbox;
 mod schema;

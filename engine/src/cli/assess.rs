@@ -13,14 +13,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Output formats of `assess`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// result.json, the source of truth.
-    Json,
-    /// report.md, for wikis and pull requests.
-    Md,
-}
+use super::report::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,9 +33,13 @@ pub struct Args {
     /// Where to write the outputs [default: kaizen-report].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Output formats (comma-separated).
-    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md")]
+    /// Output formats (comma-separated): json, md, html, sarif.
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md,html")]
     format: Vec<Format>,
+    /// A folder of templates replacing the built-in ones of the same name (report.md.j2,
+    /// report.html.j2), for your own branding.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
     /// Plugin runs in parallel (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -275,18 +272,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
 
-    if args.format.contains(&Format::Json) {
-        let path = out.join("result.json");
-        let mut json = serde_json::to_vec_pretty(&result)?;
-        json.push(b'\n');
-        kaizen::output::write_atomic(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if args.format.contains(&Format::Md) {
-        let path = out.join("report.md");
-        let md = kaizen::report::markdown(&result)?;
-        kaizen::output::write_atomic(&path, md.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    super::report::write(&result, &args.format, args.templates.as_deref(), &out)?;
     let history_dir = args.history.clone().or_else(|| file.as_ref().and_then(|f| f.history.clone()));
     if let Some(dir) = &history_dir {
         let path =

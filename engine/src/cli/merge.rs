@@ -1,6 +1,5 @@
 //! `kaizen merge`: combine the results of `kaizen assess --shard I/N` into one.
 
-use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,8 +12,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "kaizen-report")]
     out: PathBuf,
     /// Output formats (comma-separated).
-    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md")]
-    format: Vec<super::assess::Format>,
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md,html")]
+    format: Vec<super::report::Format>,
+    /// Templates overriding the built-in ones by name (report.md.j2, report.html.j2).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -23,17 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         parts.push((path.clone(), super::compare::read(path)?));
     }
     let merged = kaizen::shard::merge(parts)?;
-    if args.format.contains(&super::assess::Format::Json) {
-        let path = args.out.join("result.json");
-        let mut json = serde_json::to_vec_pretty(&merged)?;
-        json.push(b'\n');
-        kaizen::output::write_atomic(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if args.format.contains(&super::assess::Format::Md) {
-        let path = args.out.join("report.md");
-        kaizen::output::write_atomic(&path, kaizen::report::markdown(&merged)?.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    super::report::write(&merged, &args.format, args.templates.as_deref(), &args.out)?;
     eprintln!(
         "merged {} shards: {} targets, {} not assessed; wrote {}",
         args.parts.len(),

@@ -3,48 +3,200 @@
 //! Templates are embedded as defaults and addressed by name. An error in a template is a
 //! bug in Kaizen (or in a user's override), reported with the template's name.
 
+pub mod html;
+pub mod sarif;
+pub mod svg;
+
 use crate::result::AssessmentResult;
 use minijinja::{Environment, Value};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The Markdown report's template name.
 pub const MARKDOWN: &str = "report.md.j2";
+/// The HTML report's template name.
+pub const HTML: &str = "report.html.j2";
 
-const DEFAULTS: &[(&str, &str)] = &[(MARKDOWN, include_str!("../../../report-templates/report.md.j2"))];
+const DEFAULTS: &[(&str, &str)] = &[
+    (MARKDOWN, include_str!("../../../report-templates/report.md.j2")),
+    (HTML, include_str!("../../../report-templates/report.html.j2")),
+];
 
-/// A report that could not be rendered.
+/// A report that could not be rendered: its template, where in it, and what went wrong.
 #[derive(Debug, thiserror::Error)]
-#[error("template {template} failed to render (a bug in the template): {source:#}")]
+#[error("{}", self.describe())]
 pub struct RenderError {
-    /// The template's name.
+    /// The template's name (`report.html.j2`, or an include of a user's template).
     pub template: String,
-    /// What minijinja said.
-    #[source]
-    pub source: minijinja::Error,
+    /// The user's file the template came from; `None` for a built-in template.
+    pub path: Option<PathBuf>,
+    /// The 1-based line in the template, when minijinja knows it.
+    pub line: Option<usize>,
+    /// What minijinja said (its kind and detail are part of the message, so it is not
+    /// chained as a source, which would print them twice).
+    pub error: minijinja::Error,
 }
 
-/// Renders the Markdown report.
-pub fn markdown(result: &AssessmentResult) -> Result<String, RenderError> {
-    render(MARKDOWN, result)
-}
-
-fn render(name: &str, result: &AssessmentResult) -> Result<String, RenderError> {
-    let fail = |source| RenderError { template: name.into(), source };
-    let mut env = Environment::new();
-    env.set_debug(false);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    for (template, source) in DEFAULTS {
-        env.add_template(template, source).map_err(fail)?;
+impl RenderError {
+    fn describe(&self) -> String {
+        let mut text = match &self.path {
+            Some(path) => format!("template {}", path.display()),
+            None => format!("template {}", self.template),
+        };
+        if let Some(line) = self.line {
+            text.push_str(&format!(", line {line}"));
+        }
+        text.push_str(&format!(": {}", self.error.kind()));
+        if let Some(detail) = self.error.detail() {
+            text.push_str(&format!(": {detail}"));
+        }
+        if self.path.is_none() {
+            text.push_str(" (a bug in Kaizen's built-in template)");
+        }
+        text
     }
-    env.add_filter("md", markdown_text);
-    env.add_filter("code", code_text);
-    env.add_filter("fact", fact_text);
-    env.add_filter("status", status_text);
-    env.add_filter("tail", stderr_line);
-    env.add_filter("pct", percent);
-    let view = View::new(result);
-    env.get_template(name).map_err(fail)?.render(minijinja::context! { result => view }).map_err(fail)
+}
+
+/// A template folder that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the template folder {}: {source}", path.display())]
+pub struct TemplateDirError {
+    /// The folder or file.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// The report templates: the built-in ones, each replaced by a user's file of the same name.
+///
+/// # Example
+///
+/// ```no_run
+/// let templates = kaizen::report::Templates::from_dir(std::path::Path::new("branding"))?;
+/// # Ok::<(), kaizen::report::TemplateDirError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    /// Templates read from a user's folder: name, file, text.
+    overrides: Vec<(String, PathBuf, String)>,
+}
+
+impl Templates {
+    /// Only the built-in templates.
+    pub fn builtin() -> Templates {
+        Templates::default()
+    }
+
+    /// The built-in templates, with every `*.j2` file of `dir` added under its file name
+    /// (replacing a built-in one of that name, or available to `include` and `extends`).
+    pub fn from_dir(dir: &Path) -> Result<Templates, TemplateDirError> {
+        let fail = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| TemplateDirError { path, source }
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(fail(dir))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "j2"))
+            .collect();
+        entries.sort();
+        let mut overrides = Vec::new();
+        for path in entries {
+            let text = std::fs::read_to_string(&path).map_err(fail(&path))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            overrides.push((name, path, text));
+        }
+        Ok(Templates { overrides })
+    }
+
+    /// The names of the templates read from the user's folder.
+    pub fn overridden(&self) -> impl Iterator<Item = &str> {
+        self.overrides.iter().map(|(name, _, _)| name.as_str())
+    }
+
+    /// Renders the Markdown report.
+    pub fn markdown(&self, result: &AssessmentResult) -> Result<String, RenderError> {
+        self.render(MARKDOWN, result)
+    }
+
+    /// Renders the HTML report: one self-contained page (inline CSS and SVG, no script).
+    pub fn html(&self, result: &AssessmentResult) -> Result<String, RenderError> {
+        self.render(HTML, result)
+    }
+
+    fn path_of(&self, name: &str) -> Option<PathBuf> {
+        self.overrides.iter().find(|(n, _, _)| n == name).map(|(_, p, _)| p.clone())
+    }
+
+    fn render(&self, name: &str, result: &AssessmentResult) -> Result<String, RenderError> {
+        let fail = |error: minijinja::Error| {
+            let template = error.name().unwrap_or(name).to_owned();
+            RenderError { path: self.path_of(&template), line: error.line(), template, error }
+        };
+        let mut env = Environment::new();
+        env.set_debug(false);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        // HTML escaping everywhere but in Markdown templates: text from plugins, file names
+        // and models never becomes markup unless a filter below marks it safe.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".md.j2") || name.ends_with(".md") {
+                minijinja::AutoEscape::None
+            } else {
+                minijinja::AutoEscape::Html
+            }
+        });
+        for (template, source) in DEFAULTS {
+            if self.path_of(template).is_none() {
+                env.add_template(template, source).map_err(fail)?;
+            }
+        }
+        for (template, _, source) in &self.overrides {
+            env.add_template_owned(template.clone(), source.clone()).map_err(fail)?;
+        }
+        env.add_filter("md", markdown_text);
+        env.add_filter("code", code_text);
+        env.add_filter("fact", fact_text);
+        env.add_filter("status", status_text);
+        env.add_filter("tail", stderr_line);
+        env.add_filter("pct", percent);
+        env.add_filter("markdown", markdown_html);
+        let view = View::new(result);
+        let template = env.get_template(name).map_err(fail)?;
+        let context = if name.ends_with(".html.j2") {
+            let (strengths, gaps) = html::headlines(result);
+            minijinja::context! {
+                result => view,
+                strengths => strengths,
+                gaps => gaps,
+                charts => html::charts(result),
+                areas => html::areas(result),
+            }
+        } else {
+            minijinja::context! { result => view }
+        };
+        template.render(context).map_err(fail)
+    }
+}
+
+/// Renders the Markdown report with the built-in templates.
+pub fn markdown(result: &AssessmentResult) -> Result<String, RenderError> {
+    Templates::builtin().markdown(result)
+}
+
+/// Renders the HTML report with the built-in templates.
+pub fn html(result: &AssessmentResult) -> Result<String, RenderError> {
+    Templates::builtin().html(result)
+}
+
+/// Markdown (guidance, remediation) as HTML, marked safe for the HTML templates. It is
+/// rendered here from the Markdown source, never taken from a result file's HTML (a
+/// result file may come from anyone), by [`crate::roadmap::markdown_html`], which escapes
+/// raw HTML and keeps only harmless link schemes.
+fn markdown_html(text: String) -> Value {
+    Value::from_safe_string(crate::roadmap::markdown_html(&text))
 }
 
 /// The result as the templates see it: findings carry their check's title and remediation.
@@ -62,11 +214,11 @@ struct View<'a> {
     organisation_assessment: Option<&'a crate::score::OrganisationAssessment>,
     roadmap: Option<&'a crate::roadmap::Roadmap>,
     /// Area names by id.
-    area_names: std::collections::BTreeMap<&'a str, &'a str>,
+    area_names: BTreeMap<&'a str, &'a str>,
     /// Practices by id (title, level, area).
-    practices: std::collections::BTreeMap<&'a str, &'a crate::model::Practice>,
+    practices: BTreeMap<&'a str, &'a crate::model::Practice>,
     /// Level names by number.
-    level_names: std::collections::BTreeMap<String, &'a str>,
+    level_names: BTreeMap<String, &'a str>,
 }
 
 #[derive(Serialize)]

@@ -311,11 +311,29 @@ impl Ord for OrderedF64 {
     }
 }
 
-/// Markdown to HTML (raw HTML in the source is escaped, not passed through).
+/// Markdown to HTML: raw HTML in the source is escaped, not passed through, and a link or
+/// image whose address has a scheme other than `http`, `https` or `mailto` (`javascript:`,
+/// `data:`…) points nowhere (`#`), so the output is safe to embed in a page.
 pub fn markdown_html(text: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser};
+    use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+    fn harmless(url: &str) -> bool {
+        let scheme_end = url.find([':', '/', '?', '#']);
+        match scheme_end {
+            Some(i) if url[i..].starts_with(':') => {
+                let scheme = url[..i].to_ascii_lowercase();
+                matches!(scheme.as_str(), "http" | "https" | "mailto")
+            }
+            _ => !url.chars().any(char::is_control),
+        }
+    }
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !harmless(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: CowStr::from("#"), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !harmless(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: CowStr::from("#"), title, id })
+        }
         other => other,
     });
     let mut html = String::new();

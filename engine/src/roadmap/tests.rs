@@ -150,3 +150,16 @@ fn practices_nobody_could_assess_are_listed_to_confirm() {
     assert_eq!(r.to_confirm.len(), 1);
     assert_eq!(r.to_confirm[0].practice, "w");
 }
+
+#[test]
+fn markdown_html_escapes_raw_html_and_drops_script_links() {
+    let html = super::markdown_html(
+        "<script>x</script>\n\n[a](javascript:alert(1)) [b](https://x.test/) [c](docs/y.md) ![i](data:text/html,z)",
+    );
+    assert!(!html.contains("<script"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(html.contains(r##"<a href="#">a</a>"##), "{html}");
+    assert!(html.contains(r#"<a href="https://x.test/">b</a>"#), "{html}");
+    assert!(html.contains(r#"<a href="docs/y.md">c</a>"#), "{html}");
+    assert!(!html.contains("data:"), "{html}");
+}
