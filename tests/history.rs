@@ -66,6 +66,20 @@ fn a_lost_practice_fails_the_gate_and_compare_says_why() {
     // The outputs and the history were written before the gate failed.
     assert!(dir.path().join("second/result.json").is_file());
     assert_eq!(std::fs::read_dir(dir.path().join("history")).unwrap().count(), 2);
+    // The second result carries the trend of the history, and its reports show it.
+    let second: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("second/result.json")).unwrap()).unwrap();
+    let trend = second["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 2);
+    assert_eq!(
+        (trend[0]["levels"]["continuous-integration"].as_u64(), trend[1]["levels"]["continuous-integration"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let md = std::fs::read_to_string(dir.path().join("second/report.md")).unwrap();
+    assert!(md.contains("### Trend"), "{md}");
+    let html = std::fs::read_to_string(dir.path().join("second/report.html")).unwrap();
+    assert!(html.contains(r#"<svg class="chart trend""#), "the HTML report draws the trend");
+    assert!(html.contains("<polyline class=\"series s0\""), "one line per area");
 
     // Compared with the second result, nothing dropped further: the levels gate passes.
     let levels_only =

@@ -189,6 +189,7 @@ pub fn assess(
         scoring: None,
         organisation_assessment: None,
         roadmap: None,
+        trend: Vec::new(),
         shard: None,
     };
     apply_exemptions(&mut result, &options.exemptions);

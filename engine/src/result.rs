@@ -46,9 +46,36 @@ pub struct AssessmentResult {
     /// What to do next, in horizons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<crate::roadmap::Roadmap>,
+    /// The organisation's area levels in each result of the history folder, oldest first,
+    /// ending with this one (`--history`); empty without a history.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
     /// Set on the result of one shard (`--shard I/N`), which `kaizen merge` combines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardRecord>,
+}
+
+/// The organisation's figures at one point of the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TrendPoint {
+    /// When that assessment started.
+    pub started_at: String,
+    /// The organisation's level per area id.
+    pub levels: BTreeMap<String, u8>,
+    /// The organisation's coverage, 0 to 1.
+    pub coverage: f64,
+}
+
+impl TrendPoint {
+    /// The point of a scored result (none when it was not scored).
+    pub fn of(result: &AssessmentResult) -> Option<TrendPoint> {
+        let org = result.organisation_assessment.as_ref()?;
+        Some(TrendPoint {
+            started_at: result.started_at.clone(),
+            levels: org.areas.iter().map(|a| (a.id.clone(), a.level)).collect(),
+            coverage: org.coverage,
+        })
+    }
 }
 
 /// Which slice of the targets a shard's result holds.

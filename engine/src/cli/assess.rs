@@ -272,8 +272,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
 
-    super::report::write(&result, &args.format, args.templates.as_deref(), &out)?;
     let history_dir = args.history.clone().or_else(|| file.as_ref().and_then(|f| f.history.clone()));
+    if let Some(dir) = history_dir.as_ref().filter(|d| d.is_dir()) {
+        // The trend: every past result of the history, then this one.
+        let past = kaizen::history::load(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        for note in &past.skipped {
+            eprintln!("note: history: {note}");
+        }
+        result.trend = past.results.iter().filter_map(|(_, r)| kaizen::result::TrendPoint::of(r)).collect();
+        result.trend.extend(kaizen::result::TrendPoint::of(&result));
+    }
+    super::report::write(&result, &args.format, args.templates.as_deref(), &out)?;
     if let Some(dir) = &history_dir {
         let path =
             kaizen::history::store(dir, &result).with_context(|| format!("cannot write to {}", dir.display()))?;

@@ -124,6 +124,19 @@ pub fn charts(result: &AssessmentResult) -> Value {
         let spread: Vec<(&str, [usize; 5])> = org.areas.iter().map(|a| (name(&a.id), a.distribution)).collect();
         charts.insert("distribution", Value::from_safe_string(svg::distribution("Targets at each level", &spread)));
     }
+    if result.trend.len() > 1 {
+        let points: Vec<&str> = result.trend.iter().map(|p| p.started_at.get(..10).unwrap_or(&p.started_at)).collect();
+        let series: Vec<(&str, Vec<Option<u8>>)> = model
+            .model
+            .areas
+            .iter()
+            .map(|a| (a.name.as_str(), result.trend.iter().map(|p| p.levels.get(&a.id).copied()).collect()))
+            .collect();
+        charts.insert(
+            "trend",
+            Value::from_safe_string(svg::trend("Organisation level per area over time", &points, &series, max)),
+        );
+    }
     Value::from_serialize(charts)
 }
 

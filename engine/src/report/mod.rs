@@ -213,6 +213,7 @@ struct View<'a> {
     scoring: Option<&'a crate::result::ScoringRecord>,
     organisation_assessment: Option<&'a crate::score::OrganisationAssessment>,
     roadmap: Option<&'a crate::roadmap::Roadmap>,
+    trend: &'a [crate::result::TrendPoint],
     /// Area names by id.
     area_names: BTreeMap<&'a str, &'a str>,
     /// Practices by id (title, level, area).
@@ -277,6 +278,7 @@ impl<'a> View<'a> {
             scoring: result.scoring.as_ref(),
             organisation_assessment: result.organisation_assessment.as_ref(),
             roadmap: result.roadmap.as_ref(),
+            trend: &result.trend,
             area_names: result
                 .model
                 .iter()

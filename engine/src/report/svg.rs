@@ -150,6 +150,64 @@ pub fn bars(title: &str, items: &[(&str, f64)]) -> String {
     svg
 }
 
+/// Lines: each area's level (1 to `max`) at each point of the history, oldest on the left.
+pub fn trend(title: &str, points: &[&str], areas: &[(&str, Vec<Option<u8>>)], max: u8) -> String {
+    let (left, top, width, height) = (40.0, 30.0, 420.0, 160.0);
+    let legend_row = 18.0;
+    let total = top + height + 40.0 + legend_row * areas.len() as f64;
+    let max = f64::from(max.max(2));
+    let x = |i: usize| left + if points.len() > 1 { width * i as f64 / (points.len() - 1) as f64 } else { width / 2.0 };
+    let y = |level: u8| top + height - height * (f64::from(level) - 1.0) / (max - 1.0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart trend" role="img" viewBox="0 0 520 {total:.0}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        escape(title)
+    );
+    let _ = write!(svg, r#"<text class="heading" x="0" y="16">{}</text>"#, escape(title));
+    for level in 1..=(max as u8) {
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{left}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="label" x="{:.1}" y="{:.1}" text-anchor="end">{level}</text>"#,
+            left + width,
+            y(level),
+            y(level),
+            left - 6.0,
+            y(level) + 4.0
+        );
+    }
+    for (i, point) in points.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<text class="label" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            x(i),
+            top + height + 18.0,
+            escape(&short(point, 10))
+        );
+    }
+    for (n, (area, levels)) in areas.iter().enumerate() {
+        let series: Vec<String> =
+            levels.iter().enumerate().filter_map(|(i, l)| l.map(|l| format!("{:.1},{:.1}", x(i), y(l)))).collect();
+        let class = format!("series s{}", n % 9);
+        let _ = write!(svg, r#"<polyline class="{class}" fill="none" points="{}"/>"#, series.join(" "));
+        for p in &series {
+            let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
+            let _ = write!(svg, r#"<circle class="{class}" cx="{px}" cy="{py}" r="3"/>"#);
+        }
+        let ly = top + height + 40.0 + legend_row * n as f64;
+        let _ = write!(
+            svg,
+            r#"<rect class="{class}" x="{left}" y="{:.1}" width="12" height="4"/><text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
+            ly - 6.0,
+            left + 18.0,
+            ly,
+            escape(&short(area, 40))
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// Stacked bars: per area, how many targets are at each level 1 to 5.
 pub fn distribution(title: &str, areas: &[(&str, [usize; 5])]) -> String {
     let row = 26.0;
