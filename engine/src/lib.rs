@@ -11,6 +11,7 @@ pub mod assess;
 pub mod collect;
 pub mod config;
 pub mod diag;
+pub mod interview;
 pub mod model;
 pub mod output;
 pub mod parse;

@@ -6,6 +6,7 @@ mod collect;
 mod init;
 mod model;
 mod plugin;
+mod questionnaire;
 mod report;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,9 @@ enum Command {
     /// Check a maturity model (questionnaires/*.toml).
     #[command(subcommand)]
     Model(model::Command),
+    /// Interview in the terminal and write answers.toml (or write a commented template to
+    /// fill in by hand).
+    Questionnaire(questionnaire::Args),
     /// Render the reports of a result.json again, without assessing.
     Report(report::Args),
     /// List, check and inspect plugins.
@@ -49,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Collect(command) => collect::run(command),
         Command::Init(args) => init::run(args),
         Command::Model(command) => model::run(command),
+        Command::Questionnaire(args) => questionnaire::run(args),
         Command::Report(args) => report::run(args),
         Command::Plugin(command) => plugin::run(command),
     }
