@@ -12,6 +12,7 @@ mod delivery;
 mod evidence;
 mod git;
 mod iac;
+mod models;
 mod observability;
 mod pipelines;
 mod remote;

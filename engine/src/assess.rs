@@ -185,9 +185,65 @@ pub fn assess(
         plugins: registry.plugins().iter().map(record).collect(),
         targets: results,
         unavailable: Vec::new(),
+        model: None,
+        scoring: None,
+        organisation_assessment: None,
+        roadmap: None,
     };
     apply_exemptions(&mut result, &options.exemptions);
     result
+}
+
+/// How to score an assessment against a model.
+#[derive(Debug, Clone)]
+pub struct Scoring {
+    /// The model.
+    pub model: crate::model::Model,
+    /// `built-in`, or the file the model was read from.
+    pub model_source: String,
+    /// SHA-256 of the model's text.
+    pub model_sha256: String,
+    /// Interview answers, if any.
+    pub answers: Option<crate::model::answers::Answers>,
+    /// Practices exempted by the assessment file.
+    pub exemptions: Vec<crate::score::PracticeExemption>,
+    /// Their globs as written, for the result.
+    pub exemption_records: Vec<crate::result::PracticeExemptionRecord>,
+    /// The scoring profile.
+    pub profile: crate::score::Profile,
+    /// The roadmap's capacity, effort points per quarter.
+    pub capacity: u32,
+}
+
+/// Scores every target of `result` against the model, aggregates the organisation and plans
+/// the roadmap, all into `result`. Pure: the same result and scoring give the same figures.
+pub fn score(result: &mut AssessmentResult, scoring: &Scoring) {
+    use crate::score::{organisation, score_target};
+    let model = &scoring.model;
+    for target in &mut result.targets {
+        let answers = scoring.answers.as_ref().map(|a| a.for_target(&target.name, &target.labels)).unwrap_or_default();
+        target.assessment = Some(score_target(model, target, answers, &scoring.exemptions, &scoring.profile));
+    }
+    let scored: Vec<(&str, &BTreeMap<String, String>, &crate::score::TargetAssessment)> =
+        result.targets.iter().filter_map(|t| t.assessment.as_ref().map(|a| (t.name.as_str(), &t.labels, a))).collect();
+    let org = organisation(model, &scored, &scoring.profile);
+    let named: Vec<(&str, &crate::score::TargetAssessment)> = scored.iter().map(|(n, _, a)| (*n, *a)).collect();
+    let roadmap = crate::roadmap::plan(model, &named, &org, scoring.capacity);
+    result.organisation_assessment = Some(org);
+    result.roadmap = Some(roadmap);
+    result.model = Some(crate::result::ModelRecord {
+        source: scoring.model_source.clone(),
+        sha256: scoring.model_sha256.clone(),
+        model: model.clone(),
+    });
+    result.scoring = Some(crate::result::ScoringRecord {
+        answers: scoring.answers.as_ref().and_then(|a| a.path.as_ref()).map(|p| p.display().to_string()),
+        organisation_share: scoring.profile.organisation_share,
+        weights: scoring.profile.weights.clone(),
+        disabled: scoring.profile.disabled.iter().cloned().collect(),
+        exemptions: scoring.exemption_records.clone(),
+        capacity: scoring.capacity,
+    });
 }
 
 /// Marks exempted findings `not_applicable`, keeping the plugin's status and the reason.
@@ -341,6 +397,7 @@ fn assess_target(
         errors: Vec::new(),
         warnings,
         skipped: inventory.skipped,
+        assessment: None,
     };
     for (p, outcome) in runs {
         let id = &p.plugin.manifest.id;

@@ -44,6 +44,26 @@ struct Raw {
     plugins: RawPlugins,
     #[serde(default)]
     exemptions: Vec<RawExemption>,
+    #[serde(default)]
+    scoring: RawScoring,
+    #[serde(default)]
+    roadmap: RawRoadmap,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    organisation_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    weights: BTreeMap<Spanned<String>, Spanned<f64>>,
+    #[serde(default)]
+    disabled: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoadmap {
+    capacity: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,6 +118,8 @@ struct RawAssess {
     max_commits: Option<Spanned<usize>>,
     respect_gitignore: Option<bool>,
     max_file_mb: Option<Spanned<u64>>,
+    model: Option<String>,
+    answers: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,7 +137,8 @@ struct RawPlugins {
 #[serde(deny_unknown_fields)]
 struct RawExemption {
     target: Spanned<String>,
-    check: Spanned<String>,
+    check: Option<Spanned<String>>,
+    practice: Option<Spanned<String>>,
     reason: Spanned<String>,
 }
 
@@ -158,6 +181,28 @@ pub struct AssessmentFile {
     config_spans: Vec<(String, Range<usize>)>,
     /// Checks marked not applicable for some targets, with the reason.
     pub exemptions: Vec<Exemption>,
+    /// Practices exempted for some targets, with the reason.
+    pub practice_exemptions: Vec<PracticeExemptionSpec>,
+    /// The maturity model to score against, relative to the file's folder.
+    pub model: Option<PathBuf>,
+    /// Interview answers, relative to the file's folder.
+    pub answers: Option<PathBuf>,
+    /// The scoring profile.
+    pub profile: crate::score::Profile,
+    /// Practice ids the profile names, with where, to check against the model.
+    profile_spans: Vec<(String, Range<usize>)>,
+    /// The roadmap's capacity in effort points per quarter.
+    pub capacity: Option<u32>,
+}
+
+/// A practice exempted for matching targets.
+#[derive(Debug, Clone)]
+pub struct PracticeExemptionSpec {
+    /// The exemption.
+    pub exemption: crate::score::PracticeExemption,
+    /// The target glob as written.
+    pub target_glob: String,
+    span: Range<usize>,
 }
 
 /// A target from the file.
@@ -458,6 +503,7 @@ impl AssessmentFile {
         }
 
         let mut exemptions = Vec::new();
+        let mut practice_exemptions = Vec::new();
         for e in &raw.exemptions {
             let target = match globset::Glob::new(e.target.get_ref()) {
                 Ok(glob) => glob.compile_matcher(),
@@ -466,14 +512,6 @@ impl AssessmentFile {
                     continue;
                 }
             };
-            let Some((plugin, check)) = e.check.get_ref().split_once('/') else {
-                problem(
-                    "config-invalid-check",
-                    e.check.span(),
-                    format!("check `{}` must be written `plugin/check`, e.g. `ci/runs-tests`", e.check.get_ref()),
-                );
-                continue;
-            };
             if e.reason.get_ref().trim().len() < 10 {
                 problem(
                     "config-exemption-reason",
@@ -481,14 +519,83 @@ impl AssessmentFile {
                     "an exemption needs a written reason (at least a short sentence), shown in the report".into(),
                 );
             }
+            let check = match (&e.check, &e.practice) {
+                (Some(check), None) => check,
+                (None, Some(practice)) => {
+                    practice_exemptions.push(PracticeExemptionSpec {
+                        exemption: crate::score::PracticeExemption {
+                            target: target.clone(),
+                            practice: practice.get_ref().clone(),
+                            reason: e.reason.get_ref().trim().to_owned(),
+                        },
+                        target_glob: e.target.get_ref().clone(),
+                        span: practice.span(),
+                    });
+                    continue;
+                }
+                (Some(_), Some(practice)) => {
+                    problem(
+                        "config-exemption-both",
+                        practice.span(),
+                        "an exemption names either a `check` or a `practice`, not both".into(),
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    problem(
+                        "config-exemption-empty",
+                        e.target.span(),
+                        "an exemption needs `check = \"plugin/check\"` or `practice = \"id\"`".into(),
+                    );
+                    continue;
+                }
+            };
+            let Some((plugin, check_id)) = check.get_ref().split_once('/') else {
+                problem(
+                    "config-invalid-check",
+                    check.span(),
+                    format!("check `{}` must be written `plugin/check`, e.g. `ci/runs-tests`", check.get_ref()),
+                );
+                continue;
+            };
             exemptions.push(Exemption {
                 target,
                 plugin: plugin.to_owned(),
-                check: check.to_owned(),
+                check: check_id.to_owned(),
                 reason: e.reason.get_ref().trim().to_owned(),
-                check_span: e.check.span(),
+                check_span: check.span(),
             });
         }
+
+        let mut profile = crate::score::Profile::default();
+        let mut profile_spans = Vec::new();
+        if let Some(share) = &raw.scoring.organisation_share {
+            if *share.get_ref() > 0.0 && *share.get_ref() <= 1.0 {
+                profile.organisation_share = *share.get_ref();
+            } else {
+                problem(
+                    "config-invalid-share",
+                    share.span(),
+                    format!("organisation_share {} must be above 0 and at most 1 (0.8 is 80 %)", share.get_ref()),
+                );
+            }
+        }
+        for (practice, weight) in &raw.scoring.weights {
+            if !(*weight.get_ref() >= 0.0 && weight.get_ref().is_finite()) {
+                problem(
+                    "config-invalid-weight",
+                    weight.span(),
+                    format!("weight {} must be 0 or more", weight.get_ref()),
+                );
+            }
+            profile.weights.insert(practice.get_ref().clone(), *weight.get_ref());
+            profile_spans.push((practice.get_ref().clone(), practice.span()));
+        }
+        for practice in &raw.scoring.disabled {
+            profile.disabled.insert(practice.get_ref().clone());
+            profile_spans.push((practice.get_ref().clone(), practice.span()));
+        }
+        let capacity = at_least_one(&raw.roadmap.capacity, "capacity", &mut problem);
 
         let since_days = at_least_one(&raw.assess.since_days, "since_days", &mut problem);
         let max_commits = at_least_one(&raw.assess.max_commits, "max_commits", &mut problem);
@@ -517,7 +624,40 @@ impl AssessmentFile {
             plugin_config,
             config_spans,
             exemptions,
+            practice_exemptions,
+            model: raw.assess.model.map(|m| base.join(expand_home(&m))),
+            answers: raw.assess.answers.map(|a| base.join(expand_home(&a))),
+            profile,
+            profile_spans,
+            capacity,
         })
+    }
+
+    /// Checks the practices the file names (exemptions, weights, switched off) against the
+    /// model.
+    pub fn check_model_references(&self, model: &crate::model::Model) -> Result<(), Diagnostics> {
+        let mut problems = Vec::new();
+        let named = self
+            .practice_exemptions
+            .iter()
+            .map(|e| (&e.exemption.practice, &e.span))
+            .chain(self.profile_spans.iter().map(|(id, span)| (id, span)));
+        for (id, span) in named {
+            if model.practice(id).is_none() {
+                problems.push(Diagnostic::at(
+                    "config-unknown-practice",
+                    &self.path,
+                    &self.source,
+                    span.start,
+                    format!("model `{}` has no practice `{id}`", model.id),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Diagnostics(problems))
+        }
     }
 
     /// Checks what the file says about plugins against the loaded registry: pinned and

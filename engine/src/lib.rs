@@ -18,6 +18,8 @@ pub mod parse;
 pub mod plugin;
 pub mod report;
 pub mod result;
+pub mod roadmap;
+pub mod score;
 
 /// The default cache folder: `$KAIZEN_CACHE_DIR`, else the user's cache folder + `kaizen`.
 pub fn default_cache_dir() -> Option<std::path::PathBuf> {

@@ -33,6 +33,63 @@ pub struct AssessmentResult {
     /// Targets that could not be collected (a remote that could not be cloned), with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<UnavailableTarget>,
+    /// The maturity model the targets were scored against, whole, so that reports need
+    /// nothing else. Absent when the assessment was not scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelRecord>,
+    /// How the scoring was set up: answers file, profile, roadmap capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<ScoringRecord>,
+    /// The organisation's aggregates across targets: levels, practices, coverage, DORA, groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_assessment: Option<crate::score::OrganisationAssessment>,
+    /// What to do next, in horizons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<crate::roadmap::Roadmap>,
+}
+
+/// The model of an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRecord {
+    /// `built-in`, or the file it was read from.
+    pub source: String,
+    /// SHA-256 of the model's text, hex.
+    pub sha256: String,
+    /// The model.
+    #[serde(flatten)]
+    pub model: crate::model::Model,
+}
+
+/// How an assessment was scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoringRecord {
+    /// The answers file, if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<String>,
+    /// The share of targets that makes the organisation's level.
+    pub organisation_share: f64,
+    /// Practice weights of the scoring profile.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, f64>,
+    /// Practices the profile switches off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disabled: Vec<String>,
+    /// Practices exempted by the assessment file: practice, target glob, reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exemptions: Vec<PracticeExemptionRecord>,
+    /// Effort points per quarter the roadmap assumes.
+    pub capacity: u32,
+}
+
+/// A practice exemption, as written in the assessment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeExemptionRecord {
+    /// The practice's id.
+    pub practice: String,
+    /// The glob over target names.
+    pub target: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// A target left out of the assessment because its evidence could not be collected.
@@ -102,6 +159,9 @@ pub struct TargetResult {
     pub warnings: Vec<String>,
     /// Paths left out of the inventory, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The target scored against the model: practices, areas, DORA, answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<crate::score::TargetAssessment>,
 }
 
 /// One check result.

@@ -81,6 +81,13 @@ pub struct Args {
     /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
     #[arg(long)]
     no_ignore: bool,
+    /// The maturity model to score against [default: the built-in model,
+    /// questionnaires/devops.toml].
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Interview answers (answers.toml, from `kaizen questionnaire`).
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -118,6 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(file) = &file {
         file.check_references(&registry)?;
     }
+    let scoring = scoring(&args, file.as_ref(), &registry)?;
     if !args.only.is_empty() {
         for id in &args.only {
             anyhow::ensure!(registry.get(id).is_some(), "--only names plugin `{id}`, which is not loaded");
@@ -212,6 +220,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
     bar.finish_and_clear();
     result.unavailable = unavailable;
+    assess::score(&mut result, &scoring);
 
     if args.format.contains(&Format::Json) {
         let path = out.join("result.json");
@@ -241,6 +250,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             for e in &t.errors {
                 eprintln!("  plugin {} failed ({}): {}", e.plugin, e.kind, e.message);
             }
+            if let Some(a) = &t.assessment {
+                let levels: Vec<String> = a.areas.iter().map(|x| format!("{} {}", x.id, x.figures.level)).collect();
+                eprintln!("  levels: {} · {:.0} % assessed", levels.join(" · "), a.coverage * 100.0);
+            }
         }
         for u in &result.unavailable {
             eprintln!("{}: not assessed: {}", u.target, u.reason);
@@ -248,6 +261,57 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("wrote {} in {:.1} s", out.display(), result.duration_ms as f64 / 1000.0);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model, answers, exemptions and profile to score with: `--model`/`--answers` over
+/// the assessment file's, the built-in model by default. The model is checked against every
+/// plugin loaded (before `--only` narrows them).
+fn scoring(
+    args: &Args,
+    file: Option<&AssessmentFile>,
+    registry: &kaizen::plugin::Registry,
+) -> anyhow::Result<assess::Scoring> {
+    use kaizen::model::{self, answers::Answers, Catalogue};
+    let catalogue = Catalogue::from_registry(registry);
+    let (path, source, text) = match args.model.clone().or_else(|| file.and_then(|f| f.model.clone())) {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(&path).with_context(|| format!("cannot read model {}", path.display()))?;
+            (path.clone(), path.display().to_string(), text)
+        }
+        None => (PathBuf::from(model::DEFAULT_PATH), "built-in".to_owned(), model::DEFAULT_SOURCE.to_owned()),
+    };
+    let model = model::load(&path, &text, &catalogue)?;
+    if let Some(file) = file {
+        file.check_model_references(&model)?;
+    }
+    let answers = match args.answers.clone().or_else(|| file.and_then(|f| f.answers.clone())) {
+        Some(path) => Some(Answers::load(&path, &model)?),
+        None => None,
+    };
+    Ok(assess::Scoring {
+        model_sha256: kaizen::plugin::registry::sha256_hex(text.as_bytes()),
+        model,
+        model_source: source,
+        answers,
+        exemptions: file
+            .map(|f| f.practice_exemptions.iter().map(|e| e.exemption.clone()).collect())
+            .unwrap_or_default(),
+        exemption_records: file
+            .map(|f| {
+                f.practice_exemptions
+                    .iter()
+                    .map(|e| kaizen::result::PracticeExemptionRecord {
+                        practice: e.exemption.practice.clone(),
+                        target: e.target_glob.clone(),
+                        reason: e.exemption.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        profile: file.map(|f| f.profile.clone()).unwrap_or_default(),
+        capacity: file.and_then(|f| f.capacity).unwrap_or(kaizen::roadmap::DEFAULT_CAPACITY),
+    })
 }
 
 /// A target as given: a local folder or a git URL.

@@ -168,6 +168,8 @@ struct RawRule {
     all: Option<Spanned<Vec<Spanned<RawRule>>>>,
     any: Option<Spanned<Vec<Spanned<RawRule>>>>,
     not: Option<Box<Spanned<RawRule>>>,
+    when: Option<Box<Spanned<RawRule>>>,
+    then: Option<Box<Spanned<RawRule>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -731,17 +733,22 @@ impl Validator<'_> {
             ("all", r.all.is_some()),
             ("any", r.any.is_some()),
             ("not", r.not.is_some()),
+            ("when", r.when.is_some()),
         ]
         .into_iter()
         .filter(|(_, present)| *present)
         .map(|(name, _)| name)
         .collect();
+        if let (Some(then), false) = (&r.then, r.when.is_some()) {
+            self.problem("model-invalid-rule", then.span(), "`then` goes with `when = RULE`");
+            return None;
+        }
         if heads.len() != 1 {
             let message = if heads.is_empty() {
-                "a rule needs one of `check`, `fact`, `dora`, `answer`, `all`, `any` or `not`".to_owned()
+                "a rule needs one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not` or `when`".to_owned()
             } else {
                 format!(
-                    "a rule has exactly one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not`; this one has {}",
+                    "a rule has exactly one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not`, `when`; this one has {}",
                     heads.join(", ")
                 )
             };
@@ -783,6 +790,20 @@ impl Validator<'_> {
             "not" => {
                 let inner = r.not.as_ref()?;
                 self.rule(inner).map(|rule| Rule::Not(Box::new(rule)))
+            }
+            "when" => {
+                let condition = r.when.as_ref()?;
+                let Some(then) = &r.then else {
+                    self.problem(
+                        "model-invalid-rule",
+                        span,
+                        "`when = RULE` needs `then = RULE`: what decides when the condition holds",
+                    );
+                    return None;
+                };
+                let condition = self.rule(condition);
+                let then = self.rule(then);
+                Some(Rule::When { condition: Box::new(condition?), then: Box::new(then?) })
             }
             group => {
                 let list = if group == "all" { r.all.as_ref()? } else { r.any.as_ref()? };
@@ -855,11 +876,12 @@ impl Validator<'_> {
                         "pass" => statuses.push(Status::Pass),
                         "warn" => statuses.push(Status::Warn),
                         "fail" => statuses.push(Status::Fail),
+                        "not_applicable" => statuses.push(Status::NotApplicable),
                         other => {
                             self.problem(
                                 "model-invalid-rule",
                                 s.span(),
-                                format!("status `{other}` must be `pass`, `warn` or `fail` (a check that does not apply makes the rule unknown)"),
+                                format!("status `{other}` must be `pass`, `warn`, `fail` or `not_applicable` (a check that does not apply makes the rule unknown unless `not_applicable` is listed)"),
                             );
                             return None;
                         }

@@ -171,6 +171,13 @@ pub enum Rule {
     Any(Vec<Rule>),
     /// The opposite.
     Not(Box<Rule>),
+    /// A rule that only speaks when a condition holds: unknown otherwise.
+    When {
+        /// The condition.
+        condition: Box<Rule>,
+        /// The rule that decides when it holds.
+        then: Box<Rule>,
+    },
 }
 
 impl Rule {
@@ -201,6 +208,10 @@ impl Rule {
         match self {
             Rule::All(rules) | Rule::Any(rules) => rules.iter().for_each(|r| r.visit(f)),
             Rule::Not(rule) => rule.visit(f),
+            Rule::When { condition, then } => {
+                condition.visit(f);
+                then.visit(f);
+            }
             _ => {}
         }
     }
@@ -237,6 +248,7 @@ impl fmt::Display for Rule {
             Rule::All(rules) => join(f, "all", rules),
             Rule::Any(rules) => join(f, "any", rules),
             Rule::Not(rule) => write!(f, "not({rule})"),
+            Rule::When { condition, then } => write!(f, "when({condition}) then({then})"),
         }
     }
 }

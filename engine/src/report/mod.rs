@@ -42,6 +42,7 @@ fn render(name: &str, result: &AssessmentResult) -> Result<String, RenderError> 
     env.add_filter("fact", fact_text);
     env.add_filter("status", status_text);
     env.add_filter("tail", stderr_line);
+    env.add_filter("pct", percent);
     let view = View::new(result);
     env.get_template(name).map_err(fail)?.render(minijinja::context! { result => view }).map_err(fail)
 }
@@ -56,6 +57,16 @@ struct View<'a> {
     plugins: &'a [crate::result::PluginRecord],
     targets: Vec<TargetView<'a>>,
     unavailable: &'a [crate::result::UnavailableTarget],
+    model: Option<&'a crate::result::ModelRecord>,
+    scoring: Option<&'a crate::result::ScoringRecord>,
+    organisation_assessment: Option<&'a crate::score::OrganisationAssessment>,
+    roadmap: Option<&'a crate::roadmap::Roadmap>,
+    /// Area names by id.
+    area_names: std::collections::BTreeMap<&'a str, &'a str>,
+    /// Practices by id (title, level, area).
+    practices: std::collections::BTreeMap<&'a str, &'a crate::model::Practice>,
+    /// Level names by number.
+    level_names: std::collections::BTreeMap<String, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +121,21 @@ impl<'a> View<'a> {
             plugins: &result.plugins,
             targets,
             unavailable: &result.unavailable,
+            model: result.model.as_ref(),
+            scoring: result.scoring.as_ref(),
+            organisation_assessment: result.organisation_assessment.as_ref(),
+            roadmap: result.roadmap.as_ref(),
+            area_names: result
+                .model
+                .iter()
+                .flat_map(|m| m.model.areas.iter().map(|a| (a.id.as_str(), a.name.as_str())))
+                .collect(),
+            practices: result.model.iter().flat_map(|m| m.model.practices.iter().map(|p| (p.id.as_str(), p))).collect(),
+            level_names: result
+                .model
+                .iter()
+                .flat_map(|m| m.model.levels.iter().map(|l| (l.number.to_string(), l.name.as_str())))
+                .collect(),
         }
     }
 }
@@ -171,12 +197,21 @@ fn fact_text(value: Value) -> String {
     }
 }
 
+/// A share in 0..=1 as a whole percentage.
+fn percent(share: f64) -> String {
+    format!("{:.0} %", (share * 100.0).clamp(0.0, 100.0))
+}
+
 fn status_text(status: String) -> String {
     match status.as_str() {
         "pass" => "✅ pass".into(),
         "fail" => "❌ fail".into(),
         "warn" => "⚠️ warn".into(),
         "not_applicable" => "➖ n/a".into(),
+        "satisfied" => "✅ satisfied".into(),
+        "not_satisfied" => "❌ not satisfied".into(),
+        "exempt" => "➖ exempt".into(),
+        "unknown" => "❔ unknown".into(),
         other => other.into(),
     }
 }

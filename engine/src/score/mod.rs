@@ -1,0 +1,587 @@
+//! Scoring: findings, facts and answers against a model, into practice states, area levels
+//! with their explanation, coverage, DORA keys, and the organisation's aggregates. Pure: the
+//! same inputs give the same assessment.
+//!
+//! - A practice is `satisfied`, `not_satisfied`, `exempt` (by the assessment file, with its
+//!   reason) or `unknown` (no evidence and no answer; never counted as a failure).
+//! - An area's level is the highest level whose practices, and all practices below it, are
+//!   satisfied or exempt (level 1 needs nothing). `progress` is the share of the next
+//!   level's practices in place; `potential_level` is the level reached if every unknown
+//!   practice turned out to be in place; `coverage` is the share of the area's practices
+//!   that were actually assessed.
+//! - A scoring profile may weigh practices (for `progress`) and switch some off; the raw
+//!   figures are always kept beside the adjusted ones.
+//! - Across targets: per practice the share of targets satisfying it (of those where it
+//!   was assessed), per area the distribution of levels and the organisation's level: the
+//!   highest level reached by at least `organisation_share` of the targets assessed in that
+//!   area; the same grouped by each target label.
+
+pub mod dora;
+pub mod rule;
+
+use crate::model::answers::{Answer, AnswerValue};
+use crate::model::{Model, Practice, Question, QuestionKind};
+use crate::result::TargetResult;
+use dora::TargetDora;
+use rule::{Subject, Trace, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The state of one practice on one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PracticeState {
+    /// In place.
+    Satisfied,
+    /// Not in place.
+    NotSatisfied,
+    /// Exempted by the assessment file, with a reason.
+    Exempt,
+    /// No evidence and no answer.
+    Unknown,
+}
+
+impl PracticeState {
+    /// The name used in results and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            PracticeState::Satisfied => "satisfied",
+            PracticeState::NotSatisfied => "not satisfied",
+            PracticeState::Exempt => "exempt",
+            PracticeState::Unknown => "unknown",
+        }
+    }
+
+    /// Satisfied or exempt: counts towards a level.
+    pub fn is_met(self) -> bool {
+        matches!(self, PracticeState::Satisfied | PracticeState::Exempt)
+    }
+}
+
+/// An exemption of a practice for some targets, from the assessment file.
+#[derive(Debug, Clone)]
+pub struct PracticeExemption {
+    /// Glob over target names.
+    pub target: globset::GlobMatcher,
+    /// The practice's id.
+    pub practice: String,
+    /// Why, in the assessor's words.
+    pub reason: String,
+}
+
+/// A scoring profile: weights for progress, practices switched off, and the share of targets
+/// that makes an organisation's level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Weight of each practice in `progress` (1 when not given).
+    pub weights: BTreeMap<String, f64>,
+    /// Practices left out of the adjusted figures.
+    pub disabled: BTreeSet<String>,
+    /// The share of targets that must reach a level for the organisation to be at it.
+    pub organisation_share: f64,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile { weights: BTreeMap::new(), disabled: BTreeSet::new(), organisation_share: DEFAULT_ORGANISATION_SHARE }
+    }
+}
+
+/// The default share of targets that makes the organisation's level: 80 %.
+pub const DEFAULT_ORGANISATION_SHARE: f64 = 0.8;
+
+impl Profile {
+    /// Whether it changes any figure (weights or switched-off practices).
+    pub fn adjusts(&self) -> bool {
+        !self.disabled.is_empty() || self.weights.values().any(|w| (*w - 1.0).abs() > 1e-12)
+    }
+
+    fn weight(&self, practice: &str) -> f64 {
+        self.weights.get(practice).copied().unwrap_or(1.0)
+    }
+}
+
+/// One practice on one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeResult {
+    /// The practice's id.
+    pub id: String,
+    /// Its area.
+    pub area: String,
+    /// Its level.
+    pub level: u8,
+    /// What it came to.
+    pub state: PracticeState,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Every piece of evidence the rule looked at.
+    pub trace: Vec<Trace>,
+    /// Switched off by the scoring profile (left out of the adjusted figures).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
+}
+
+/// A practice that keeps an area from its next level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blocker {
+    /// The practice's id.
+    pub practice: String,
+    /// Its title.
+    pub title: String,
+    /// Its level.
+    pub level: u8,
+    /// Its state (`not_satisfied` or `unknown`).
+    pub state: PracticeState,
+    /// Why.
+    pub reason: String,
+}
+
+/// An area's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// The level reached, 1 to 5.
+    pub level: u8,
+    /// Progress inside the next level, 0 to 1 (1 at level 5).
+    pub progress: f64,
+    /// Share of the practices that were assessed, 0 to 1.
+    pub coverage: f64,
+    /// The level reached if every unknown practice were in place.
+    pub potential_level: u8,
+}
+
+/// One area on one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaResult {
+    /// The area's id.
+    pub id: String,
+    /// The raw figures: every practice, equal weights.
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Practices assessed, of how many.
+    pub assessed: usize,
+    /// Practices in the area.
+    pub practices: usize,
+    /// The practices of the next level that are not in place, and why.
+    pub blocking: Vec<Blocker>,
+    /// The level in a sentence or two, naming what blocks the next one.
+    pub explanation: String,
+    /// The figures under the scoring profile, when it changes anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted: Option<Figures>,
+}
+
+/// The scored assessment of one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetAssessment {
+    /// Every practice of the model, in the model's order.
+    pub practices: Vec<PracticeResult>,
+    /// Every area, in the model's order.
+    pub areas: Vec<AreaResult>,
+    /// Share of all practices assessed, 0 to 1.
+    pub coverage: f64,
+    /// The DORA keys and cluster.
+    pub dora: TargetDora,
+    /// The answers that applied to this target, by question id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, Answer>,
+}
+
+impl TargetAssessment {
+    /// A practice's result.
+    pub fn practice(&self, id: &str) -> Option<&PracticeResult> {
+        self.practices.iter().find(|p| p.id == id)
+    }
+
+    /// An area's result.
+    pub fn area(&self, id: &str) -> Option<&AreaResult> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+}
+
+/// Scores one target.
+pub fn score_target(
+    model: &Model,
+    target: &TargetResult,
+    answers: BTreeMap<String, Answer>,
+    exemptions: &[PracticeExemption],
+    profile: &Profile,
+) -> TargetAssessment {
+    let dora = TargetDora::compute(model, &target.facts, &answers);
+    let subject = Subject { model, target, answers: &answers, dora: &dora };
+    let practices: Vec<PracticeResult> = model
+        .practices
+        .iter()
+        .map(|p| {
+            let mut result = score_practice(p, subject);
+            if let Some(e) = exemptions.iter().find(|e| e.practice == p.id && e.target.is_match(&target.name)) {
+                result.reason =
+                    format!("exempted by the assessor: {} (the evidence says: {})", e.reason, result.reason);
+                result.state = PracticeState::Exempt;
+            }
+            result.disabled = profile.disabled.contains(&p.id);
+            result
+        })
+        .collect();
+    let areas: Vec<AreaResult> = model.areas.iter().map(|a| score_area(model, &a.id, &practices, profile)).collect();
+    let assessed = practices.iter().filter(|p| p.state != PracticeState::Unknown).count();
+    let coverage = ratio(assessed, practices.len());
+    TargetAssessment { practices, areas, coverage, dora, answers }
+}
+
+fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
+    let mut trace = Vec::new();
+    let verdict = rule::evaluate(&practice.evidence, subject, &mut trace);
+    let state = match verdict {
+        Verdict::Satisfied => PracticeState::Satisfied,
+        Verdict::NotSatisfied => PracticeState::NotSatisfied,
+        Verdict::Unknown => PracticeState::Unknown,
+    };
+    // The leaves that agree with the outcome explain it.
+    let deciding: Vec<String> =
+        trace.iter().filter(|t| t.verdict == verdict).map(|t| format!("{}: {}", t.rule, t.found)).collect();
+    let reason = if deciding.is_empty() {
+        // A `not` turned the leaves' verdict around.
+        trace.iter().map(|t| format!("{}: {}", t.rule, t.found)).collect::<Vec<_>>().join("; ")
+    } else {
+        deciding.join("; ")
+    };
+    PracticeResult {
+        id: practice.id.clone(),
+        area: practice.area.clone(),
+        level: practice.level,
+        state,
+        reason,
+        trace,
+        disabled: false,
+    }
+}
+
+fn score_area(model: &Model, area: &str, practices: &[PracticeResult], profile: &Profile) -> AreaResult {
+    let in_area: Vec<&PracticeResult> = practices.iter().filter(|p| p.area == area).collect();
+    let figures = figures_of(&in_area, &|_| 1.0);
+    let adjusted = profile.adjusts().then(|| {
+        let kept: Vec<&PracticeResult> = in_area.iter().copied().filter(|p| !p.disabled).collect();
+        figures_of(&kept, &|id| profile.weight(id))
+    });
+    let next = figures.level + 1;
+    let blocking: Vec<Blocker> = in_area
+        .iter()
+        .filter(|p| p.level <= next && !p.state.is_met())
+        .map(|p| Blocker {
+            practice: p.id.clone(),
+            title: model.practice(&p.id).map(|x| x.title.clone()).unwrap_or_default(),
+            level: p.level,
+            state: p.state,
+            reason: p.reason.clone(),
+        })
+        .collect();
+    let assessed = in_area.iter().filter(|p| p.state != PracticeState::Unknown).count();
+    let explanation = explain(model, &figures, &blocking, assessed, in_area.len());
+    AreaResult { id: area.to_owned(), figures, assessed, practices: in_area.len(), blocking, explanation, adjusted }
+}
+
+/// Level, progress, coverage and potential level of some practices.
+fn figures_of(practices: &[&PracticeResult], weight: &dyn Fn(&str) -> f64) -> Figures {
+    let reached = |met: &dyn Fn(&PracticeResult) -> bool| {
+        let mut level = 1;
+        for l in 2..=5u8 {
+            if practices.iter().filter(|p| p.level == l).all(|p| met(p)) {
+                level = l;
+            } else {
+                break;
+            }
+        }
+        level
+    };
+    let level = reached(&|p| p.state.is_met());
+    let potential_level = reached(&|p| p.state.is_met() || p.state == PracticeState::Unknown);
+    let progress = if level >= 5 {
+        1.0
+    } else {
+        let next: Vec<&&PracticeResult> = practices.iter().filter(|p| p.level == level + 1).collect();
+        let total = next.iter().map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
+        let met = next.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
+        if total > 0.0 {
+            met / total
+        } else {
+            0.0
+        }
+    };
+    let assessed = practices.iter().filter(|p| p.state != PracticeState::Unknown).count();
+    Figures { level, progress, coverage: ratio(assessed, practices.len()), potential_level }
+}
+
+fn explain(model: &Model, figures: &Figures, blocking: &[Blocker], assessed: usize, total: usize) -> String {
+    let mut text = format!("Level {} ({})", figures.level, model.level_name(figures.level));
+    if figures.level == 1 {
+        text.push_str(": the practices of level 2 are not all in place.");
+    } else {
+        text.push_str(&format!(": every practice up to level {} is in place.", figures.level));
+    }
+    if figures.level < 5 {
+        let next = figures.level + 1;
+        let names: Vec<String> = blocking
+            .iter()
+            .map(|b| match b.state {
+                PracticeState::Unknown => format!("{} (unknown: {})", b.practice, b.reason),
+                _ => format!("{} (not satisfied: {})", b.practice, b.reason),
+            })
+            .collect();
+        text.push_str(&format!(
+            " Level {next} ({}) needs {}.",
+            model.level_name(next),
+            if names.is_empty() { "nothing more".to_owned() } else { names.join("; ") }
+        ));
+    }
+    if figures.potential_level > figures.level {
+        text.push_str(&format!(
+            " Up to level {} if the unknown practices turn out to be in place.",
+            figures.potential_level
+        ));
+    }
+    text.push_str(&format!(" {assessed} of {total} practices assessed."));
+    text
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// What the evidence suggests as the answer to a question, for the interview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The suggested answer.
+    pub value: AnswerValue,
+    /// The evidence behind it, in one line.
+    pub evidence: String,
+}
+
+/// The answer the evidence of `target` suggests for `question`: for a yes_no question
+/// with `suggest`, yes when the rule is satisfied and no when it is not (answers are not
+/// consulted); for a DORA question, the choice of the band measured for its key.
+pub fn suggestion(model: &Model, question: &Question, target: &TargetResult) -> Option<Suggestion> {
+    let no_answers = BTreeMap::new();
+    let dora = TargetDora::compute(model, &target.facts, &no_answers);
+    if let Some(rule) = &question.suggest {
+        let subject = Subject { model, target, answers: &no_answers, dora: &dora };
+        let mut trace = Vec::new();
+        let value = match rule::evaluate(rule, subject, &mut trace) {
+            Verdict::Satisfied => true,
+            Verdict::NotSatisfied => false,
+            Verdict::Unknown => return None,
+        };
+        let evidence = trace
+            .iter()
+            .map(|t| {
+                let at = t
+                    .locations
+                    .first()
+                    .map(|l| match l.line {
+                        Some(line) => format!(" ({}:{line})", l.path),
+                        None => format!(" ({})", l.path),
+                    })
+                    .unwrap_or_default();
+                format!("{}: {}{at}", t.rule, t.found)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Some(Suggestion { value: AnswerValue::Bool(value), evidence });
+    }
+    let key = dora.key(question.dora?)?;
+    let band = key.band?;
+    let QuestionKind::Choice { choices } = &question.kind else { return None };
+    let choice = choices.iter().find(|c| c.band == Some(band))?;
+    let figure = key.value.map(|v| format!("{v} {}", key.unit)).unwrap_or_default();
+    Some(Suggestion {
+        value: AnswerValue::Text(choice.value.clone()),
+        evidence: format!("{}: {} {} from {} ({})", key.key.fact(), figure.trim(), band.name(), key.source, key.basis)
+            .replace("  ", " "),
+    })
+}
+
+/// The organisation's aggregates over all targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationAssessment {
+    /// Targets scored.
+    pub targets: usize,
+    /// The share of targets that must reach a level for the organisation to be at it.
+    pub organisation_share: f64,
+    /// Per area: the organisation's level and the distribution of levels.
+    pub areas: Vec<OrganisationArea>,
+    /// Per practice: how many targets satisfy it.
+    pub practices: Vec<OrganisationPractice>,
+    /// Share of all practice evaluations that were assessed.
+    pub coverage: f64,
+    /// The DORA keys: the lower median band across the targets that have one.
+    pub dora: TargetDora,
+    /// The same per group of targets sharing a label value (team, service…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+}
+
+/// One area across targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationArea {
+    /// The area's id.
+    pub id: String,
+    /// The highest level reached by at least the organisation share of the targets assessed
+    /// in this area (1 when none was).
+    pub level: u8,
+    /// Targets at each level, index 0 for level 1.
+    pub distribution: [usize; 5],
+    /// Targets with at least one practice of this area assessed.
+    pub assessed_targets: usize,
+    /// Share of this area's practice evaluations that were assessed.
+    pub coverage: f64,
+}
+
+/// One practice across targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationPractice {
+    /// The practice's id.
+    pub id: String,
+    /// Targets where it is satisfied.
+    pub satisfied: usize,
+    /// Targets where it is exempt.
+    pub exempt: usize,
+    /// Targets where it is not satisfied.
+    pub not_satisfied: usize,
+    /// Targets where it is unknown.
+    pub unknown: usize,
+    /// Satisfied or exempt, as a share of the targets where it was assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+}
+
+/// Targets sharing a label value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The label, e.g. `team`.
+    pub label: String,
+    /// Its value, e.g. `payments`.
+    pub value: String,
+    /// The targets' names.
+    pub targets: Vec<String>,
+    /// Per area, the group's level (same rule as the organisation's).
+    pub areas: Vec<OrganisationArea>,
+}
+
+/// Aggregates scored targets (name, labels, assessment).
+pub fn organisation(
+    model: &Model,
+    targets: &[(&str, &BTreeMap<String, String>, &TargetAssessment)],
+    profile: &Profile,
+) -> OrganisationAssessment {
+    let assessments: Vec<&TargetAssessment> = targets.iter().map(|t| t.2).collect();
+    let areas = organisation_areas(model, &assessments, profile.organisation_share);
+    let practices = model
+        .practices
+        .iter()
+        .map(|p| {
+            let states: Vec<PracticeState> =
+                assessments.iter().filter_map(|a| a.practice(&p.id)).map(|r| r.state).collect();
+            let count = |s: PracticeState| states.iter().filter(|x| **x == s).count();
+            let (satisfied, exempt, not_satisfied, unknown) = (
+                count(PracticeState::Satisfied),
+                count(PracticeState::Exempt),
+                count(PracticeState::NotSatisfied),
+                count(PracticeState::Unknown),
+            );
+            let assessed = satisfied + exempt + not_satisfied;
+            OrganisationPractice {
+                id: p.id.clone(),
+                satisfied,
+                exempt,
+                not_satisfied,
+                unknown,
+                share: (assessed > 0).then(|| (satisfied + exempt) as f64 / assessed as f64),
+            }
+        })
+        .collect();
+    let evaluations: usize = assessments.iter().map(|a| a.practices.len()).sum();
+    let assessed: usize =
+        assessments.iter().map(|a| a.practices.iter().filter(|p| p.state != PracticeState::Unknown).count()).sum();
+    let mut groups = Vec::new();
+    let label_values: BTreeSet<(&String, &String)> = targets.iter().flat_map(|t| t.1.iter()).collect();
+    for (label, value) in label_values {
+        let members: Vec<&(&str, &BTreeMap<String, String>, &TargetAssessment)> =
+            targets.iter().filter(|t| t.1.get(label) == Some(value)).collect();
+        let member_assessments: Vec<&TargetAssessment> = members.iter().map(|t| t.2).collect();
+        groups.push(Group {
+            label: label.clone(),
+            value: value.clone(),
+            targets: members.iter().map(|t| t.0.to_owned()).collect(),
+            areas: organisation_areas(model, &member_assessments, profile.organisation_share),
+        });
+    }
+    OrganisationAssessment {
+        targets: targets.len(),
+        organisation_share: profile.organisation_share,
+        areas,
+        practices,
+        coverage: ratio(assessed, evaluations),
+        dora: organisation_dora(&assessments),
+        groups,
+    }
+}
+
+fn organisation_areas(model: &Model, assessments: &[&TargetAssessment], share: f64) -> Vec<OrganisationArea> {
+    model
+        .areas
+        .iter()
+        .map(|area| {
+            let results: Vec<&AreaResult> = assessments.iter().filter_map(|a| a.area(&area.id)).collect();
+            let assessed: Vec<&&AreaResult> = results.iter().filter(|r| r.assessed > 0).collect();
+            let mut distribution = [0usize; 5];
+            for r in &assessed {
+                distribution[usize::from(r.figures.level.clamp(1, 5)) - 1] += 1;
+            }
+            let level = (1..=5u8)
+                .rev()
+                .find(|l| {
+                    let at_or_above = assessed.iter().filter(|r| r.figures.level >= *l).count();
+                    !assessed.is_empty() && at_or_above as f64 + 1e-9 >= share * assessed.len() as f64
+                })
+                .unwrap_or(1);
+            let evaluations: usize = results.iter().map(|r| r.practices).sum();
+            let done: usize = results.iter().map(|r| r.assessed).sum();
+            OrganisationArea {
+                id: area.id.clone(),
+                level,
+                distribution,
+                assessed_targets: assessed.len(),
+                coverage: ratio(done, evaluations),
+            }
+        })
+        .collect()
+}
+
+fn organisation_dora(assessments: &[&TargetAssessment]) -> TargetDora {
+    let keys: Vec<dora::DoraKeyResult> = crate::model::DoraKey::ALL
+        .into_iter()
+        .map(|key| {
+            let mut bands: Vec<crate::model::Band> =
+                assessments.iter().filter_map(|a| a.dora.key(key)).filter_map(|k| k.band).collect();
+            bands.sort();
+            let n = bands.len();
+            dora::DoraKeyResult {
+                key,
+                band: (n > 0).then(|| bands[(n - 1) / 2]),
+                value: None,
+                unit: String::new(),
+                source: if n > 0 { "targets".into() } else { "none".into() },
+                basis: if n > 0 { format!("lower median of {n} target(s)") } else { String::new() },
+            }
+        })
+        .collect();
+    let bands: Vec<crate::model::Band> = keys.iter().filter_map(|k| k.band).collect();
+    let (cluster, cluster_basis) = dora::cluster(&bands);
+    TargetDora { keys, cluster, cluster_basis }
+}
+
+#[cfg(test)]
+mod tests;
