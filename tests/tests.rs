@@ -12,6 +12,7 @@ mod delivery;
 mod evidence;
 mod git;
 mod iac;
+mod interview;
 mod models;
 mod observability;
 mod pipelines;

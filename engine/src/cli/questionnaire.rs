@@ -171,7 +171,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             Action::Help => show_help = true,
             Action::Quit => {
-                eprintln!("Saved {}: {} of {} questions answered.", out.display(), session.answered(), model.questions.len());
+                eprintln!(
+                    "Saved {}: {} of {} questions answered.",
+                    out.display(),
+                    session.answered(),
+                    model.questions.len()
+                );
                 eprintln!("Resume with: kaizen questionnaire --answers {}", out.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -204,8 +209,8 @@ fn load_model(path: Option<&Path>) -> Result<Model, Diagnostics> {
             let source = std::fs::read_to_string(path).map_err(|e| {
                 Diagnostics(vec![Diagnostic::new("model-unreadable", path, format!("cannot read the model: {e}"))])
             })?;
-            let catalogue = Catalogue::builtin()
-                .map_err(|e| Diagnostics(vec![Diagnostic::new("model-catalogue", path, e)]))?;
+            let catalogue =
+                Catalogue::builtin().map_err(|e| Diagnostics(vec![Diagnostic::new("model-catalogue", path, e)]))?;
             model::load(path, &source, &catalogue)
         }
     }
@@ -235,7 +240,8 @@ fn ask(theme: &ColorfulTheme, prompt: &Prompt, show_help: bool) -> anyhow::Resul
     if let Some(current) = prompt.current {
         eprintln!("  Answered before: {} ({})", display(q, &current.value), current.origin.name());
     }
-    let title = format!("[{}/{}] {}", prompt.number, prompt.total, q.text.split_whitespace().collect::<Vec<_>>().join(" "));
+    let title =
+        format!("[{}/{}] {}", prompt.number, prompt.total, q.text.split_whitespace().collect::<Vec<_>>().join(" "));
     let options = interview::options(q);
     if options.is_empty() {
         return ask_text(theme, prompt, &title);

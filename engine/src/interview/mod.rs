@@ -13,21 +13,7 @@ use crate::model::{Area, Model, Question, QuestionKind};
 use crate::result::TargetResult;
 use std::collections::BTreeMap;
 
-/// An answer the evidence suggests for a question, and the evidence behind it.
-// Stand-in for `crate::score::Suggestion`, which the scoring work is adding: replaced by a
-// re-export when it lands.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Suggestion {
-    /// The suggested answer.
-    pub value: AnswerValue,
-    /// The evidence, e.g. `resilience/game-days-and-post-mortems: pass (docs/gameday.md:1)`.
-    pub evidence: String,
-}
-
-// Stand-in for `crate::score::suggestion` (see above): no suggestions until it lands.
-fn score_suggestion(_model: &Model, _question: &Question, _target: &TargetResult) -> Option<Suggestion> {
-    None
-}
+pub use crate::score::Suggestion;
 
 /// What the evidence of `target` suggests for each question of `model` that has a `suggest`
 /// rule or a DORA key, by question id.
@@ -35,7 +21,7 @@ pub fn suggestions(model: &Model, target: &TargetResult) -> BTreeMap<String, Sug
     model
         .questions
         .iter()
-        .filter_map(|q| score_suggestion(model, q, target).map(|s| (q.id.clone(), s)))
+        .filter_map(|q| crate::score::suggestion(model, q, target).map(|s| (q.id.clone(), s)))
         .collect()
 }
 
@@ -290,14 +276,12 @@ pub fn parse_typed(question: &Question, text: &str) -> Result<AnswerValue, Strin
             "n" | "no" | "false" => Ok(AnswerValue::Bool(false)),
             _ => Err("answer yes or no".into()),
         },
-        QuestionKind::Choice { choices } => choices
-            .iter()
-            .find(|c| c.value == text)
-            .map(|c| AnswerValue::Text(c.value.clone()))
-            .ok_or_else(|| {
+        QuestionKind::Choice { choices } => {
+            choices.iter().find(|c| c.value == text).map(|c| AnswerValue::Text(c.value.clone())).ok_or_else(|| {
                 let values: Vec<&str> = choices.iter().map(|c| c.value.as_str()).collect();
                 format!("answer one of {}", values.join(", "))
-            }),
+            })
+        }
         QuestionKind::Scale { min, max, .. } => match text.parse::<i64>() {
             Ok(n) if (*min..=*max).contains(&n) => Ok(AnswerValue::Number(n as f64)),
             _ => Err(format!("answer a whole number from {min} to {max}")),

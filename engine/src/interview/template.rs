@@ -98,10 +98,7 @@ fn question(out: &mut String, model: &Model, q: &Question) {
         }
     }
     if let Some(key) = q.dora {
-        line(&format!(
-            "# Self-reports the DORA key \"{}\": used when the evidence gives it no figure.",
-            key.title()
-        ));
+        line(&format!("# Self-reports the DORA key \"{}\": used when the evidence gives it no figure.", key.title()));
     }
     if q.suggest.is_some() || q.dora.is_some() {
         line("# Evidence can suggest this answer: `kaizen questionnaire --result result.json` shows it.");

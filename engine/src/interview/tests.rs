@@ -16,7 +16,10 @@ fn asks_area_by_area_and_goes_back_to_the_question_before() {
     let model = model();
     let mut i = Interview::new(&model, BTreeMap::new(), BTreeMap::new(), Mode::Unanswered);
     let first = i.current().unwrap();
-    assert_eq!((first.question.id.as_str(), first.number, first.total, first.starts_area), ("tests-before-merge", 1, 6, true));
+    assert_eq!(
+        (first.question.id.as_str(), first.number, first.total, first.starts_area),
+        ("tests-before-merge", 1, 6, true)
+    );
     assert!(!i.back(), "nothing before the first question");
     i.answer(AnswerValue::Bool(true));
     assert_eq!(ids(&model, &i), Some("deploy-frequency"));
