@@ -14,6 +14,7 @@ mod evidence;
 mod git;
 mod history;
 mod iac;
+mod interview;
 mod models;
 mod observability;
 mod pipelines;

@@ -12,6 +12,7 @@ pub mod collect;
 pub mod config;
 pub mod diag;
 pub mod history;
+pub mod interview;
 pub mod model;
 pub mod output;
 pub mod parse;

@@ -8,6 +8,7 @@ mod init;
 mod merge;
 mod model;
 mod plugin;
+mod questionnaire;
 mod report;
 mod schema;
 
@@ -43,6 +44,9 @@ enum Command {
     /// Check a maturity model (questionnaires/*.toml).
     #[command(subcommand)]
     Model(model::Command),
+    /// Interview in the terminal and write answers.toml (or write a commented template to
+    /// fill in by hand).
+    Questionnaire(questionnaire::Args),
     /// Render the reports of a result.json again, without assessing.
     Report(report::Args),
     /// Print the JSON Schema of result.json (every field documented).
@@ -61,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Model(command) => model::run(command),
+        Command::Questionnaire(args) => questionnaire::run(args),
         Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Plugin(command) => plugin::run(command, cli.verbose),
