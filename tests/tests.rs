@@ -11,6 +11,7 @@ mod config;
 mod delivery;
 mod evidence;
 mod git;
+mod hostile_repos;
 mod iac;
 mod observability;
 mod pipelines;
