@@ -45,7 +45,7 @@ fn assess(targets: &[&Path]) -> Assessed {
     Assessed { result, report, stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
 }
 
-fn skipped<'a>(t: &'a Value) -> Vec<(&'a str, &'a str)> {
+fn skipped(t: &Value) -> Vec<(&str, &str)> {
     t["skipped"]
         .as_array()
         .unwrap()
