@@ -18,4 +18,5 @@ mod pipelines;
 mod remote;
 mod resilience;
 mod sandbox;
+mod secrets;
 mod security;

@@ -124,7 +124,13 @@ pub const MAX_EVIDENCE: usize = 1_000;
 
 /// Reads and checks a plugin's stdout against the protocol and its manifest.
 pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Result<Judgement, PluginError> {
-    let fail = |kind, message: String| PluginError { kind, message, stderr: runtime::stderr_tail(stderr) };
+    // A parse error can quote what the plugin wrote (`unknown variant `…``), so the
+    // message is redacted like the response itself.
+    let fail = |kind, message: String| PluginError {
+        kind,
+        message: kaizen_secrets::redact(&message),
+        stderr: runtime::stderr_tail(stderr),
+    };
     let text = std::str::from_utf8(stdout).map_err(|e| {
         fail(ErrorKind::InvalidOutput, format!("stdout is not UTF-8 (invalid byte at offset {})", e.valid_up_to()))
     })?;
