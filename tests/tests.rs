@@ -9,6 +9,7 @@ mod cli;
 mod collect_aws;
 mod config;
 mod delivery;
+mod fuzz_regressions;
 mod evidence;
 mod git;
 mod hostile_repos;
