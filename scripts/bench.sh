@@ -8,7 +8,13 @@
 #    (cache filled), median of several runs, release build.
 # 2. The per-invocation overhead of a trivial plugin and the compile time of the `ci`
 #    plugin (criterion, engine/benches/invoke.rs; median printed by criterion).
-# 3. The size of every committed module.
+# 3. Many repositories: a generated organisation (scripts/gen-org.sh) of 100, 300 and
+#    1,000 small repositories assessed end to end with every built-in plugin, warm cache:
+#    wall time, repositories per second and peak memory (ORG_SIZES to change the sizes).
+# 4. Peers on the same repositories, when installed (checkov, zizmor, detect-secrets).
+# 5. The size of every committed module.
+#
+# Machine-dependent: always print the machine and compare ratios from the same run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${1:-$ROOT}"
@@ -30,6 +36,7 @@ time_ms() {
     echo $(( (end - start) / 1000000 ))
 }
 
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== kaizen assess $TARGET ($(nproc) cores)"
 for i in $(seq "$RUNS_COLD"); do
     time_ms env KAIZEN_CACHE_DIR="$work/cold-$i" "$KAIZEN" assess "$TARGET" --quiet --out "$work/out"
@@ -57,6 +64,43 @@ for bench in sorted(pathlib.Path(sys.argv[1]).iterdir()):
     n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
     print(f"{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
 PY
+
+# peak RSS (KiB) and wall time (ms) of a command, from GNU time's -f format
+measure() {
+    local log="$work/time.log"
+    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
+    awk '{printf "%d %d\n", $1 * 1000, $2}' "$log"
+}
+
+echo "== many repositories (generated organisation, every built-in plugin, warm cache)"
+ORG="${ORG_DIR:-$work/org}"
+env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "$ROOT" --quiet --out "$work/out" >/dev/null 2>&1 || true
+for n in ${ORG_SIZES:-100 300 1000}; do
+    scripts/gen-org.sh "$ORG" "$n"
+    targets=("$ORG"/repo-*)
+    targets=("${targets[@]:0:$n}")
+    read -r ms rss < <(measure env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "${targets[@]}" --quiet --out "$work/org-out")
+    errors=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(len(t['errors']) for t in r['targets']), len(r['targets']))" "$work/org-out/result.json")
+    printf "%5d repos: %6d ms, %6.1f repos/s, peak RSS %4d MiB (plugin errors, targets: %s)\n" \
+        "$n" "$ms" "$(echo "$n * 1000 / $ms" | bc -l)" $((rss / 1024)) "$errors"
+done
+if [[ -n "${ORG_PEERS:-1}" ]]; then
+    n=$(ls -d "$ORG"/repo-* | wc -l)
+    targets=("$ORG"/repo-*)
+    echo "   peers on the same $n repositories (each doing its part only):"
+    if command -v checkov >/dev/null; then
+        read -r ms rss < <(measure checkov --quiet --compact -o json --framework terraform,kubernetes,dockerfile,github_actions -d "$ORG")
+        printf "   checkov (IaC, workflows):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+    fi
+    if command -v zizmor >/dev/null; then
+        read -r ms rss < <(measure zizmor --offline --format plain "${targets[@]}")
+        printf "   zizmor (workflows):        %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+    fi
+    if command -v detect-secrets >/dev/null; then
+        read -r ms rss < <(measure detect-secrets scan --all-files "$ORG")
+        printf "   detect-secrets (secrets):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+    fi
+fi
 
 echo "== committed modules"
 for f in plugins/dist/*/*.wasm tests/plugins/dist/*/*.wasm; do
