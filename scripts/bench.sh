@@ -22,7 +22,8 @@ RUNS_COLD="${RUNS_COLD:-5}"
 RUNS_WARM="${RUNS_WARM:-10}"
 
 cd "$ROOT"
-cargo build --release --locked -q
+# Without the AWS SDK (feature `aws`): assessing does not use it, and it doubles the build.
+cargo build --release --locked -q --no-default-features
 KAIZEN="$ROOT/target/release/kaizen"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -52,17 +53,18 @@ for t in r["targets"]:
     print(f"  {t['name']}: {t['files']} files, {len(t['findings'])} findings, {len(t['errors'])} plugin errors")
 PY
 
-echo "== plugin invocation (criterion)"
-cargo bench --locked -q --bench invoke -- --noplot >/dev/null 2>&1
-python3 - "$ROOT/target/criterion/plugin" <<'PY'
+echo "== plugin invocation and one small repository (criterion)"
+cargo bench --locked -q --no-default-features --bench invoke --bench target -- --noplot >/dev/null 2>&1
+python3 - "$ROOT/target/criterion" <<'PY'
 import json, pathlib, sys
-for bench in sorted(pathlib.Path(sys.argv[1]).iterdir()):
-    estimates = bench / "new" / "estimates.json"
-    if not estimates.exists():
-        continue
-    e = json.loads(estimates.read_text())
-    n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
-    print(f"{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
+for group in ("plugin", "target"):
+    for bench in sorted((pathlib.Path(sys.argv[1]) / group).iterdir()):
+        estimates = bench / "new" / "estimates.json"
+        if not estimates.exists():
+            continue
+        e = json.loads(estimates.read_text())
+        n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
+        print(f"{group}/{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
 PY
 
 # peak RSS (KiB) and wall time (ms) of a command, from GNU time's -f format

@@ -4,6 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      default: 30 s, every target
 #
+# `redact` builds in seconds; the other targets need the whole engine (feature `engine`),
+# whose build with sanitizers takes many minutes on two cores (see book/src/performance.md).
 # Installs cargo-fuzz when missing. A crash leaves its input in fuzz/artifacts/<target>/:
 # fix the cause, then copy the input to fuzz/regressions/<target>/ so that
 # tests/fuzz_regressions.rs replays it on stable Rust from then on.
@@ -19,8 +21,6 @@ rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly -
 
 cd "$ROOT/fuzz"
 export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
-# Debug assertions on, as cargo-fuzz's default; one build for every target.
-cargo +nightly fuzz build
 # Seeds: fuzz/seeds/<target>/, and the fixtures of the pipeline importers.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -30,9 +30,12 @@ for target in "${targets[@]}"; do
     dirs=("$corpus" "regressions/$target")
     [[ -d "seeds/$target" ]] && dirs+=("seeds/$target")
     [[ $target == pipeline_import ]] && dirs+=("$ROOT"/tests/pipelines/*/)
+    # Every target but `redact` needs the engine (feature `engine`, a long build).
+    features=()
+    [[ $target == redact ]] || features=(--features engine)
     echo "== fuzz $target for ${seconds}s"
     status=0
-    cargo +nightly fuzz run "$target" "${dirs[@]}" -- \
+    cargo +nightly fuzz run "${features[@]}" "$target" "${dirs[@]}" -- \
         -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         >"$log" 2>&1 || status=$?
     grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|SUMMARY|thread .* panicked)' "$log" || true
