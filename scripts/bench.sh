@@ -11,7 +11,8 @@
 # 3. Many repositories: a generated organisation (scripts/gen-org.sh) of 100, 300 and
 #    1,000 small repositories assessed end to end with every built-in plugin, warm cache:
 #    wall time, repositories per second and peak memory (ORG_SIZES to change the sizes).
-# 4. Peers on the same repositories, when installed (checkov, zizmor, detect-secrets).
+# 4. Peers on the first 100 of those repositories (PEER_REPOS), when installed: checkov,
+#    zizmor, detect-secrets, each doing its part, against Kaizen on the same repositories.
 # 5. The size of every committed module.
 #
 # Machine-dependent: always print the machine and compare ratios from the same run.
@@ -86,22 +87,25 @@ for n in ${ORG_SIZES:-100 300 1000}; do
     printf "%5d repos: %6d ms, %6.1f repos/s, peak RSS %4d MiB (plugin errors, targets: %s)\n" \
         "$n" "$ms" "$(echo "$n * 1000 / $ms" | bc -l)" $((rss / 1024)) "$errors"
 done
-if [[ -n "${ORG_PEERS:-1}" ]]; then
-    n=$(ls -d "$ORG"/repo-* | wc -l)
-    targets=("$ORG"/repo-*)
-    echo "   peers on the same $n repositories (each doing its part only):"
-    if command -v checkov >/dev/null; then
-        read -r ms rss < <(measure checkov --quiet --compact -o json --framework terraform,kubernetes,dockerfile,github_actions -d "$ORG")
-        printf "   checkov (IaC, workflows):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
-    fi
-    if command -v zizmor >/dev/null; then
-        read -r ms rss < <(measure zizmor --offline --format plain "${targets[@]}")
-        printf "   zizmor (workflows):        %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
-    fi
-    if command -v detect-secrets >/dev/null; then
-        read -r ms rss < <(measure detect-secrets scan --all-files "$ORG")
-        printf "   detect-secrets (secrets):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
-    fi
+peers=${PEER_REPOS:-100}
+targets=("$ORG"/repo-*)
+targets=("${targets[@]:0:$peers}")
+echo "   on the first $peers repositories, in the same run:"
+read -r ms rss < <(measure env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "${targets[@]}" --quiet --out "$work/org-out")
+printf "   kaizen (whole assessment):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+dirs=()
+for t in "${targets[@]}"; do dirs+=(-d "$t"); done
+if command -v checkov >/dev/null; then
+    read -r ms rss < <(measure env BC_SKIP_MAPPING=TRUE checkov --skip-download --quiet --compact -o json --framework terraform,kubernetes,dockerfile,github_actions "${dirs[@]}")
+    printf "   checkov (IaC, workflows):   %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+fi
+if command -v zizmor >/dev/null; then
+    read -r ms rss < <(measure zizmor --offline --format plain "${targets[@]}")
+    printf "   zizmor (workflows):         %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+fi
+if command -v detect-secrets >/dev/null; then
+    read -r ms rss < <(measure sh -c 'for d in "$@"; do (cd "$d" && detect-secrets scan --all-files >/dev/null); done' sh "${targets[@]}")
+    printf "   detect-secrets (secrets):   %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
 fi
 
 echo "== committed modules"
