@@ -72,7 +72,7 @@ PY
 measure() {
     local log="$work/time.log"
     /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
-    awk '{printf "%d %d\n", $1 * 1000, $2}' "$log"
+    tail -n 1 "$log" | awk '{printf "%d %d\n", $1 * 1000, $2}'
 }
 
 echo "== many repositories (generated organisation, every built-in plugin, warm cache)"
