@@ -32,9 +32,7 @@ fn target(c: &mut Criterion) {
     let mut group = c.benchmark_group("target");
     group.sample_size(30);
     group.bench_function("walk", |b| b.iter(|| Inventory::walk(&repo, WalkOptions::default())));
-    group.bench_function("git_facts", |b| {
-        b.iter(|| git::collect(&repo, GitOptions::new(now)).expect("git facts"))
-    });
+    group.bench_function("git_facts", |b| b.iter(|| git::collect(&repo, GitOptions::new(now)).expect("git facts")));
     group.bench_function("assess_all_builtin_plugins", |b| {
         b.iter(|| {
             let result = assess::assess(&registry, &runtime, &targets, &Default::default(), &|_| {});
