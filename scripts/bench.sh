@@ -8,7 +8,14 @@
 #    (cache filled), median of several runs, release build.
 # 2. The per-invocation overhead of a trivial plugin and the compile time of the `ci`
 #    plugin (criterion, engine/benches/invoke.rs; median printed by criterion).
-# 3. The size of every committed module.
+# 3. Many repositories: a generated organisation (scripts/gen-org.sh) of 100, 300 and
+#    1,000 small repositories assessed end to end with every built-in plugin, warm cache:
+#    wall time, repositories per second and peak memory (ORG_SIZES to change the sizes).
+# 4. Peers on the first 100 of those repositories (PEER_REPOS), when installed: checkov,
+#    zizmor, detect-secrets, each doing its part, against Kaizen on the same repositories.
+# 5. The size of every committed module.
+#
+# Machine-dependent: always print the machine and compare ratios from the same run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${1:-$ROOT}"
@@ -16,7 +23,8 @@ RUNS_COLD="${RUNS_COLD:-5}"
 RUNS_WARM="${RUNS_WARM:-10}"
 
 cd "$ROOT"
-cargo build --release --locked -q
+# Without the AWS SDK (feature `aws`): assessing does not use it, and it doubles the build.
+cargo build --release --locked -q --no-default-features
 KAIZEN="$ROOT/target/release/kaizen"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -30,6 +38,7 @@ time_ms() {
     echo $(( (end - start) / 1000000 ))
 }
 
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== kaizen assess $TARGET ($(nproc) cores)"
 for i in $(seq "$RUNS_COLD"); do
     time_ms env KAIZEN_CACHE_DIR="$work/cold-$i" "$KAIZEN" assess "$TARGET" --quiet --out "$work/out"
@@ -45,18 +54,59 @@ for t in r["targets"]:
     print(f"  {t['name']}: {t['files']} files, {len(t['findings'])} findings, {len(t['errors'])} plugin errors")
 PY
 
-echo "== plugin invocation (criterion)"
-cargo bench --locked -q --bench invoke -- --noplot >/dev/null 2>&1
-python3 - "$ROOT/target/criterion/plugin" <<'PY'
+echo "== plugin invocation and one small repository (criterion)"
+cargo bench --locked -q --no-default-features --bench invoke --bench target -- --noplot >/dev/null 2>&1
+python3 - "$ROOT/target/criterion" <<'PY'
 import json, pathlib, sys
-for bench in sorted(pathlib.Path(sys.argv[1]).iterdir()):
-    estimates = bench / "new" / "estimates.json"
-    if not estimates.exists():
-        continue
-    e = json.loads(estimates.read_text())
-    n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
-    print(f"{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
+for group in ("plugin", "target"):
+    for bench in sorted((pathlib.Path(sys.argv[1]) / group).iterdir()):
+        estimates = bench / "new" / "estimates.json"
+        if not estimates.exists():
+            continue
+        e = json.loads(estimates.read_text())
+        n = sum(json.loads((bench / "new" / "sample.json").read_text())["iters"])
+        print(f"{group}/{bench.name}: median {e['median']['point_estimate'] / 1000:.1f} us over {int(n)} runs")
 PY
+
+# peak RSS (KiB) and wall time (ms) of a command, from GNU time's -f format
+measure() {
+    local log="$work/time.log"
+    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
+    tail -n 1 "$log" | awk '{printf "%d %d\n", $1 * 1000, $2}'
+}
+
+echo "== many repositories (generated organisation, every built-in plugin, warm cache)"
+ORG="${ORG_DIR:-$work/org}"
+env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "$ROOT" --quiet --out "$work/out" >/dev/null 2>&1 || true
+for n in ${ORG_SIZES:-100 300 1000}; do
+    scripts/gen-org.sh "$ORG" "$n"
+    targets=("$ORG"/repo-*)
+    targets=("${targets[@]:0:$n}")
+    read -r ms rss < <(measure env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "${targets[@]}" --quiet --out "$work/org-out")
+    errors=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(len(t['errors']) for t in r['targets']), len(r['targets']))" "$work/org-out/result.json")
+    printf "%5d repos: %6d ms, %6.1f repos/s, peak RSS %4d MiB (plugin errors, targets: %s)\n" \
+        "$n" "$ms" "$(echo "$n * 1000 / $ms" | bc -l)" $((rss / 1024)) "$errors"
+done
+peers=${PEER_REPOS:-100}
+targets=("$ORG"/repo-*)
+targets=("${targets[@]:0:$peers}")
+echo "   on the first $peers repositories, in the same run:"
+read -r ms rss < <(measure env KAIZEN_CACHE_DIR="$work/warm" "$KAIZEN" assess "${targets[@]}" --quiet --out "$work/org-out")
+printf "   kaizen (whole assessment):  %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+dirs=()
+for t in "${targets[@]}"; do dirs+=(-d "$t"); done
+if command -v checkov >/dev/null; then
+    read -r ms rss < <(measure env BC_SKIP_MAPPING=TRUE checkov --skip-download --quiet --compact -o json --framework terraform,kubernetes,dockerfile,github_actions "${dirs[@]}")
+    printf "   checkov (IaC, workflows):   %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+fi
+if command -v zizmor >/dev/null; then
+    read -r ms rss < <(measure zizmor --offline --format plain "${targets[@]}")
+    printf "   zizmor (workflows):         %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+fi
+if command -v detect-secrets >/dev/null; then
+    read -r ms rss < <(measure sh -c 'for d in "$@"; do (cd "$d" && detect-secrets scan --all-files >/dev/null); done' sh "${targets[@]}")
+    printf "   detect-secrets (secrets):   %6d ms, peak RSS %4d MiB\n" "$ms" $((rss / 1024))
+fi
 
 echo "== committed modules"
 for f in plugins/dist/*/*.wasm tests/plugins/dist/*/*.wasm; do

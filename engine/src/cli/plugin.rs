@@ -236,10 +236,11 @@ fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Re
             return Ok(ExitCode::from(1));
         }
     };
-    use std::io::Write;
-    std::io::stdout().write_all(&output.stdout)?;
-    println!();
-    std::io::stderr().write_all(&output.stderr)?;
+    // The response as the plugin wrote it, but for secrets: those are redacted here as
+    // everywhere else Kaizen writes.
+    let redact = |bytes: &[u8]| kaizen_secrets::redact(&String::from_utf8_lossy(bytes));
+    println!("{}", redact(&output.stdout));
+    eprint!("{}", redact(&output.stderr));
     match kaizen::plugin::read_response(m, &output.stdout, &output.stderr) {
         Ok(judgement) => {
             eprintln!("ok: {} findings, {} facts", judgement.findings.len(), judgement.facts.len());

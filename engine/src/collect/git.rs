@@ -224,14 +224,20 @@ pub fn collect_with_deployments(
     let mut truncated = false;
     for oid in walk {
         // A shallow clone's history ends at a commit whose parents are missing; libgit2
-        // stops there by itself. Any other error ends the walk with what was read.
-        let Ok(oid) = oid else { break };
+        // stops there by itself. Any other error means a commit of the history is missing
+        // or unreadable: figures from what was read would be silently wrong, so the
+        // repository's git facts are refused with the reason.
+        let corrupt = |e: git2::Error| GitError {
+            path: path.display().to_string(),
+            message: format!("the history is incomplete (a corrupt repository?): {}", e.message()),
+        };
+        let oid = oid.map_err(corrupt)?;
         if walked == options.max_commits {
             truncated = true;
             break;
         }
         walked += 1;
-        let Ok(commit) = repo.find_commit(oid) else { break };
+        let commit = repo.find_commit(oid).map_err(corrupt)?;
         let time = commit.time().seconds();
         if time < since {
             // Sorted newest first (by committer time): everything after is older. A clock

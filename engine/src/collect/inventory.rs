@@ -16,7 +16,8 @@ pub struct Inventory {
     pub skipped: Vec<Skipped>,
 }
 
-/// A path left out of the inventory.
+/// A path left out of the inventory. Its path and reason are redacted
+/// ([`kaizen_secrets::redact`]): a file name can hold a secret, and this goes into results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     /// Path relative to the target (lossy for names that are not UTF-8).
@@ -67,7 +68,7 @@ impl Inventory {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
-                    inventory.skipped.push(Skipped { path: error_path(&e, root), reason: format!("unreadable: {e}") });
+                    inventory.skipped.push(Skipped::new(error_path(&e, root), format!("unreadable: {e}")));
                     continue;
                 }
             };
@@ -77,35 +78,40 @@ impl Inventory {
             }
             let relative = entry.path().strip_prefix(root).expect("the walk yields paths under its root");
             let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
-                inventory.skipped.push(Skipped {
-                    path: relative.to_string_lossy().into_owned(),
-                    reason: "file name is not valid UTF-8".into(),
-                });
+                inventory
+                    .skipped
+                    .push(Skipped::new(relative.to_string_lossy().into_owned(), "file name is not valid UTF-8".into()));
                 continue;
             };
             if file_type.is_symlink() {
-                inventory.skipped.push(Skipped { path, reason: "symbolic link (not followed)".into() });
+                inventory.skipped.push(Skipped::new(path, "symbolic link (not followed)".into()));
                 continue;
             }
             if !file_type.is_file() {
-                inventory.skipped.push(Skipped { path, reason: "not a regular file".into() });
+                inventory.skipped.push(Skipped::new(path, "not a regular file".into()));
                 continue;
             }
             if inventory.files.len() == MAX_FILES {
-                inventory.skipped.push(Skipped { path, reason: format!("more than {MAX_FILES} files in the target") });
+                inventory.skipped.push(Skipped::new(path, format!("more than {MAX_FILES} files in the target")));
                 continue;
             }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             if size > options.max_file_size {
-                inventory.skipped.push(Skipped {
+                inventory.skipped.push(Skipped::new(
                     path,
-                    reason: format!("{size} bytes, above the {}-byte size cap", options.max_file_size),
-                });
+                    format!("{size} bytes, above the {}-byte size cap", options.max_file_size),
+                ));
                 continue;
             }
             inventory.files.push(FileEntry { path, size });
         }
         inventory
+    }
+}
+
+impl Skipped {
+    fn new(path: String, reason: String) -> Skipped {
+        Skipped { path: kaizen_secrets::redact(&path), reason: kaizen_secrets::redact(&reason) }
     }
 }
 

@@ -131,6 +131,11 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
         Err(e) => return vec![Err(Failure::new(format!("not UTF-8 text: {e}")))],
     };
+    if matches!(format, Format::Yaml | Format::Json | Format::Toml | Format::Hcl | Format::Jenkinsfile) {
+        if let Err(failure) = bracket_depth(text) {
+            return vec![Err(failure)];
+        }
+    }
     match format {
         Format::Yaml => parse_yaml(text),
         Format::Json => vec![parse_json(text)],
@@ -142,6 +147,37 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
         Format::GoMod => vec![gomod::parse(text)],
         Format::Requirements => vec![requirements::parse(text)],
     }
+}
+
+/// Deepest run of unclosed brackets (`[`, `{`, `(`) a text may open before any parser
+/// sees it. Counted naively (brackets inside strings count too), so it sits far above
+/// [`MAX_DEPTH`], which the parsed values are held to exactly.
+pub const MAX_BRACKET_DEPTH: usize = 256;
+
+/// Refuses text whose brackets nest deeper than [`MAX_BRACKET_DEPTH`], in one linear scan.
+/// Some parsers recurse once per level without a limit (the HCL parser overflows the stack,
+/// which aborts the process) or slow down quadratically (libyaml's flow collections: a
+/// 400 KB file took minutes), so this runs before them.
+fn bracket_depth(text: &str) -> Result<(), Failure> {
+    let mut depth = 0usize;
+    for (offset, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' | b'(' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    let (line, column) = crate::diag::line_column(text, offset);
+                    return Err(Failure {
+                        message: format!("brackets nested deeper than {MAX_BRACKET_DEPTH} levels; not parsed"),
+                        line: Some(line as u32),
+                        column: Some(column as u32),
+                    });
+                }
+            }
+            b']' | b'}' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_yaml(text: &str) -> Vec<Parsed> {
@@ -395,5 +431,50 @@ resource "aws_s3_bucket" "data" { bucket = "data" }
     #[test]
     fn invalid_utf8_is_a_failure() {
         assert!(parse(Format::Json, b"\xff\xfe")[0].is_err());
+    }
+}
+
+#[cfg(test)]
+mod deep_nesting {
+    use super::*;
+
+    /// Every parser, on input nested far deeper than any real file, on a thread with the
+    /// 2 MiB stack of the worker threads that parse in an assessment: an error or a value,
+    /// never a stack overflow (which would abort the whole process).
+    #[test]
+    fn deep_nesting_in_every_format_is_an_error_not_a_crash() {
+        for n in [MAX_BRACKET_DEPTH - 1, 100_000] {
+            deep_nesting_at(n);
+        }
+    }
+
+    fn deep_nesting_at(n: usize) {
+        let cases: Vec<(Format, String)> = vec![
+            (Format::Json, format!("{}{}", "[".repeat(n), "]".repeat(n))),
+            (Format::Json, format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n))),
+            (Format::Yaml, format!("{}{}", "[".repeat(n), "]".repeat(n))),
+            (Format::Yaml, format!("{}{}", "{a: ".repeat(n), "}".repeat(n))),
+            (Format::Yaml, (0..2000).map(|i| format!("{}- \n", "  ".repeat(i))).collect()),
+            (Format::Toml, format!("a = {}{}", "[".repeat(n), "]".repeat(n))),
+            (Format::Toml, format!("a = {}{}", "{b = ".repeat(n), "}".repeat(n))),
+            (Format::Hcl, format!("a = {}{}", "[".repeat(n), "]".repeat(n))),
+            (Format::Hcl, format!("a = {}1{}", "(".repeat(n), ")".repeat(n))),
+            (Format::Hcl, format!("{}{}", "b {\n".repeat(n), "}\n".repeat(n))),
+            (Format::Xml, format!("{}{}", "<a>".repeat(n), "</a>".repeat(n))),
+            (Format::Jenkinsfile, format!("{}{}", "stage('x') {\n".repeat(n), "}\n".repeat(n))),
+            (Format::Dockerfile, format!("FROM a\nRUN {}\n", "$(".repeat(n))),
+        ];
+        for (format, text) in cases {
+            let head: String = text.chars().take(12).collect();
+            let docs = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || parse(format, text.as_bytes()))
+                .unwrap()
+                .join()
+                .unwrap_or_else(|_| panic!("{format:?} parser panicked on {head}…"));
+            for value in docs.into_iter().flatten() {
+                assert!(check_depth(&value).is_ok(), "{format:?}: {head}… too deep");
+            }
+        }
     }
 }

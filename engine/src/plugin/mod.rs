@@ -116,9 +116,22 @@ pub struct Judgement {
     pub warnings: Vec<String>,
 }
 
+/// Most findings kept from one plugin run on one target; the rest are dropped with a
+/// warning, so that a runaway plugin cannot swell a result and its reports.
+pub const MAX_FINDINGS: usize = 10_000;
+
+/// Most evidence entries kept for one finding; the rest are dropped with a warning.
+pub const MAX_EVIDENCE: usize = 1_000;
+
 /// Reads and checks a plugin's stdout against the protocol and its manifest.
 pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Result<Judgement, PluginError> {
-    let fail = |kind, message: String| PluginError { kind, message, stderr: runtime::stderr_tail(stderr) };
+    // A parse error can quote what the plugin wrote (`unknown variant `…``), so the
+    // message is redacted like the response itself.
+    let fail = |kind, message: String| PluginError {
+        kind,
+        message: kaizen_secrets::redact(&message),
+        stderr: runtime::stderr_tail(stderr),
+    };
     let text = std::str::from_utf8(stdout).map_err(|e| {
         fail(ErrorKind::InvalidOutput, format!("stdout is not UTF-8 (invalid byte at offset {})", e.valid_up_to()))
     })?;
@@ -165,7 +178,16 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
 
     let mut judgement = Judgement::default();
     let mut redactor = Redactor::default();
-    for raw in response.findings {
+    let mut findings = response.findings;
+    if findings.len() > MAX_FINDINGS {
+        judgement.warnings.push(format!(
+            "dropped {} of its {} findings: Kaizen keeps at most {MAX_FINDINGS} per plugin and target",
+            findings.len() - MAX_FINDINGS,
+            findings.len()
+        ));
+        findings.truncate(MAX_FINDINGS);
+    }
+    for mut raw in findings {
         if let Some(score) = raw.score {
             if !(0.0..=1.0).contains(&score) {
                 return Err(fail(
@@ -173,6 +195,15 @@ pub fn read_response(manifest: &Manifest, stdout: &[u8], stderr: &[u8]) -> Resul
                     format!("check `{}` has score {score}, outside 0..1", raw.check),
                 ));
             }
+        }
+        if raw.evidence.len() > MAX_EVIDENCE {
+            judgement.warnings.push(format!(
+                "dropped {} of the {} evidence entries of check `{}`: Kaizen keeps at most {MAX_EVIDENCE} per finding",
+                raw.evidence.len() - MAX_EVIDENCE,
+                raw.evidence.len(),
+                raw.check
+            ));
+            raw.evidence.truncate(MAX_EVIDENCE);
         }
         let mut evidence = Vec::with_capacity(raw.evidence.len());
         for mut e in raw.evidence {
@@ -344,6 +375,25 @@ area = "testing"
         assert_eq!(kind(br#"{"findings":[{"check":"nope","status":"pass"}]}"#), ErrorKind::UndeclaredCheck);
         assert_eq!(kind(br#"{"findings":[{"check":"ok","status":"pass","score":2}]}"#), ErrorKind::InvalidOutput);
         assert_eq!(kind(br#"{"findings":[{"check":"ok","status":"maybe"}]}"#), ErrorKind::InvalidOutput);
+    }
+
+    #[test]
+    fn findings_and_evidence_past_the_caps_are_dropped_with_a_warning() {
+        let finding = r#"{"check":"ok","status":"pass"}"#;
+        let evidence = vec![r#"{"path":"a"}"#; MAX_EVIDENCE + 5].join(",");
+        let mut findings = vec![finding.to_owned(); MAX_FINDINGS + 7];
+        findings[0] = format!(r#"{{"check":"ok","status":"fail","evidence":[{evidence}]}}"#);
+        let out = format!(r#"{{"api":1,"findings":[{}]}}"#, findings.join(","));
+        let j = read_response(&manifest(), out.as_bytes(), b"").unwrap();
+        assert_eq!(j.findings.len(), MAX_FINDINGS);
+        assert_eq!(j.findings[0].evidence.len(), MAX_EVIDENCE);
+        assert_eq!(
+            j.warnings,
+            [
+                format!("dropped 7 of its {} findings: Kaizen keeps at most {MAX_FINDINGS} per plugin and target", MAX_FINDINGS + 7),
+                format!("dropped 5 of the {} evidence entries of check `ok`: Kaizen keeps at most {MAX_EVIDENCE} per finding", MAX_EVIDENCE + 5),
+            ]
+        );
     }
 
     #[test]

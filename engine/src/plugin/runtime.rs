@@ -261,10 +261,11 @@ fn root_message(error: &wasmtime::Error) -> String {
     error.root_cause().to_string()
 }
 
-/// The last lines of a plugin's stderr, for error reports: at most 2 KiB, valid UTF-8.
+/// The last lines of a plugin's stderr, for error reports: at most 2 KiB, valid UTF-8,
+/// secrets redacted (before the cut, so that no secret is cut into an unrecognisable tail).
 pub fn stderr_tail(stderr: &[u8]) -> String {
     const TAIL: usize = 2048;
-    let text = String::from_utf8_lossy(stderr);
+    let text = kaizen_secrets::redact(&String::from_utf8_lossy(stderr));
     let text = text.trim_end();
     if text.len() <= TAIL {
         return text.to_owned();

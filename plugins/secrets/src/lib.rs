@@ -192,24 +192,28 @@ pub fn find(text: &str) -> Vec<SecretMatch> {
 /// contains no match's value, not even a second copy of it that no detector matched where
 /// it stands (a password repeated in a comment), and redacting it again changes nothing.
 pub fn redact(text: &str) -> String {
+    // Most strings hold no secret: one scan, and the text is returned as it was.
+    let mut out = match redact_once(text) {
+        Some(out) => out,
+        None => return text.to_string(),
+    };
     // A marker ends a word where the secret went on, so what is left of the text can
     // become a match of its own (a token that was one character too long); redact until
     // nothing matches. Each pass only replaces, so two or three passes are the most seen.
-    let mut out = redact_once(text);
     for _ in 0..8 {
-        let again = redact_once(&out);
-        if again == out {
-            break;
+        match redact_once(&out) {
+            Some(again) if again != out => out = again,
+            _ => break,
         }
-        out = again;
     }
     out
 }
 
-fn redact_once(text: &str) -> String {
+/// One pass of [`redact`]; `None` when nothing matched.
+fn redact_once(text: &str) -> Option<String> {
     let found = find(text);
     if found.is_empty() {
-        return text.to_string();
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -228,7 +232,7 @@ fn redact_once(text: &str) -> String {
             out = out.replace(value, &marker);
         }
     }
-    out
+    Some(out)
 }
 
 /// Shannon entropy of a string's bytes, in bits per character.
