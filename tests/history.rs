@@ -1,21 +1,12 @@
 //! History, `kaizen compare` and the CI gate: a real repository assessed, changed, and
 //! assessed again against the first result.
 
-use crate::support::{kaizen, root, run};
+use crate::support::{copy_tree, kaizen, root, run};
 use std::path::Path;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let shop = dir.path().join("shop");
-    for entry in walkdir::WalkDir::new(root().join("tests/assess/github-actions")) {
-        let entry = entry.unwrap();
-        let dest = shop.join(entry.path().strip_prefix(root().join("tests/assess/github-actions")).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    copy_tree(&root().join("tests/assess/github-actions"), &dir.path().join("shop"));
     std::fs::copy(root().join("tests/scoring/model.toml"), dir.path().join("model.toml")).unwrap();
     std::fs::write(dir.path().join("answers.toml"), "[answers]\nreview = true\n").unwrap();
     dir

@@ -11,7 +11,7 @@
 //! Chromium (Debian's `chromium`) is needed for the browser test; without it the test says
 //! "skipped" and passes, unless `KAIZEN_TEST_REQUIRE_SERVICES` is set (as in `.ci/run`).
 
-use crate::support::{kaizen, root, run};
+use crate::support::{copy_tree, kaizen, root, run};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,26 +35,14 @@ model = "model.toml"
 answers = "answers.toml"
 "#;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Assesses the fixture organisation and returns its folder with `out/normal.json`, the
 /// normalised result.
 fn assessed() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let shop = dir.path().join("shop");
-    copy_dir(&root().join("tests/assess/github-actions"), &shop);
+    copy_tree(&root().join("tests/assess/github-actions"), &shop);
     std::fs::copy(shop.join(".github/workflows/ci.yml"), shop.join(".github/workflows").join(PLANTED)).unwrap();
-    copy_dir(&root().join("tests/assess/none"), &dir.path().join("legacy"));
+    copy_tree(&root().join("tests/assess/none"), &dir.path().join("legacy"));
     for file in ["model.toml", "answers.toml"] {
         std::fs::copy(root().join("tests/scoring").join(file), dir.path().join(file)).unwrap();
     }

@@ -1,7 +1,7 @@
 //! Scoring end to end: two real fixture repositories assessed with a small model, an answers
 //! file, a practice exemption, a scoring profile and a roadmap capacity from kaizen.toml.
 
-use crate::support::{kaizen, root, run, target};
+use crate::support::{copy_tree, kaizen, root, run, target};
 use serde_json::Value;
 use std::path::Path;
 
@@ -36,23 +36,11 @@ dp-static = 3
 capacity = 4
 "#;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// The organisation folder: two targets, the model, the answers and kaizen.toml.
 fn organisation() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("tests/assess/github-actions"), &dir.path().join("shop"));
-    copy_dir(&root().join("tests/assess/none"), &dir.path().join("legacy"));
+    copy_tree(&root().join("tests/assess/github-actions"), &dir.path().join("shop"));
+    copy_tree(&root().join("tests/assess/none"), &dir.path().join("legacy"));
     for file in ["model.toml", "answers.toml"] {
         std::fs::copy(root().join("tests/scoring").join(file), dir.path().join(file)).unwrap();
     }

@@ -1,6 +1,6 @@
 //! `--shard I/N` and `kaizen merge`: the merged shards give the unsharded result.
 
-use crate::support::{kaizen, root, run};
+use crate::support::{copy_tree, kaizen, root, run};
 use serde_json::Value;
 use std::path::Path;
 
@@ -12,15 +12,7 @@ fn organisation() -> tempfile::TempDir {
     for (i, fixture) in (0..22).map(|i| (i, fixtures[i % fixtures.len()])) {
         let name = format!("svc-{i}-{fixture}");
         let from = root().join("tests/assess").join(fixture);
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let dest = dir.path().join(&name).join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &dest).unwrap();
-            }
-        }
+        copy_tree(&from, &dir.path().join(&name));
         let team = if i % 2 == 0 { "red" } else { "blue" };
         toml.push_str(&format!("\n[[targets]]\npath = \"{name}\"\nlabels = {{ team = \"{team}\" }}\n"));
     }
