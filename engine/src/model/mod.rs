@@ -181,17 +181,6 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// Every check (plugin, check) the rule names.
-    pub fn checks(&self) -> Vec<(&str, &str)> {
-        let mut out = Vec::new();
-        self.visit(&mut |r| {
-            if let Rule::Check { plugin, check, .. } = r {
-                out.push((plugin.as_str(), check.as_str()));
-            }
-        });
-        out
-    }
-
     /// Every question the rule names.
     pub fn questions(&self) -> Vec<&str> {
         let mut out = Vec::new();
