@@ -7,8 +7,18 @@ use crate::support::root;
 use std::path::Path;
 
 fn cases(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = root().join("fuzz/regressions").join(target);
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+    files(&root().join("fuzz/regressions").join(target))
+}
+
+/// The seed inputs of a target (`fuzz/seeds/<target>/`).
+fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
+    let seeds = files(&root().join("fuzz/seeds").join(target));
+    assert!(!seeds.is_empty(), "no seeds for {target}");
+    seeds
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != ".gitkeep"))
@@ -89,6 +99,53 @@ fn assessment_file() {
                 assert!(!diagnostics.to_string().is_empty(), "{name}");
             }
         }
+    }
+}
+
+/// The model and answers targets' property: refused text gets diagnostics that render and
+/// point inside it.
+fn assert_positioned(name: &str, text: &str, diagnostics: &kaizen::diag::Diagnostics) {
+    assert!(!diagnostics.0.is_empty(), "{name}");
+    let lines = text.lines().count().max(1) + 1;
+    for d in &diagnostics.0 {
+        if let Some(line) = d.line {
+            assert!((1..=lines).contains(&line), "{name}: line {line} outside the text: {d}");
+        }
+    }
+    assert!(!diagnostics.to_string().is_empty(), "{name}");
+}
+
+#[test]
+fn model() {
+    let catalogue = kaizen::model::Catalogue::builtin().unwrap();
+    for (name, data) in cases("model") {
+        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        if let Err(diagnostics) = kaizen::model::load(Path::new(&name), text, &catalogue) {
+            assert_positioned(&name, text, &diagnostics);
+        }
+    }
+    // The seeds are valid models: the fuzzer starts from inputs that get past the syntax.
+    for (name, data) in seeds("model") {
+        let text = String::from_utf8(data).unwrap();
+        kaizen::model::load(Path::new(&name), &text, &catalogue).unwrap_or_else(|e| panic!("seed {name}: {e}"));
+    }
+}
+
+#[test]
+fn answers() {
+    let catalogue = kaizen::model::Catalogue::builtin().unwrap();
+    let path = root().join("questionnaires/devops.toml");
+    let model = kaizen::model::load(&path, &std::fs::read_to_string(&path).unwrap(), &catalogue).unwrap();
+    for (name, data) in cases("answers") {
+        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        if let Err(diagnostics) = kaizen::model::answers::Answers::parse(Path::new(&name), text, &model) {
+            assert_positioned(&name, text, &diagnostics);
+        }
+    }
+    for (name, data) in seeds("answers") {
+        let text = String::from_utf8(data).unwrap();
+        kaizen::model::answers::Answers::parse(Path::new(&name), &text, &model)
+            .unwrap_or_else(|e| panic!("seed {name}: {e}"));
     }
 }
 

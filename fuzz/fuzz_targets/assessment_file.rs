@@ -1,6 +1,6 @@
 //! The assessment-file loader (`kaizen.toml`): any text loads or is refused with
-//! diagnostics that render; never a panic. (The maturity-model loader, being written in
-//! engine/src/model/, gets its target when it lands.)
+//! diagnostics that render; never a panic. (The maturity model and the answers file have
+//! their own targets, `model` and `answers`.)
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
