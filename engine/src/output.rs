@@ -4,11 +4,27 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `contents` to `path` atomically (same-folder temporary file, then rename).
+/// Writes `contents` to `path` atomically (same-folder temporary file, then rename). The
+/// file gets the permissions `File::create` would give it: an existing file keeps its own,
+/// a new one gets 0666 less the umask (not the temporary file's private 0600), so a report
+/// stays readable by whoever could read the previous one.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".kaizen-").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kaizen-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), which takes the umask off.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        if existing.is_file() {
+            tmp.as_file().set_permissions(existing.permissions())?;
+        }
+    }
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -27,5 +43,22 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_permissions_file_create_gives() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let new = dir.path().join("report.html");
+        write_atomic(&new, b"new").unwrap();
+        assert_eq!(mode(&new), mode(&plain), "a new file: 0666 less the umask");
+
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&new, b"again").unwrap();
+        assert_eq!(mode(&new), 0o640, "an existing file keeps its permissions");
     }
 }
