@@ -199,16 +199,11 @@ pub struct Imported {
 /// Why a file could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The file cannot be read as text: missing, a folder, invalid UTF-8, a binary file.
+    #[error("{0}")]
+    Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or a value has the wrong type for its format.
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}:{line}:{column}: error[pipelines-syntax]: {message}", path.display())]
     Json {
         /// The file.
         path: PathBuf,
@@ -221,7 +216,7 @@ pub enum ImportError {
     },
     /// Valid JSON that is none of the known exports.
     #[error(
-        "{}: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
+        "{}: error[pipelines-unrecognised]: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
          pipelines, AWS CodePipeline executions or a Kaizen AWS inventory ({found})",
         path.display()
     )]
@@ -232,7 +227,7 @@ pub enum ImportError {
         found: String,
     },
     /// A recognised format with content that cannot be used.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: error[pipelines-invalid]: {message}", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -247,8 +242,7 @@ pub enum ImportError {
 /// Imports one export file, recognising its format from its content.
 pub fn import_file(path: &Path, patterns: &DeployPatterns) -> Result<Imported, ImportError> {
     let matcher = patterns.compile()?;
-    let text =
-        std::fs::read_to_string(path).map_err(|source| ImportError::Read { path: path.to_path_buf(), source })?;
+    let text = crate::diag::read_text("pipelines-unreadable", path).map_err(ImportError::Text)?;
     import_text(path, &text, &matcher)
 }
 
@@ -532,6 +526,11 @@ impl<'a> File<'a> {
         let message = match message.rfind(" at line ") {
             Some(i) => message[..i].to_owned(),
             None => message,
+        };
+        let message = if (line, column) == (1, 1) && e.is_syntax() && !self.text.trim_start().starts_with(['{', '[']) {
+            format!("not JSON ({message}); expected a pipeline export in JSON")
+        } else {
+            message
         };
         ImportError::Json { path: self.path.to_path_buf(), line, column, message }
     }
@@ -873,9 +872,12 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].text, "[1,\n 2]");
         let e = file.typed::<Vec<String>>(&docs[1]).unwrap_err();
-        assert_eq!(e.to_string(), "x.json:2:4: invalid type: integer `1`, expected a string");
+        assert_eq!(e.to_string(), "x.json:2:4: error[pipelines-syntax]: invalid type: integer `1`, expected a string");
         let e =
             file.typed::<(String, Vec<String>)>(&Doc { start: 0, text: "[\"a\",\n [\"b\", 3]]", value: Value::Null });
-        assert_eq!(e.unwrap_err().to_string(), "x.json:2:8: invalid type: integer `3`, expected a string");
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "x.json:2:8: error[pipelines-syntax]: invalid type: integer `3`, expected a string"
+        );
     }
 }
