@@ -197,7 +197,13 @@ fn check_one(using: &Use, case: &Case) -> Result<(), String> {
     {
         return fail(format!("a temporary file was left: {}", stray.display()));
     }
-    let at = |(line, column): (usize, usize)| format!("{}:{line}:{column}: error[", using.file);
+    // The place, and the line quoted under the message (an empty file has none to quote).
+    let at = |(line, column): (usize, usize)| {
+        if text.lines().nth(line - 1).is_some() && !stderr.contains(&format!("\n{line} | ")) {
+            return format!("{}:{line}:{column}: error[ with line {line} quoted under it", using.file);
+        }
+        format!("{}:{line}:{column}: error[", using.file)
+    };
     let (place, message) = match case.expect {
         Expect::Accept => return Ok(()),
         Expect::At(line, column, message) => (at((line, column)), message),

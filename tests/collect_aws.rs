@@ -645,7 +645,13 @@ fn load_names_the_position_of_a_syntax_error_and_both_versions() {
         .unwrap();
     let err = aws::load(&bad).unwrap_err();
     assert!(matches!(err, LoadError::Parse { line: 4, column: 17, .. }), "{err:?}");
-    assert_eq!(err.to_string(), format!("{}:4:17: error[inventory-syntax]: expected value", bad.display()));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:4:17: error[inventory-syntax]: expected value\n  |\n4 |   \"account_id\": oops\n  |                 ^",
+            bad.display()
+        )
+    );
 
     let newer = dir.path().join("newer.json");
     std::fs::write(&newer, r#"{"kind": "kaizen-aws-inventory", "version": 2, "services": "a shape from the future"}"#)

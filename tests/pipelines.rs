@@ -215,8 +215,9 @@ fn import_text(text: &str) -> Result<Imported, ImportError> {
     pipelines::import_file(&path, &DeployPatterns::default()).map_err(|e| {
         // Name the file by its base name so messages can be compared whole.
         match e {
+            // Without the quoted line, so the first line can be compared whole.
             ImportError::Json { line, column, message, .. } => {
-                ImportError::Json { path: "export.json".into(), line, column, message }
+                ImportError::Json { path: "export.json".into(), line, column, message, snippet: None }
             }
             ImportError::Unrecognised { found, .. } => ImportError::Unrecognised { path: "export.json".into(), found },
             ImportError::Invalid { message, .. } => ImportError::Invalid { path: "export.json".into(), message },

@@ -44,6 +44,26 @@ impl Diagnostic {
         }
     }
 
+    /// A problem at a known line and column, with the source line when it is at hand: for
+    /// error types that keep the position as fields.
+    pub fn placed(
+        code: &'static str,
+        path: &Path,
+        line: usize,
+        column: usize,
+        message: &str,
+        snippet: Option<&str>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            path: path.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            message: message.to_owned(),
+            snippet: snippet.map(str::to_owned),
+        }
+    }
+
     /// A problem at an optional byte span of `source`.
     pub fn at_span(
         code: &'static str,

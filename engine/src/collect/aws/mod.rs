@@ -145,7 +145,7 @@ pub enum LoadError {
     #[error("{0}")]
     Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or not shaped like an inventory.
-    #[error("{}:{line}:{column}: error[inventory-syntax]: {message}", path.display())]
+    #[error("{}", crate::diag::Diagnostic::placed("inventory-syntax", path, *line, *column, message, snippet.as_deref()))]
     Parse {
         /// The file.
         path: PathBuf,
@@ -155,6 +155,8 @@ pub enum LoadError {
         column: usize,
         /// What is wrong.
         message: String,
+        /// The line of the file the problem is on, shown under the message.
+        snippet: Option<String>,
     },
     /// The file is JSON but not an AWS inventory (another `kind`, or none).
     #[error("{}: error[inventory-kind]: not a Kaizen AWS inventory: `kind` is {found}, expected \"{KIND}\"", path.display())]
@@ -195,6 +197,7 @@ pub fn from_json(path: &Path, text: &str) -> Result<Inventory, LoadError> {
             line: d.line.unwrap_or(1),
             column: d.column.unwrap_or(1),
             message: d.message,
+            snippet: d.snippet,
         }
     };
     /// Only the header; every other field is ignored in this first pass.

@@ -203,7 +203,7 @@ pub enum ImportError {
     #[error("{0}")]
     Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or a value has the wrong type for its format.
-    #[error("{}:{line}:{column}: error[pipelines-syntax]: {message}", path.display())]
+    #[error("{}", crate::diag::Diagnostic::placed("pipelines-syntax", path, *line, *column, message, snippet.as_deref()))]
     Json {
         /// The file.
         path: PathBuf,
@@ -213,6 +213,8 @@ pub enum ImportError {
         column: usize,
         /// What serde_json said, without its own position suffix.
         message: String,
+        /// The line of the file the problem is on, shown under the message.
+        snippet: Option<String>,
     },
     /// Valid JSON that is none of the known exports.
     #[error(
@@ -483,7 +485,7 @@ impl<'a> File<'a> {
                     let start = before + self.text[before..end].len() - self.text[before..end].trim_start().len();
                     docs.push(Doc { start, text: &self.text[start..end], value });
                 }
-                Some(Err(e)) => return Err(self.json_error(&e, 0)),
+                Some(Err(e)) => return Err(self.json_error(&e, self.text, 0)),
             }
         }
         Ok(docs)
@@ -491,7 +493,7 @@ impl<'a> File<'a> {
 
     /// Deserialises a document into a typed shape, with positions in the whole file.
     fn typed<T: DeserializeOwned>(&self, doc: &Doc) -> Result<T, ImportError> {
-        serde_json::from_str(doc.text).map_err(|e| self.json_error(&e, doc.start))
+        serde_json::from_str(doc.text).map_err(|e| self.json_error(&e, doc.text, doc.start))
     }
 
     /// Reads the runs of each document, whatever its layout; `page` takes a page's runs.
@@ -515,24 +517,23 @@ impl<'a> File<'a> {
     }
 
     /// A serde_json error at a position relative to `offset`, as a positioned error.
-    fn json_error(&self, e: &serde_json::Error, offset: usize) -> ImportError {
+    /// A serde_json error in `doc_text`, which starts at byte `offset` of the file, as an
+    /// error at its line and column in the whole file.
+    fn json_error(&self, e: &serde_json::Error, doc_text: &str, offset: usize) -> ImportError {
+        let d = crate::diag::Diagnostic::from_json("pipelines-syntax", self.path, doc_text, e);
         let (line0, column0) = crate::diag::line_column(self.text, offset);
-        let (line, column) = match e.line() {
-            0 => (line0, column0),
-            1 => (line0, column0 + e.column().saturating_sub(1)),
-            n => (line0 + n - 1, e.column()),
-        };
-        let message = e.to_string();
-        let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_owned(),
-            None => message,
+        let (line, column) = match (d.line, d.column) {
+            (Some(1), Some(column)) => (line0, column0 + column - 1),
+            (Some(line), Some(column)) => (line0 + line - 1, column),
+            _ => (line0, column0),
         };
         let message = if (line, column) == (1, 1) && e.is_syntax() && !self.text.trim_start().starts_with(['{', '[']) {
-            format!("not JSON ({message}); expected a pipeline export in JSON")
+            format!("not JSON ({}); expected a pipeline export in JSON", d.message)
         } else {
-            message
+            d.message
         };
-        ImportError::Json { path: self.path.to_path_buf(), line, column, message }
+        let snippet = self.text.lines().nth(line - 1).map(str::to_owned);
+        ImportError::Json { path: self.path.to_path_buf(), line, column, message, snippet }
     }
 
     fn invalid(&self, message: String) -> ImportError {
@@ -872,12 +873,16 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].text, "[1,\n 2]");
         let e = file.typed::<Vec<String>>(&docs[1]).unwrap_err();
-        assert_eq!(e.to_string(), "x.json:2:4: error[pipelines-syntax]: invalid type: integer `1`, expected a string");
+        assert_eq!(
+            e.to_string(),
+            "x.json:2:4: error[pipelines-syntax]: invalid type: integer `1`, expected a string\n  |\n2 |   [1,\n  |    ^"
+        );
         let e =
             file.typed::<(String, Vec<String>)>(&Doc { start: 0, text: "[\"a\",\n [\"b\", 3]]", value: Value::Null });
+        let e = e.unwrap_err().to_string();
         assert_eq!(
-            e.unwrap_err().to_string(),
-            "x.json:2:8: error[pipelines-syntax]: invalid type: integer `3`, expected a string"
+            e.lines().next(),
+            Some("x.json:2:8: error[pipelines-syntax]: invalid type: integer `3`, expected a string")
         );
     }
 }
