@@ -947,3 +947,61 @@ fn every_positioned_problem_has_the_same_form() {
         "broken.json:3:3: error[result-syntax]: key must be a string\n  |\n3 |   oops\n  |   ^\n"
     );
 }
+
+/// The files an assessment file points to are read as if given on the command line, and
+/// named by the path they resolve to (relative to the assessment file's folder).
+#[test]
+fn files_the_assessment_file_points_to() {
+    let broken_model = edit(&model_text(), "version = \"1\"", "version = 1");
+    let runs = std::fs::read_to_string(fixture("pipelines/gh-run-list/runs.json")).unwrap();
+    let cloud = std::fs::read_to_string(root().join("plugins/aws/tests/fixtures/mature-account/cloud.json")).unwrap();
+    let manifest = std::fs::read_to_string(test_plugin("evidence_echo/plugin.toml")).unwrap();
+    let cases: [(&str, &str, String, &str); 5] = [
+        ("[assess]\nmodel = \"model.toml\"\n", "model.toml", broken_model, "conf/model.toml:7:11: error[model-syntax]"),
+        (
+            "[assess]\nmodel = \"../interview-model.toml\"\nanswers = \"answers.toml\"\n",
+            "answers.toml",
+            edit(ANSWERS, "team-autonomy = 3", "team-autonomy = 9"),
+            "conf/answers.toml:4:17: error[answers-out-of-range]",
+        ),
+        (
+            "[[pipelines]]\ntarget = \"repo\"\nfile = \"runs.json\"\n",
+            "runs.json",
+            edit(&runs, "\"attempt\": 1,", "\"attempt\": 1"),
+            "conf/runs.json:4:5: error[pipelines-syntax]",
+        ),
+        (
+            "[[cloud]]\nfile = \"cloud.json\"\n",
+            "cloud.json",
+            edit(&cloud, "\"version\": 1,", "\"version\": 1"),
+            "conf/cloud.json:4:3: error[inventory-syntax]",
+        ),
+        (
+            "[plugins]\ndirs = [\"../plugin\"]\n",
+            "../plugin/plugin.toml",
+            edit(&manifest, "api = 1", "api = \"one\""),
+            "conf/../plugin/plugin.toml:4:7: error[manifest-syntax]",
+        ),
+    ];
+    for (points_to, file, text, expected) in cases {
+        let dir = scene();
+        let config = format!("[[targets]]\npath = \"../repo\"\n\n{points_to}");
+        std::fs::create_dir_all(dir.path().join("conf")).unwrap();
+        std::fs::write(dir.path().join("conf/kaizen.toml"), config).unwrap();
+        std::fs::write(dir.path().join("conf").join(file), text).unwrap();
+        let before = written(dir.path());
+        let output = run(kaizen().current_dir(dir.path()).args([
+            "assess",
+            "--config",
+            "conf/kaizen.toml",
+            "--out",
+            "out",
+            "--history",
+            "history",
+        ]));
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with(expected), "{file}: expected {expected:?} in\n{stderr}");
+        assert_eq!(written(dir.path()), before, "{file}: the previous outputs or the history changed");
+    }
+}
