@@ -907,27 +907,39 @@ fn an_output_that_cannot_be_written_is_refused_before_anything_is_written() {
 }
 
 #[test]
-fn bad_inputs_are_refused_before_the_output_folder_is_made() {
+fn bad_inputs_are_refused_before_any_work_and_leave_no_output_folder() {
     let dir = scene();
     std::fs::write(dir.path().join("bad.json"), "{").unwrap();
     std::fs::write(dir.path().join("bad.toml"), "[answers\n").unwrap();
-    for extra in [
-        &["--baseline", "bad.json"][..],
-        &["--model", "interview-model.toml", "--answers", "bad.toml"],
-        &["--model", "bad.toml"],
-        &["--cloud", "bad.json"],
-        &["--pipelines", "bad.json"],
-        &["--templates", "no-such-folder"],
-        &["--plugins", "no-such-folder"],
+    std::fs::create_dir_all(dir.path().join("brand")).unwrap();
+    std::fs::write(dir.path().join("brand/report.html.j2"), "<h1>{{ result.organisation }}</h1>\n{% if %}\n").unwrap();
+    // Read before the targets are even looked at: the target does not exist, and the error
+    // is about the file.
+    for (extra, names) in [
+        (&["--baseline", "bad.json"][..], "bad.json:1:"),
+        (&["--model", "interview-model.toml", "--answers", "bad.toml"], "bad.toml:1:"),
+        (&["--model", "bad.toml"], "bad.toml:1:"),
+        (&["--cloud", "bad.json"], "bad.json:1:"),
+        (&["--templates", "no-such-folder"], "no-such-folder"),
+        (&["--templates", "brand"], "brand/report.html.j2, line 2"),
+        (&["--plugins", "no-such-folder"], "no-such-folder"),
     ] {
         let output = run(kaizen()
             .current_dir(dir.path())
-            .args(["assess", "repo", "--out", "fresh", "--history", "new-history"])
+            .args(["assess", "no-such-target", "--out", "fresh", "--history", "new-history"])
             .args(extra));
         assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(names) && !stderr.contains("no-such-target"), "{extra:?}: {stderr}");
         assert!(!dir.path().join("fresh").exists(), "{extra:?} left an output folder");
         assert!(!dir.path().join("new-history").exists(), "{extra:?} left a history folder");
     }
+    // Pipeline runs belong to a target, so they are read once the targets are known, but
+    // still before any plugin runs or anything is written.
+    let output =
+        run(kaizen().current_dir(dir.path()).args(["assess", "repo", "--pipelines", "bad.json", "--out", "fresh"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path().join("fresh").exists());
     let output = run(kaizen().current_dir(dir.path()).args(["merge", "out/result.json", "bad.json", "--out", "fresh"]));
     assert_eq!(output.status.code(), Some(2));
     assert!(!dir.path().join("fresh").exists());

@@ -68,6 +68,7 @@ pub fn prepare(formats: &[Format], templates: Option<&Path>, out: &Path) -> anyh
         Some(dir) => Templates::from_dir(dir)?,
         None => Templates::builtin(),
     };
+    templates.check()?;
     if let Ok(meta) = std::fs::metadata(out) {
         anyhow::ensure!(meta.is_dir(), "cannot write the reports to {}: it is a file, not a folder", out.display());
     }
