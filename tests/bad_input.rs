@@ -681,6 +681,11 @@ fn a_result_file() {
                 Expect::AtEndOf("\"files\": \"many\"", "invalid type: string \"many\", expected a whole number"),
             ),
             case(
+                "a string for a number inside the model record",
+                Bad::Text(edit(base, "\"number\": 1,", "\"number\": \"one\",")),
+                Expect::AtEndOf("\"number\": \"one\"", "invalid type: string \"one\", expected a whole number"),
+            ),
+            case(
                 "an unknown status, deep inside",
                 Bad::Text(edit(base, status, "\"status\": \"great\"")),
                 Expect::AtEndOf("\"status\": \"great\"", "unknown variant `great`, expected one of `pass`, `fail`"),

@@ -94,7 +94,7 @@ pub struct ShardRecord {
 }
 
 /// The model of an assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ModelRecord {
     /// `built-in`, or the file it was read from.
     pub source: String,
@@ -103,6 +103,43 @@ pub struct ModelRecord {
     /// The model.
     #[serde(flatten)]
     pub model: crate::model::Model,
+}
+
+/// Read field by field rather than through `#[serde(flatten)]`, which buffers the fields and
+/// so reports a wrong value inside the model at the end of the `model` object instead of at
+/// the value.
+impl<'de> Deserialize<'de> for ModelRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "ModelRecord")]
+        struct Fields {
+            source: String,
+            sha256: String,
+            id: String,
+            name: String,
+            version: String,
+            description: String,
+            levels: Vec<crate::model::Level>,
+            areas: Vec<crate::model::Area>,
+            practices: Vec<crate::model::Practice>,
+            questions: Vec<crate::model::Question>,
+        }
+        let f = Fields::deserialize(deserializer)?;
+        Ok(ModelRecord {
+            source: f.source,
+            sha256: f.sha256,
+            model: crate::model::Model {
+                id: f.id,
+                name: f.name,
+                version: f.version,
+                description: f.description,
+                levels: f.levels,
+                areas: f.areas,
+                practices: f.practices,
+                questions: f.questions,
+            },
+        })
+    }
 }
 
 /// How an assessment was scored.
