@@ -350,6 +350,11 @@ fn the_assessment_file() {
                 Bad::Text(format!("{base}\n[roadmap]\ncapacity = 0\n")),
                 Expect::At(13, 12, "capacity must be at least 1"),
             ),
+            case(
+                "arrays nested 100,000 deep",
+                Bad::Text(format!("max_commits = {}{}\n", "[".repeat(100_000), "]".repeat(100_000))),
+                Expect::At(1, 95, "cannot recurse further; max recursion depth met"),
+            ),
             case("a folder", Bad::Folder, Expect::Refuse("this is a folder; a file is expected here")),
             case("missing", Bad::Missing, Expect::Refuse("no such file")),
             case(
@@ -717,6 +722,11 @@ fn a_result_file() {
                 ),
             ),
             case(
+                "arrays nested 100,000 deep (in a field skipped)",
+                Bad::Text(format!("{{\"schema_version\": 1, \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000))),
+                Expect::AtEndOfFile("missing field `kaizen_version`"),
+            ),
+            case(
                 "JSON that is not an object",
                 Bad::Text("[1, 2]\n".into()),
                 Expect::At(1, 1, "not a Kaizen result: the file holds an array, not an object"),
@@ -837,6 +847,11 @@ fn a_cloud_inventory() {
                 "another version",
                 Bad::Text(edit(base, "\"version\": 1", "\"version\": 2")),
                 Expect::Refuse("AWS inventory version 2 is not supported"),
+            ),
+            case(
+                "arrays nested 100,000 deep (in a field skipped)",
+                Bad::Text(format!("{{\"schema_version\": 1, \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000))),
+                Expect::Refuse("not a Kaizen AWS inventory: `kind` is missing"),
             ),
             case(
                 "JSON that is not an object",
