@@ -547,6 +547,22 @@ fn the_answers_file() {
             case("a model", Bad::Text(model_text()), Expect::At(26, 3, "unknown field `area`")),
         ],
     );
+
+    // The interview also resumes the file its answers go to, when it exists (and starts
+    // afresh when it does not): the same reading.
+    let dir = scene();
+    let bad = edit(ANSWERS, "team-autonomy = 3", "team-autonomy = 9");
+    std::fs::write(dir.path().join("out/answers.toml"), &bad).unwrap();
+    let output = run(kaizen().current_dir(dir.path()).args([
+        "questionnaire",
+        "--model",
+        "interview-model.toml",
+        "--out",
+        "out/answers.toml",
+    ]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("out/answers.toml:4:17: error[answers-out-of-range]"));
+    assert_eq!(std::fs::read_to_string(dir.path().join("out/answers.toml")).unwrap(), bad);
 }
 
 #[test]
