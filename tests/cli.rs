@@ -168,7 +168,10 @@ fn report_renders_a_result_again_and_refuses_other_schema_versions() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("future.json: result has schema version 99; this Kaizen (0.1.0) reads schema version 1"),
+        stderr.contains(
+            "future.json: error[result-schema-version]: result has schema version 99; this Kaizen (0.1.0) reads \
+             schema version 1; upgrade Kaizen to read it"
+        ),
         "{stderr}"
     );
 
@@ -176,7 +179,7 @@ fn report_renders_a_result_again_and_refuses_other_schema_versions() {
     let output = run(kaizen().arg("report").arg(again.path().join("broken.json")));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("broken.json: line 3, column 3"), "{stderr}");
+    assert!(stderr.contains("broken.json:3:3: error[result-syntax]: key must be a string"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(again.path().join("report.md")).unwrap(),
         original,

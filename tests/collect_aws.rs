@@ -645,14 +645,20 @@ fn load_names_the_position_of_a_syntax_error_and_both_versions() {
         .unwrap();
     let err = aws::load(&bad).unwrap_err();
     assert!(matches!(err, LoadError::Parse { line: 4, column: 17, .. }), "{err:?}");
-    assert_eq!(err.to_string(), format!("{}:4:17: expected value", bad.display()));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:4:17: error[inventory-syntax]: expected value\n  |\n4 |   \"account_id\": oops\n  |                 ^",
+            bad.display()
+        )
+    );
 
     let newer = dir.path().join("newer.json");
     std::fs::write(&newer, r#"{"kind": "kaizen-aws-inventory", "version": 2, "services": "a shape from the future"}"#)
         .unwrap();
     let err = aws::load(&newer).unwrap_err().to_string();
     let expected = format!(
-        "{}: AWS inventory version 2 is not supported: this Kaizen ({}) reads version 1; upgrade Kaizen to read it",
+        "{}: error[inventory-version]: AWS inventory version 2 is not supported: this Kaizen ({}) reads version 1; upgrade Kaizen to read it",
         newer.display(),
         env!("CARGO_PKG_VERSION")
     );

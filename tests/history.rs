@@ -110,6 +110,9 @@ fn a_baseline_that_is_not_a_result_stops_before_assessing() {
     let output = assess(dir.path(), "out", &["--baseline", "old.json", "--fail-on-regression"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("old.json: result has schema version 99; this Kaizen"), "{stderr}");
+    assert!(
+        stderr.contains("old.json: error[result-schema-version]: result has schema version 99; this Kaizen"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("out").exists(), "nothing assessed, nothing written");
 }

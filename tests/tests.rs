@@ -5,6 +5,7 @@ mod support;
 
 mod assess;
 mod authoring;
+mod bad_input;
 mod cli;
 #[cfg(feature = "aws")]
 mod collect_aws;

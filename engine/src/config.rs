@@ -291,17 +291,15 @@ impl Exemption {
 impl AssessmentFile {
     /// Reads and validates the file at `path`.
     pub fn load(path: &Path) -> Result<AssessmentFile, Diagnostics> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostics(vec![Diagnostic::new("config-unreadable", path, e.to_string())]))?;
+        let source = crate::diag::read_text("config-unreadable", path)?;
         AssessmentFile::parse(path, &source)
     }
 
     /// Validates the text of an assessment file; relative paths are resolved against the
     /// folder of `path`.
     pub fn parse(path: &Path, source: &str) -> Result<AssessmentFile, Diagnostics> {
-        let raw: Raw = toml::from_str(source).map_err(|e| {
-            Diagnostics(vec![Diagnostic::at_span("config-syntax", path, source, e.span(), e.message())])
-        })?;
+        let raw: Raw = toml::from_str(source)
+            .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("config-syntax", path, source, &e)]))?;
         let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut problems = Vec::new();
         let mut problem = |code, span: Range<usize>, message: String| {

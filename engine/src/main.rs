@@ -20,8 +20,27 @@ fn main() -> ExitCode {
                     message = format!("{message}: {cause}");
                 }
             }
-            eprintln!("error: {message}");
+            if is_diagnostic(&message) {
+                // A problem in a user file already reads `file:line:col: error[code]: …`.
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether a message starts as a user file's diagnostic does: `LOCATION: error[code]: `,
+/// the location being a path with an optional line and column.
+fn is_diagnostic(message: &str) -> bool {
+    let first = message.lines().next().unwrap_or_default();
+    let Some((location, rest)) = first.split_once(": error[") else {
+        return false;
+    };
+    !location.is_empty()
+        && !location.contains(": ")
+        && rest.split_once("]: ").is_some_and(|(code, _)| {
+            !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }

@@ -61,4 +61,14 @@ mod tests {
         write_atomic(&new, b"again").unwrap();
         assert_eq!(mode(&new), 0o640, "an existing file keeps its permissions");
     }
+
+    #[test]
+    fn a_failed_write_leaves_what_was_there_and_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("report.html/inside")).unwrap();
+        assert!(write_atomic(&dir.path().join("report.html"), b"new").is_err());
+        assert!(dir.path().join("report.html/inside").is_dir());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["report.html"]);
+    }
 }

@@ -4,10 +4,12 @@
 //! freely, but rename or remove one only with a new `schema_version`.
 
 use crate::collect::Skipped;
+use crate::diag::Diagnostic;
 use crate::plugin::{ErrorKind, Evidence, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The schema version this engine writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -92,7 +94,7 @@ pub struct ShardRecord {
 }
 
 /// The model of an assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ModelRecord {
     /// `built-in`, or the file it was read from.
     pub source: String,
@@ -101,6 +103,43 @@ pub struct ModelRecord {
     /// The model.
     #[serde(flatten)]
     pub model: crate::model::Model,
+}
+
+/// Read field by field rather than through `#[serde(flatten)]`, which buffers the fields and
+/// so reports a wrong value inside the model at the end of the `model` object instead of at
+/// the value.
+impl<'de> Deserialize<'de> for ModelRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "ModelRecord")]
+        struct Fields {
+            source: String,
+            sha256: String,
+            id: String,
+            name: String,
+            version: String,
+            description: String,
+            levels: Vec<crate::model::Level>,
+            areas: Vec<crate::model::Area>,
+            practices: Vec<crate::model::Practice>,
+            questions: Vec<crate::model::Question>,
+        }
+        let f = Fields::deserialize(deserializer)?;
+        Ok(ModelRecord {
+            source: f.source,
+            sha256: f.sha256,
+            model: crate::model::Model {
+                id: f.id,
+                name: f.name,
+                version: f.version,
+                description: f.description,
+                levels: f.levels,
+                areas: f.areas,
+                practices: f.practices,
+                questions: f.questions,
+            },
+        })
+    }
 }
 
 /// How an assessment was scored.
@@ -270,20 +309,124 @@ impl AssessmentResult {
         self.plugins.iter().find(|p| p.id == plugin)?.checks.iter().find(|c| c.id == check)
     }
 
-    /// Reads a result file's text, refusing other schema versions with both versions named.
-    pub fn from_json(text: &str) -> Result<AssessmentResult, String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
-        match value.get("schema_version").and_then(Value::as_u64) {
+    /// Reads a result file; see [`AssessmentResult::from_json`].
+    pub fn load(path: &Path) -> Result<AssessmentResult, Diagnostic> {
+        let text = crate::diag::read_text("result-unreadable", path)?;
+        AssessmentResult::from_json(path, &text)
+    }
+
+    /// Reads a result file's text; `path` names it in the problem. JSON syntax errors and
+    /// fields of the wrong type are reported at their line and column; a file that is not a
+    /// result (not an object, no `schema_version`) or of another schema version is refused
+    /// as such before its shape is checked, so a newer file is not reported as broken.
+    pub fn from_json(path: &Path, text: &str) -> Result<AssessmentResult, Diagnostic> {
+        const EXPECTED: &str = "expected a result.json written by `kaizen assess`";
+        if text.trim().is_empty() {
+            return Err(Diagnostic::new("result-syntax", path, format!("the file is empty; {EXPECTED}")));
+        }
+        let json_error = |e: serde_json::Error| {
+            let code = if e.is_data() { "result-invalid" } else { "result-syntax" };
+            let mut d = Diagnostic::from_json(code, path, text, &e);
+            if (d.line, d.column) == (Some(1), Some(1)) || e.is_eof() && !text.trim_start().starts_with('{') {
+                d.message = format!("not JSON ({}); {EXPECTED}", d.message);
+            }
+            d
+        };
+        // First only the header, every other field skipped: it says whether this is a result
+        // at all, and which version.
+        let header: Value = serde_json::from_str::<Header>(text).map_err(json_error)?.0;
+        let version = match &header {
+            Value::Object(map) => map.get("schema_version").cloned(),
+            other => {
+                let found = match other {
+                    Value::Array(_) => "an array",
+                    Value::String(_) => "a string",
+                    Value::Number(_) => "a number",
+                    Value::Bool(_) => "a boolean",
+                    _ => "null",
+                };
+                let at = text.len() - text.trim_start().len();
+                return Err(Diagnostic::at(
+                    "result-not-a-result",
+                    path,
+                    text,
+                    at,
+                    format!("not a Kaizen result: the file holds {found}, not an object; {EXPECTED}"),
+                ));
+            }
+        };
+        match version.as_ref().and_then(Value::as_u64) {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(v) => {
-                return Err(format!(
-                    "result has schema version {v}; this Kaizen ({}) reads schema version {SCHEMA_VERSION}",
-                    env!("CARGO_PKG_VERSION")
+                return Err(Diagnostic::new(
+                    "result-schema-version",
+                    path,
+                    format!(
+                        "result has schema version {v}; this Kaizen ({}) reads schema version {SCHEMA_VERSION}{}",
+                        env!("CARGO_PKG_VERSION"),
+                        if v > u64::from(SCHEMA_VERSION) { "; upgrade Kaizen to read it" } else { "" }
+                    ),
                 ))
             }
-            None => return Err("not a Kaizen result: no `schema_version`".into()),
+            None if version.is_some() => {} // the full parse below names its type and position
+            None => {
+                return Err(Diagnostic::new(
+                    "result-not-a-result",
+                    path,
+                    format!("not a Kaizen result: no `schema_version`; {EXPECTED}"),
+                ))
+            }
         }
-        serde_json::from_value(value).map_err(|e| e.to_string())
+        serde_json::from_str(text).map_err(json_error)
+    }
+}
+
+/// The first pass of [`AssessmentResult::from_json`]: the top-level value with an object's
+/// `schema_version` kept and every other field skipped unparsed.
+struct Header(Value);
+
+impl<'de> Deserialize<'de> for Header {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Header;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "schema_version" {
+                        out.insert(key, map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Header(Value::Object(out)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Header, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Header(Value::Array(Vec::new())))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Header, E> {
+                Ok(Header(Value::String(String::new())))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Header, E> {
+                Ok(Header(Value::Bool(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Header, E> {
+                Ok(Header(Value::from(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Header, E> {
+                Ok(Header(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Header, E> {
+                Ok(Header(Value::from(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Header, E> {
+                Ok(Header(Value::Null))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }

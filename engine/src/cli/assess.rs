@@ -148,8 +148,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         file.check_references(&registry)?;
     }
     let scoring = scoring(&args, file.as_ref(), &registry)?;
-    // Read the baseline before assessing: a wrong path should not cost a whole run.
+    // Read every input and check where the outputs go before assessing: a mistake in any
+    // should not cost a whole run, nor leave a half-written output folder.
     let baseline = args.baseline.as_deref().map(super::compare::read).transpose()?;
+    let out = args
+        .out
+        .clone()
+        .or(file.as_ref().and_then(|f| f.out.clone()))
+        .unwrap_or_else(|| PathBuf::from("kaizen-report"));
+    let templates = super::report::prepare(&args.format, args.templates.as_deref(), &out)?;
+    let history_dir = args.history.clone().or_else(|| file.as_ref().and_then(|f| f.history.clone()));
+    if let Some(dir) = history_dir.as_ref().filter(|d| d.exists() && !d.is_dir()) {
+        anyhow::bail!("the history folder {} is a file, not a folder", dir.display());
+    }
     if !args.only.is_empty() {
         for id in &args.only {
             anyhow::ensure!(registry.get(id).is_some(), "--only names plugin `{id}`, which is not loaded");
@@ -225,9 +236,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         specs.into_iter().enumerate().filter(|(i, _)| kept(i)).map(|(i, (s, l))| (i, s, l)).collect();
     let clouds: Vec<(usize, PathBuf, BTreeMap<String, String>)> =
         clouds.into_iter().enumerate().map(|(i, (p, l))| (n_specs + i, p, l)).filter(|(i, ..)| kept(i)).collect();
-    let (mut targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
+    // Cloud inventories are user files: read them before cloning anything.
     let empty_root = tempfile::tempdir().context("cannot create an empty folder for cloud targets")?;
-    targets.extend(cloud_targets(clouds, empty_root.path())?);
+    let cloud = cloud_targets(clouds, empty_root.path())?;
+    let (mut targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
+    targets.extend(cloud);
     if args.shard.is_none() {
         anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
     }
@@ -240,11 +253,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let max_commits = args.max_commits.or(file.as_ref().and_then(|f| f.max_commits)).unwrap_or(100_000);
     let respect_gitignore = !args.no_ignore && file.as_ref().and_then(|f| f.respect_gitignore).unwrap_or(true);
-    let out = args
-        .out
-        .clone()
-        .or(file.as_ref().and_then(|f| f.out.clone()))
-        .unwrap_or_else(|| PathBuf::from("kaizen-report"));
     let options = assess::Options {
         walk: kaizen::collect::WalkOptions {
             respect_gitignore,
@@ -272,7 +280,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let history_dir = args.history.clone().or_else(|| file.as_ref().and_then(|f| f.history.clone()));
     if let Some(dir) = history_dir.as_ref().filter(|d| d.is_dir()) {
         // The trend: every past result of the history, then this one.
         let past = kaizen::history::load(dir).with_context(|| format!("cannot read {}", dir.display()))?;
@@ -282,7 +289,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         result.trend = past.results.iter().filter_map(|(_, r)| kaizen::result::TrendPoint::of(r)).collect();
         result.trend.extend(kaizen::result::TrendPoint::of(&result));
     }
-    super::report::write(&result, &args.format, args.templates.as_deref(), &out)?;
+    super::report::write(&result, &args.format, &templates, &out)?;
     if let Some(dir) = &history_dir {
         let path =
             kaizen::history::store(dir, &result).with_context(|| format!("cannot write to {}", dir.display()))?;
@@ -352,8 +359,7 @@ fn scoring(
     let catalogue = Catalogue::from_registry(registry);
     let (path, source, text) = match args.model.clone().or_else(|| file.and_then(|f| f.model.clone())) {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(&path).with_context(|| format!("cannot read model {}", path.display()))?;
+            let text = kaizen::diag::read_text("model-unreadable", &path)?;
             (path.clone(), path.display().to_string(), text)
         }
         None => (PathBuf::from(model::DEFAULT_PATH), "built-in".to_owned(), model::DEFAULT_SOURCE.to_owned()),

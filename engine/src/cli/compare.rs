@@ -1,6 +1,5 @@
 //! `kaizen compare`: what changed between two results.
 
-use anyhow::Context;
 use kaizen::history;
 use kaizen::result::AssessmentResult;
 use std::path::{Path, PathBuf};
@@ -39,8 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a result file, naming it in every error.
+/// Reads a result file, naming it (and where it can, the line and column) in every error.
 pub fn read(path: &Path) -> anyhow::Result<AssessmentResult> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    AssessmentResult::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    Ok(AssessmentResult::load(path)?)
 }

@@ -20,12 +20,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let templates = super::report::prepare(&args.format, args.templates.as_deref(), &args.out)?;
     let mut parts = Vec::new();
     for path in &args.parts {
         parts.push((path.clone(), super::compare::read(path)?));
     }
     let merged = kaizen::shard::merge(parts)?;
-    super::report::write(&merged, &args.format, args.templates.as_deref(), &args.out)?;
+    super::report::write(&merged, &args.format, &templates, &args.out)?;
     eprintln!(
         "merged {} shards: {} targets, {} not assessed; wrote {}",
         args.parts.len(),

@@ -30,10 +30,13 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let catalogue = Catalogue::from_registry(&super::registry(&args.plugins)?);
     let (path, source) = match &args.file {
-        Some(file) => (
-            file.clone(),
-            std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?,
-        ),
+        Some(file) => match kaizen::diag::read_text("model-unreadable", file) {
+            Ok(source) => (file.clone(), source),
+            Err(problem) => {
+                eprintln!("{problem}");
+                return Ok(ExitCode::from(2));
+            }
+        },
         None => (PathBuf::from(model::DEFAULT_PATH), model::DEFAULT_SOURCE.to_owned()),
     };
     match model::load(&path, &source, &catalogue) {

@@ -78,12 +78,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "the interview needs a terminal, and stdin is not one; to answer in a file instead, write \
-             the template: kaizen questionnaire --template --out answers.toml"
-        );
-    }
     let out = args.out.clone().or_else(|| args.answers.clone()).unwrap_or_else(|| PathBuf::from("answers.toml"));
     let resume = args.answers.clone().or_else(|| out.exists().then(|| out.clone()));
     let base = match &resume {
@@ -100,8 +94,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let suggestions = match &args.result {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let result = AssessmentResult::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let result = match AssessmentResult::load(path) {
+                Ok(result) => result,
+                Err(problem) => return Ok(report(&problem.into())),
+            };
             let target = match (&args.target, result.targets.as_slice()) {
                 (Some(name), targets) => targets.iter().find(|t| &t.name == name).ok_or_else(|| {
                     anyhow::anyhow!("{} has no target `{name}`; it has {}", path.display(), names(&result))
@@ -119,6 +115,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => BTreeMap::new(),
     };
+    // The files are checked first, so a mistake in one is reported wherever this runs.
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "the interview needs a terminal, and stdin is not one; to answer in a file instead, write \
+             the template: kaizen questionnaire --template --out answers.toml"
+        );
+    }
     let mut all_answers = base.clone();
     let existing = section.answers_mut(&mut all_answers).clone();
     let mode = if args.all { Mode::All } else { Mode::Unanswered };
@@ -206,9 +209,7 @@ fn load_model(path: Option<&Path>) -> Result<Model, Diagnostics> {
     match path {
         None => Model::builtin(),
         Some(path) => {
-            let source = std::fs::read_to_string(path).map_err(|e| {
-                Diagnostics(vec![Diagnostic::new("model-unreadable", path, format!("cannot read the model: {e}"))])
-            })?;
+            let source = kaizen::diag::read_text("model-unreadable", path)?;
             let catalogue =
                 Catalogue::builtin().map_err(|e| Diagnostics(vec![Diagnostic::new("model-catalogue", path, e)]))?;
             model::load(path, &source, &catalogue)

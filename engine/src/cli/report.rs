@@ -37,48 +37,76 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text =
-        std::fs::read_to_string(&args.result).with_context(|| format!("cannot read {}", args.result.display()))?;
-    let result = AssessmentResult::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", args.result.display()))?;
+    let result = AssessmentResult::load(&args.result)?;
     let out = args
         .out
         .or_else(|| args.result.parent().map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
-    for path in write(&result, &args.format, args.templates.as_deref(), &out)? {
+    let templates = prepare(&args.format, args.templates.as_deref(), &out)?;
+    for path in write(&result, &args.format, &templates, &out)? {
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the reports of `formats` into `out` (each through a temporary file), with the
-/// templates of `templates` over the built-in ones; returns the files written. Every
-/// report is rendered before any is written, so a broken template leaves no half set.
-pub fn write(
-    result: &AssessmentResult,
-    formats: &[Format],
-    templates: Option<&Path>,
-    out: &Path,
-) -> anyhow::Result<Vec<PathBuf>> {
+/// The file each format writes.
+fn file_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "result.json",
+        Format::Md => "report.md",
+        Format::Html => "report.html",
+        Format::Sarif => "findings.sarif",
+    }
+}
+
+/// Checks, before any work, that the reports can go where they are asked to, and reads
+/// the templates of `templates` (over the built-in ones): a mistake in either is reported
+/// before an assessment is spent on it.
+pub fn prepare(formats: &[Format], templates: Option<&Path>, out: &Path) -> anyhow::Result<Templates> {
     let templates = match templates {
         Some(dir) => Templates::from_dir(dir)?,
         None => Templates::builtin(),
     };
+    templates.check()?;
+    if let Ok(meta) = std::fs::metadata(out) {
+        anyhow::ensure!(meta.is_dir(), "cannot write the reports to {}: it is a file, not a folder", out.display());
+    }
+    for format in formats {
+        let path = out.join(file_name(*format));
+        // `symlink_metadata`: a link is replaced by the report, whatever it points to.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!("cannot write {}: it is a folder; remove it or choose another --out", path.display());
+        }
+    }
+    Ok(templates)
+}
+
+/// Writes the reports of `formats` into `out` (each through a temporary file renamed into
+/// place, so each report is either the old one or the new one, whole); returns the files
+/// written. Every report is rendered before any is written, so a broken template leaves
+/// the previous reports as they were.
+pub fn write(
+    result: &AssessmentResult,
+    formats: &[Format],
+    templates: &Templates,
+    out: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
         if !formats.contains(&format) {
             continue;
         }
-        let (name, mut bytes) = match format {
-            Format::Json => ("result.json", serde_json::to_vec_pretty(result)?),
-            Format::Md => ("report.md", templates.markdown(result)?.into_bytes()),
-            Format::Html => ("report.html", templates.html(result)?.into_bytes()),
-            Format::Sarif => ("findings.sarif", serde_json::to_vec_pretty(&kaizen::report::sarif::sarif(result))?),
+        let mut bytes = match format {
+            Format::Json => serde_json::to_vec_pretty(result)?,
+            Format::Md => templates.markdown(result)?.into_bytes(),
+            Format::Html => templates.html(result)?.into_bytes(),
+            Format::Sarif => serde_json::to_vec_pretty(&kaizen::report::sarif::sarif(result))?,
         };
         if matches!(format, Format::Json | Format::Sarif) {
             bytes.push(b'\n');
         }
-        files.push((name, bytes));
+        files.push((file_name(format), bytes));
     }
     let mut written = Vec::new();
     for (name, bytes) in files {

@@ -47,9 +47,9 @@ pub fn load(dir: &Path) -> std::io::Result<History> {
         .collect();
     paths.sort();
     for path in paths {
-        match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| AssessmentResult::from_json(&t)) {
+        match AssessmentResult::load(&path) {
             Ok(result) => results.push((path, result)),
-            Err(e) => skipped.push(format!("{}: {e}", path.display())),
+            Err(problem) => skipped.push(problem.to_string()),
         }
     }
     results.sort_by(|a, b| a.1.started_at.cmp(&b.1.started_at));

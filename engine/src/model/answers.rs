@@ -193,17 +193,14 @@ struct RawScope {
 impl Answers {
     /// Reads and validates an answers file against `model`.
     pub fn load(path: &Path, model: &Model) -> Result<Answers, Diagnostics> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostics(vec![Diagnostic::new("answers-unreadable", path, format!("cannot read answers file: {e}"))])
-        })?;
+        let source = crate::diag::read_text("answers-unreadable", path)?;
         Answers::parse(path, &source, model)
     }
 
     /// Parses and validates an answers file's text; `path` names it in diagnostics.
     pub fn parse(path: &Path, source: &str, model: &Model) -> Result<Answers, Diagnostics> {
-        let raw: Raw = toml::from_str(source).map_err(|e| {
-            Diagnostics(vec![Diagnostic::at_span("answers-syntax", path, source, e.span(), e.message())])
-        })?;
+        let raw: Raw = toml::from_str(source)
+            .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("answers-syntax", path, source, &e)]))?;
         let mut problems = Vec::new();
         let table = |raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>, problems: &mut Vec<Diagnostic>| {
             let mut out = BTreeMap::new();

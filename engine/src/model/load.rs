@@ -183,7 +183,7 @@ enum OneOrMany {
 /// and facts must be declared in `catalogue`.
 pub fn load(path: &Path, source: &str, catalogue: &Catalogue) -> Result<Model, Diagnostics> {
     let raw: Raw = toml::from_str(source)
-        .map_err(|e| Diagnostics(vec![Diagnostic::at_span("model-syntax", path, source, e.span(), e.message())]))?;
+        .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("model-syntax", path, source, &e)]))?;
     let mut v = Validator {
         path,
         source,

@@ -205,9 +205,8 @@ mod millis {
 impl Manifest {
     /// Parses and validates a manifest's text; `path` is used in diagnostics only.
     pub fn parse(path: &Path, source: &str) -> Result<Manifest, Diagnostics> {
-        let raw: RawManifest = toml::from_str(source).map_err(|e| {
-            Diagnostics(vec![Diagnostic::at_span("manifest-syntax", path, source, e.span(), e.message())])
-        })?;
+        let raw: RawManifest = toml::from_str(source)
+            .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("manifest-syntax", path, source, &e)]))?;
         let mut problems = Vec::new();
         let mut problem = |code, span: std::ops::Range<usize>, message: String| {
             problems.push(Diagnostic::at(code, path, source, span.start, message));

@@ -1,7 +1,7 @@
 //! The plugin registry: the built-in plugins embedded in the engine, plus plugin folders.
 
 use super::Manifest;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -99,7 +99,9 @@ impl Registry {
     /// below it. A plugin with the id of one already present replaces it, with a note.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), RegistryError> {
         let unreadable = |source| RegistryError::Unreadable { path: dir.to_path_buf(), source };
-        if dir.join("plugin.toml").is_file() {
+        // `exists`, not `is_file`: a plugin.toml that is a folder or unreadable is reported
+        // as such rather than as no plugin at all.
+        if dir.join("plugin.toml").exists() {
             let plugin = load_plugin_dir(dir)?;
             self.insert(plugin);
             return Ok(());
@@ -107,7 +109,7 @@ impl Registry {
         let mut found = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(unreadable)? {
             let entry = entry.map_err(unreadable)?;
-            if entry.path().join("plugin.toml").is_file() {
+            if entry.path().join("plugin.toml").exists() {
                 found.push(entry.path());
             }
         }
@@ -172,13 +174,8 @@ impl Registry {
 /// (errors are kept and reported as a `load` error when the plugin runs).
 pub fn load_plugin_dir(dir: &Path) -> Result<Plugin, RegistryError> {
     let manifest_path = dir.join("plugin.toml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-        RegistryError::Manifest(Diagnostics(vec![Diagnostic::new(
-            "manifest-unreadable",
-            &manifest_path,
-            e.to_string(),
-        )]))
-    })?;
+    let text = crate::diag::read_text("manifest-unreadable", &manifest_path)
+        .map_err(|d| RegistryError::Manifest(Diagnostics(vec![d])))?;
     let manifest = Manifest::parse(&manifest_path, &text).map_err(RegistryError::Manifest)?;
     let wasm_path = dir.join(&manifest.wasm);
     let wasm = std::fs::read(&wasm_path).map_err(|e| format!("cannot read module {}: {e}", wasm_path.display()));

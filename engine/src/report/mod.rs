@@ -130,11 +130,21 @@ impl Templates {
         self.overrides.iter().find(|(n, _, _)| n == name).map(|(_, p, _)| p.clone())
     }
 
-    fn render(&self, name: &str, result: &AssessmentResult) -> Result<String, RenderError> {
-        let fail = |error: minijinja::Error| {
-            let template = error.name().unwrap_or(name).to_owned();
-            RenderError { path: self.path_of(&template), line: error.line(), template, error }
-        };
+    /// Parses every template, so a syntax error in a user's template is reported before
+    /// an assessment is spent on it rather than when the report is rendered.
+    pub fn check(&self) -> Result<(), RenderError> {
+        self.environment(MARKDOWN).map(drop)
+    }
+
+    /// The error of template `name` (or of the template it names), with its file.
+    fn error(&self, name: &str, error: minijinja::Error) -> RenderError {
+        let template = error.name().unwrap_or(name).to_owned();
+        RenderError { path: self.path_of(&template), line: error.line(), template, error }
+    }
+
+    /// The environment with every template added (and so parsed) and every filter.
+    fn environment(&self, name: &str) -> Result<Environment<'static>, RenderError> {
+        let fail = |error: minijinja::Error| self.error(name, error);
         let mut env = Environment::new();
         env.set_debug(false);
         env.set_trim_blocks(true);
@@ -163,6 +173,12 @@ impl Templates {
         env.add_filter("tail", stderr_line);
         env.add_filter("pct", percent);
         env.add_filter("markdown", markdown_html);
+        Ok(env)
+    }
+
+    fn render(&self, name: &str, result: &AssessmentResult) -> Result<String, RenderError> {
+        let fail = |error: minijinja::Error| self.error(name, error);
+        let env = self.environment(name)?;
         let view = View::new(result);
         let template = env.get_template(name).map_err(fail)?;
         let context = if name.ends_with(".html.j2") {

@@ -141,16 +141,11 @@ pub struct CallError {
 /// Why a snapshot could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
+    /// The file cannot be read as text: missing, a folder, invalid UTF-8, a binary file.
+    #[error("{0}")]
+    Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or not shaped like an inventory.
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}", crate::diag::Diagnostic::placed("inventory-syntax", path, *line, *column, message, snippet.as_deref()))]
     Parse {
         /// The file.
         path: PathBuf,
@@ -160,9 +155,11 @@ pub enum LoadError {
         column: usize,
         /// What is wrong.
         message: String,
+        /// The line of the file the problem is on, shown under the message.
+        snippet: Option<String>,
     },
     /// The file is JSON but not an AWS inventory (another `kind`, or none).
-    #[error("{}: not a Kaizen AWS inventory: `kind` is {found}, expected \"{KIND}\"", path.display())]
+    #[error("{}: error[inventory-kind]: not a Kaizen AWS inventory: `kind` is {found}, expected \"{KIND}\"", path.display())]
     Kind {
         /// The file.
         path: PathBuf,
@@ -171,7 +168,7 @@ pub enum LoadError {
     },
     /// The snapshot was written in a version this Kaizen does not read.
     #[error(
-        "{}: AWS inventory version {found} is not supported: this Kaizen ({}) reads version {VERSION}{}",
+        "{}: error[inventory-version]: AWS inventory version {found} is not supported: this Kaizen ({}) reads version {VERSION}{}",
         path.display(),
         env!("CARGO_PKG_VERSION"),
         if *found > u64::from(VERSION) { "; upgrade Kaizen to read it" } else { "" }
@@ -187,23 +184,31 @@ pub enum LoadError {
 /// Reads a snapshot back, checking its `kind` and `version` before its shape, so a file
 /// from a newer Kaizen is refused by version rather than by a confusing missing field.
 pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.into(), source })?;
+    let text = crate::diag::read_text("inventory-unreadable", path).map_err(LoadError::Text)?;
     from_json(path, &text)
 }
 
 /// [`load`] for a snapshot already in memory; `path` names it in errors.
 pub fn from_json(path: &Path, text: &str) -> Result<Inventory, LoadError> {
-    let parse_error = |e: serde_json::Error| LoadError::Parse {
-        path: path.into(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().rsplit_once(" at line ").map_or_else(|| e.to_string(), |(m, _)| m.to_owned()),
+    let parse_error = |e: serde_json::Error| {
+        let d = crate::diag::Diagnostic::from_json("inventory-syntax", path, text, &e);
+        LoadError::Parse {
+            path: path.into(),
+            line: d.line.unwrap_or(1),
+            column: d.column.unwrap_or(1),
+            message: d.message,
+            snippet: d.snippet,
+        }
     };
     /// Only the header; every other field is ignored in this first pass.
     #[derive(Deserialize)]
     struct Header {
         kind: Option<serde_json::Value>,
         version: Option<serde_json::Value>,
+    }
+    if !text.trim_start().starts_with('{') {
+        let found = if text.trim().is_empty() { "nothing" } else { "no JSON object" };
+        return Err(LoadError::Kind { path: path.into(), found: format!("missing (the file holds {found})") });
     }
     let header: Header = serde_json::from_str(text).map_err(parse_error)?;
     match &header.kind {
@@ -254,10 +259,15 @@ mod tests {
         let err = from_json(Path::new("a.json"), &minimal("kaizen-result", VERSION)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "a.json: not a Kaizen AWS inventory: `kind` is \"kaizen-result\", expected \"kaizen-aws-inventory\""
+            "a.json: error[inventory-kind]: not a Kaizen AWS inventory: `kind` is \"kaizen-result\", expected \"kaizen-aws-inventory\""
         );
         let err = from_json(Path::new("a.json"), &minimal(KIND, 7)).unwrap_err().to_string();
-        assert!(err.starts_with("a.json: AWS inventory version 7 is not supported: this Kaizen ("), "{err}");
+        assert!(
+            err.starts_with(
+                "a.json: error[inventory-version]: AWS inventory version 7 is not supported: this Kaizen ("
+            ),
+            "{err}"
+        );
         assert!(err.ends_with(") reads version 1; upgrade Kaizen to read it"), "{err}");
     }
 

@@ -199,16 +199,11 @@ pub struct Imported {
 /// Why a file could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The file cannot be read as text: missing, a folder, invalid UTF-8, a binary file.
+    #[error("{0}")]
+    Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or a value has the wrong type for its format.
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}", crate::diag::Diagnostic::placed("pipelines-syntax", path, *line, *column, message, snippet.as_deref()))]
     Json {
         /// The file.
         path: PathBuf,
@@ -218,10 +213,12 @@ pub enum ImportError {
         column: usize,
         /// What serde_json said, without its own position suffix.
         message: String,
+        /// The line of the file the problem is on, shown under the message.
+        snippet: Option<String>,
     },
     /// Valid JSON that is none of the known exports.
     #[error(
-        "{}: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
+        "{}: error[pipelines-unrecognised]: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
          pipelines, AWS CodePipeline executions or a Kaizen AWS inventory ({found})",
         path.display()
     )]
@@ -232,7 +229,7 @@ pub enum ImportError {
         found: String,
     },
     /// A recognised format with content that cannot be used.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: error[pipelines-invalid]: {message}", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -247,8 +244,7 @@ pub enum ImportError {
 /// Imports one export file, recognising its format from its content.
 pub fn import_file(path: &Path, patterns: &DeployPatterns) -> Result<Imported, ImportError> {
     let matcher = patterns.compile()?;
-    let text =
-        std::fs::read_to_string(path).map_err(|source| ImportError::Read { path: path.to_path_buf(), source })?;
+    let text = crate::diag::read_text("pipelines-unreadable", path).map_err(ImportError::Text)?;
     import_text(path, &text, &matcher)
 }
 
@@ -489,7 +485,7 @@ impl<'a> File<'a> {
                     let start = before + self.text[before..end].len() - self.text[before..end].trim_start().len();
                     docs.push(Doc { start, text: &self.text[start..end], value });
                 }
-                Some(Err(e)) => return Err(self.json_error(&e, 0)),
+                Some(Err(e)) => return Err(self.json_error(&e, self.text, 0)),
             }
         }
         Ok(docs)
@@ -497,7 +493,7 @@ impl<'a> File<'a> {
 
     /// Deserialises a document into a typed shape, with positions in the whole file.
     fn typed<T: DeserializeOwned>(&self, doc: &Doc) -> Result<T, ImportError> {
-        serde_json::from_str(doc.text).map_err(|e| self.json_error(&e, doc.start))
+        serde_json::from_str(doc.text).map_err(|e| self.json_error(&e, doc.text, doc.start))
     }
 
     /// Reads the runs of each document, whatever its layout; `page` takes a page's runs.
@@ -521,19 +517,23 @@ impl<'a> File<'a> {
     }
 
     /// A serde_json error at a position relative to `offset`, as a positioned error.
-    fn json_error(&self, e: &serde_json::Error, offset: usize) -> ImportError {
+    /// A serde_json error in `doc_text`, which starts at byte `offset` of the file, as an
+    /// error at its line and column in the whole file.
+    fn json_error(&self, e: &serde_json::Error, doc_text: &str, offset: usize) -> ImportError {
+        let d = crate::diag::Diagnostic::from_json("pipelines-syntax", self.path, doc_text, e);
         let (line0, column0) = crate::diag::line_column(self.text, offset);
-        let (line, column) = match e.line() {
-            0 => (line0, column0),
-            1 => (line0, column0 + e.column().saturating_sub(1)),
-            n => (line0 + n - 1, e.column()),
+        let (line, column) = match (d.line, d.column) {
+            (Some(1), Some(column)) => (line0, column0 + column - 1),
+            (Some(line), Some(column)) => (line0 + line - 1, column),
+            _ => (line0, column0),
         };
-        let message = e.to_string();
-        let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_owned(),
-            None => message,
+        let message = if (line, column) == (1, 1) && e.is_syntax() && !self.text.trim_start().starts_with(['{', '[']) {
+            format!("not JSON ({}); expected a pipeline export in JSON", d.message)
+        } else {
+            d.message
         };
-        ImportError::Json { path: self.path.to_path_buf(), line, column, message }
+        let snippet = self.text.lines().nth(line - 1).map(str::to_owned);
+        ImportError::Json { path: self.path.to_path_buf(), line, column, message, snippet }
     }
 
     fn invalid(&self, message: String) -> ImportError {
@@ -873,9 +873,16 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].text, "[1,\n 2]");
         let e = file.typed::<Vec<String>>(&docs[1]).unwrap_err();
-        assert_eq!(e.to_string(), "x.json:2:4: invalid type: integer `1`, expected a string");
+        assert_eq!(
+            e.to_string(),
+            "x.json:2:4: error[pipelines-syntax]: invalid type: integer `1`, expected a string\n  |\n2 |   [1,\n  |    ^"
+        );
         let e =
             file.typed::<(String, Vec<String>)>(&Doc { start: 0, text: "[\"a\",\n [\"b\", 3]]", value: Value::Null });
-        assert_eq!(e.unwrap_err().to_string(), "x.json:2:8: invalid type: integer `3`, expected a string");
+        let e = e.unwrap_err().to_string();
+        assert_eq!(
+            e.lines().next(),
+            Some("x.json:2:8: error[pipelines-syntax]: invalid type: integer `3`, expected a string")
+        );
     }
 }
