@@ -78,7 +78,7 @@ fn plugin_check_accepts_a_good_plugin_and_reports_each_problem() {
         &[("plugin.toml", "id = \"x\"\nname = \"x\"\nversion = \"1\"\napi = 1\nwasm = \"x.wasm\"\ncolour = \"red\"\n")],
     );
     let output = run(kaizen().args(["plugin", "check"]).arg(dir.path()));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2), "a manifest that does not load is a bad file");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("plugin.toml:6:1: error[manifest-syntax]: unknown field `colour`"), "{stderr}");
 }

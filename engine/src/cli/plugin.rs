@@ -143,9 +143,11 @@ fn check(path: PathBuf) -> anyhow::Result<ExitCode> {
     let dir = plugin_dir(path);
     let plugin = match load_plugin_dir(&dir) {
         Ok(plugin) => plugin,
+        // A manifest that does not load is a bad file, as for every other command (2); a
+        // plugin that loads but cannot be used is a failed check (1).
         Err(RegistryError::Manifest(diagnostics)) => {
             eprintln!("{diagnostics}");
-            return Ok(ExitCode::from(1));
+            return Ok(ExitCode::from(2));
         }
         Err(other) => return Err(other.into()),
     };
