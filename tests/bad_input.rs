@@ -323,12 +323,12 @@ fn the_assessment_file() {
             case(
                 "a key twice",
                 Bad::Text(edit(base, "name = \"Acme\"\n", "name = \"Acme\"\nname = \"Acme Ltd\"\n")),
-                Expect::At(4, 1, "duplicate key"),
+                Expect::At(4, 1, "duplicate key `name`"),
             ),
             case(
                 "a table twice",
                 Bad::Text(format!("{base}\n[assess]\nmax_file_mb = 5\n")),
-                Expect::At(12, 2, "duplicate key"),
+                Expect::At(12, 2, "duplicate key `assess`"),
             ),
             case(
                 "a target with neither path nor url",
@@ -419,9 +419,13 @@ fn a_model() {
             case(
                 "a key twice",
                 Bad::Text(edit(base, "version = \"1\"\n", "version = \"1\"\nversion = \"2\"\n")),
-                Expect::At(8, 1, "duplicate key"),
+                Expect::At(8, 1, "duplicate key `version`"),
             ),
-            case("a table twice", Bad::Text(format!("[model]\nid = \"x\"\n{base}")), Expect::At(6, 2, "duplicate key")),
+            case(
+                "a table twice",
+                Bad::Text(format!("[model]\nid = \"x\"\n{base}")),
+                Expect::At(6, 2, "duplicate key `model`"),
+            ),
             case(
                 "no id",
                 Bad::Text(edit(base, "id = \"interview-test\"\n", "")),
@@ -520,12 +524,12 @@ fn the_answers_file() {
             case(
                 "an answer twice",
                 Bad::Text(edit(base, "team-autonomy = 3\n", "team-autonomy = 3\nteam-autonomy = 4\n")),
-                Expect::At(5, 1, "duplicate key"),
+                Expect::At(5, 1, "duplicate key `team-autonomy`"),
             ),
             case(
                 "a table twice",
                 Bad::Text(format!("{base}\n[answers]\ngame-days = true\n")),
-                Expect::At(11, 2, "duplicate key"),
+                Expect::At(11, 2, "duplicate key `answers`"),
             ),
             case(
                 "an answer without its value",
@@ -609,12 +613,12 @@ fn a_plugin_manifest() {
             case(
                 "a key twice",
                 Bad::Text(edit(base, "api = 1\n", "api = 1\napi = 2\n")),
-                Expect::At(5, 1, "duplicate key"),
+                Expect::At(5, 1, "duplicate key `api`"),
             ),
             case(
                 "a table twice",
                 Bad::Text(format!("{base}\n[inputs]\ngit = true\n")),
-                Expect::At(35, 2, "duplicate key"),
+                Expect::At(35, 2, "duplicate key `inputs`"),
             ),
             case(
                 "no id",

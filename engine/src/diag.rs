@@ -120,6 +120,12 @@ impl Diagnostic {
     /// arrays rather than Rust's structs and sequences).
     pub fn from_toml(code: &'static str, path: &Path, source: &str, error: &toml::de::Error) -> Self {
         let mut message = plain_words(error.message(), "a table");
+        // The toml crate's "duplicate key" does not say which: its span does.
+        if message == "duplicate key" {
+            if let Some(key) = error.span().and_then(|s| source.get(s)).filter(|k| !k.is_empty() && !k.contains('\n')) {
+                message = format!("duplicate key `{key}`: it is already defined earlier in this file");
+            }
+        }
         let first = source.len() - source.trim_start().len();
         if source[first..].starts_with('{') && error.span().is_some_and(|s| s.start <= first) {
             message.push_str(" (this looks like JSON; this file must be TOML)");
