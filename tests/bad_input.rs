@@ -961,7 +961,7 @@ fn bad_inputs_are_refused_before_any_work_and_leave_no_output_folder() {
         (&["--model", "bad.toml"], "bad.toml:1:"),
         (&["--cloud", "bad.json"], "bad.json:1:"),
         (&["--templates", "no-such-folder"], "no-such-folder"),
-        (&["--templates", "brand"], "brand/report.html.j2, line 2"),
+        (&["--templates", "brand"], "brand/report.html.j2:2:7: error[template-syntax]"),
         (&["--plugins", "no-such-folder"], "no-such-folder"),
     ] {
         let output = run(kaizen()

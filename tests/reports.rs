@@ -150,7 +150,9 @@ fn templates_override_by_name_and_a_broken_one_names_its_file_and_line() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("error: template brand/report.html.j2, line 3: syntax error: unexpected end of block\n"),
+        stderr.contains(
+            "brand/report.html.j2:3:7: error[template-syntax]: syntax error: unexpected end of block\n  |\n3 | {% if %}\n"
+        ),
         "{stderr}"
     );
     assert!(!dir.path().join("broken/report.md").exists(), "nothing is written when a template fails");
@@ -160,7 +162,7 @@ fn templates_override_by_name_and_a_broken_one_names_its_file_and_line() {
     let output = report(dir.path(), &["--format", "html", "--templates", "brand", "--out", "broken"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("report.html.j2, line 2: "), "{stderr}");
+    assert!(stderr.contains("report.html.j2:2:21: error[template-render]: unknown filter"), "{stderr}");
 
     let output = report(dir.path(), &["--templates", "no-such-folder"]);
     assert_eq!(output.status.code(), Some(2));

@@ -7,6 +7,7 @@ pub mod html;
 pub mod sarif;
 pub mod svg;
 
+use crate::diag::Diagnostic;
 use crate::result::AssessmentResult;
 use minijinja::{Environment, Value};
 use serde::Serialize;
@@ -40,6 +41,9 @@ pub struct RenderError {
 
 impl RenderError {
     fn describe(&self) -> String {
+        if let Some(diagnostic) = self.diagnostic() {
+            return diagnostic.to_string();
+        }
         let mut text = match &self.path {
             Some(path) => format!("template {}", path.display()),
             None => format!("template {}", self.template),
@@ -55,6 +59,29 @@ impl RenderError {
             text.push_str(" (a bug in Kaizen's built-in template)");
         }
         text
+    }
+
+    /// A problem in a user's template as a problem in any user file: `file:line:col:
+    /// error[code]`, its line quoted. `None` for a built-in template, or when minijinja
+    /// does not know where.
+    fn diagnostic(&self) -> Option<Diagnostic> {
+        let path = self.path.as_deref()?;
+        let code = match self.error.kind() {
+            minijinja::ErrorKind::SyntaxError => "template-syntax",
+            _ => "template-render",
+        };
+        let mut message = self.error.kind().to_string();
+        if let Some(detail) = self.error.detail() {
+            message.push_str(&format!(": {detail}"));
+        }
+        let source = std::fs::read_to_string(path).ok();
+        match (self.error.range(), source, self.line) {
+            (Some(range), Some(source), _) if range.start <= source.len() => {
+                Some(Diagnostic::at(code, path, &source, range.start, message))
+            }
+            (_, _, Some(line)) => Some(Diagnostic { line: Some(line), ..Diagnostic::new(code, path, message) }),
+            _ => None,
+        }
     }
 }
 
