@@ -14,6 +14,14 @@
 # 4. Peers on the first 100 of those repositories (PEER_REPOS), when installed: checkov,
 #    zizmor, detect-secrets, each doing its part, against Kaizen on the same repositories.
 # 5. The size of every committed module.
+# 6. One large repository (LARGE_REPO=/path/to/checkout, with its git history): `kaizen
+#    assess` with every built-in plugin against the physical limit measured in the same
+#    run, a plain program (engine/examples/plain_walk.rs) that walks the same tree the
+#    same way and reads, once each, the files the plugins and the host's parsers opened in
+#    a recorded run (recorded with strace, one plugin at a time). Alternating runs, warm
+#    caches: medians of wall time, CPU time and peak RSS, their ratios, and where Kaizen's
+#    time goes (its per-phase and per-plugin debug log). LARGE_RUNS runs (default 5);
+#    LARGE_ONLY=1 runs only this section.
 #
 # Machine-dependent: always print the machine and compare ratios from the same run.
 set -euo pipefail
@@ -39,6 +47,11 @@ time_ms() {
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ -n "${LARGE_REPO:-}" ]]; then
+    "$ROOT/scripts/bench-large.sh" "$KAIZEN" "$LARGE_REPO"
+    [[ "${LARGE_ONLY:-0}" == 1 ]] && exit 0
+fi
 echo "== kaizen assess $TARGET ($(nproc) cores)"
 for i in $(seq "$RUNS_COLD"); do
     time_ms env KAIZEN_CACHE_DIR="$work/cold-$i" "$KAIZEN" assess "$TARGET" --quiet --out "$work/out"

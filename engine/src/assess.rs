@@ -156,9 +156,21 @@ pub struct Options {
 struct Prepared<'a> {
     plugin: &'a Plugin,
     compiled: Result<Compiled, PluginError>,
-    files: GlobSet,
-    parse: Vec<(GlobSet, Format)>,
+    selector: Selector,
 }
+
+/// The globs of the files a plugin is given (`files`) and of those parsed for it
+/// (`parse`), in one set, so that each path of a target is matched once per plugin.
+struct Selector {
+    globs: GlobSet,
+    /// For each glob of `globs`, in order: `None` for a `files` glob, its format for a
+    /// `parse` glob (in the manifest's order, after the `files` globs).
+    formats: Vec<Option<Format>>,
+}
+
+/// The files of one target a plugin is given: their index in the inventory, and the
+/// formats each is parsed in for it (in the order of the manifest's `parse` globs).
+type Selection = Vec<(usize, Vec<Format>)>;
 
 /// Runs every plugin of `registry` on every target. Plugin failures are recorded in the
 /// result, never returned: the assessment always completes.
@@ -299,17 +311,6 @@ fn record(plugin: &Plugin) -> PluginRecord {
     }
 }
 
-fn glob_set<'a>(globs: impl IntoIterator<Item = &'a str>) -> GlobSet {
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        // Manifests are validated on load, so every glob here compiles.
-        if let Ok(glob) = GlobBuilder::new(glob).literal_separator(true).build() {
-            builder.add(glob);
-        }
-    }
-    builder.build().unwrap_or_else(|_| GlobSet::empty())
-}
-
 fn prepare<'a>(plugin: &'a Plugin, runtime: &Runtime) -> Prepared<'a> {
     let m = &plugin.manifest;
     let compiled = if !m.api_supported() {
@@ -320,29 +321,59 @@ fn prepare<'a>(plugin: &'a Plugin, runtime: &Runtime) -> Prepared<'a> {
             Err(reason) => Err(PluginError::new(ErrorKind::Load, reason.clone())),
         }
     };
-    let (files, parse) = selectors(m);
-    Prepared { plugin, compiled, files, parse }
+    Prepared { plugin, compiled, selector: Selector::new(m) }
 }
 
-/// The globs of the files a plugin is given, and of those parsed for it with their format.
-fn selectors(m: &plugin::Manifest) -> (GlobSet, Vec<(GlobSet, Format)>) {
-    (
-        glob_set(m.inputs.files.iter().map(String::as_str)),
-        m.inputs.parse.iter().map(|p| (glob_set([p.glob.as_str()]), p.format)).collect(),
-    )
+impl Selector {
+    fn new(m: &plugin::Manifest) -> Selector {
+        let globs = m.inputs.files.iter().map(|g| (g.as_str(), None));
+        let globs = globs.chain(m.inputs.parse.iter().map(|p| (p.glob.as_str(), Some(p.format))));
+        let mut builder = GlobSetBuilder::new();
+        let mut formats = Vec::new();
+        for (glob, format) in globs {
+            // Manifests are validated on load, so every glob here compiles.
+            if let Ok(glob) = GlobBuilder::new(glob).literal_separator(true).build() {
+                builder.add(glob);
+                formats.push(format);
+            }
+        }
+        match builder.build() {
+            Ok(globs) => Selector { globs, formats },
+            Err(_) => Selector { globs: GlobSet::empty(), formats: Vec::new() },
+        }
+    }
+}
+
+/// For each plugin of `prepared`, the files of `inventory` it is given: one pass over the
+/// inventory, each path prepared for matching once and matched once per plugin, shared by
+/// the parsing and by every plugin's request.
+fn select(inventory: &Inventory, prepared: &[&Prepared]) -> Vec<Selection> {
+    let mut selections = vec![Selection::new(); prepared.len()];
+    let mut hits = Vec::new();
+    for (index, file) in inventory.files.iter().enumerate() {
+        let candidate = globset::Candidate::new(&file.path);
+        for (p, selection) in prepared.iter().zip(&mut selections) {
+            p.selector.globs.matches_candidate_into(&candidate, &mut hits);
+            if !hits.is_empty() {
+                selection.push((index, hits.iter().filter_map(|&h| p.selector.formats[h]).collect()));
+            }
+        }
+    }
+    selections
 }
 
 /// The request `plugin` would receive for `target` in an assessment with `options`, as
 /// JSON: for running a plugin by hand, with Kaizen or any WASI runtime.
 pub fn request_for(plugin: &Plugin, target: &Target, options: &Options) -> Vec<u8> {
-    let (files, parse) = selectors(&plugin.manifest);
-    let p = Prepared { plugin, compiled: Err(PluginError::new(ErrorKind::Load, "not compiled")), files, parse };
+    let compiled = Err(PluginError::new(ErrorKind::Load, "not compiled"));
+    let p = Prepared { plugin, compiled, selector: Selector::new(&plugin.manifest) };
     let inventory = Inventory::walk(&target.root, options.walk);
-    let documents = parse_documents(&target.root, &inventory, &[&p]);
+    let selections = select(&inventory, &[&p]);
+    let documents = parse_documents(&target.root, &inventory, &selections);
     let kind = target.kind();
     let git_facts = git_facts(target, kind, plugin.manifest.inputs.git, options).ok().flatten();
     let evidence = Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
-    request_bytes(&p, &evidence, options)
+    request_bytes(&p, &selections[0], &evidence, options)
 }
 
 /// The git facts of a target, when it is a repository and a plugin wants them.
@@ -380,22 +411,47 @@ fn assess_target(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> TargetResult {
     let prepared: Vec<&Prepared> = prepared.iter().filter(|p| target.is_judged_by(&p.plugin.manifest)).collect();
-    let inventory = Inventory::walk(&target.root, options.walk);
-    let usable: Vec<&Prepared> = prepared.iter().copied().filter(|p| p.compiled.is_ok()).collect();
-    let documents = parse_documents(&target.root, &inventory, &usable);
     let kind = target.kind();
+    let wants_git = prepared.iter().any(|p| p.compiled.is_ok() && p.plugin.manifest.inputs.git);
+    // The git history is read while the tree is walked and its documents parsed: neither
+    // needs the other, and the walk keeps only one core busy.
+    let ((inventory, selections, documents, walked, parsed), (git, git_read)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            let inventory = Inventory::walk(&target.root, options.walk);
+            let walked = clock.elapsed();
+            let selections = select(&inventory, &prepared);
+            let usable = prepared.iter().zip(&selections).filter(|(p, _)| p.compiled.is_ok());
+            let documents = parse_documents(&target.root, &inventory, usable.map(|(_, s)| s));
+            (inventory, selections, documents, walked, clock.elapsed() - walked)
+        },
+        || {
+            let clock = Instant::now();
+            (git_facts(target, kind, wants_git, options), clock.elapsed())
+        },
+    );
     let mut warnings = target.warnings.clone();
-    let wants_git = usable.iter().any(|p| p.plugin.manifest.inputs.git);
-    let git_facts = git_facts(target, kind, wants_git, options).unwrap_or_else(|e| {
+    let git_facts = git.unwrap_or_else(|e| {
         warnings.push(format!("git facts unavailable: {e}"));
         None
     });
+    // Where a target's time goes (`-vv` or `KAIZEN_LOG=kaizen=debug`), for scripts/bench.sh.
+    tracing::debug!(
+        target = %target.name,
+        files = inventory.files.len(),
+        documents = documents.len(),
+        walk_ms = walked.as_millis() as u64,
+        parse_ms = parsed.as_millis() as u64,
+        git_ms = git_read.as_millis() as u64,
+        "evidence collected"
+    );
     let runs: Vec<(&Prepared, Result<plugin::Judgement, PluginError>)> = prepared
         .par_iter()
-        .map(|&p| {
+        .zip(&selections)
+        .map(|(&p, selection)| {
             let evidence =
                 Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
-            let outcome = run_plugin(p, &evidence, runtime, options);
+            let outcome = run_plugin(p, selection, &evidence, runtime, options);
             progress(Progress::Finished);
             (p, outcome)
         })
@@ -447,15 +503,15 @@ fn assess_target(
     result
 }
 
-fn parse_documents(root: &Path, inventory: &Inventory, prepared: &[&Prepared]) -> Documents {
+fn parse_documents<'a>(
+    root: &Path,
+    inventory: &Inventory,
+    selections: impl IntoIterator<Item = &'a Selection>,
+) -> Documents {
     let mut wanted: Vec<(String, Format)> = Vec::new();
-    for file in &inventory.files {
-        for p in prepared {
-            for (set, format) in &p.parse {
-                if set.is_match(&file.path) {
-                    wanted.push((file.path.clone(), *format));
-                }
-            }
+    for selection in selections {
+        for (index, formats) in selection {
+            wanted.extend(formats.iter().map(|&format| (inventory.files[*index].path.clone(), format)));
         }
     }
     wanted.sort();
@@ -492,28 +548,43 @@ struct Evidence<'a> {
 
 fn run_plugin(
     p: &Prepared,
+    selection: &Selection,
     evidence: &Evidence,
     runtime: &Runtime,
     options: &Options,
 ) -> Result<plugin::Judgement, PluginError> {
     let compiled = p.compiled.as_ref().map_err(Clone::clone)?;
     let m = &p.plugin.manifest;
-    let bytes = request_bytes(p, evidence, options);
-    let output = runtime.invoke(compiled, &bytes, &evidence.target.root, &m.limits)?;
-    plugin::read_response(m, &output.stdout, &output.stderr)
+    let clock = Instant::now();
+    let bytes = request_bytes(p, selection, evidence, options);
+    let requested = clock.elapsed();
+    let output = runtime.invoke(compiled, &bytes, &evidence.target.root, &m.limits);
+    let ran = clock.elapsed();
+    let judgement = output.and_then(|output| plugin::read_response(m, &output.stdout, &output.stderr));
+    tracing::debug!(
+        target = %evidence.target.name,
+        plugin = %m.id,
+        request_bytes = bytes.len(),
+        request_ms = requested.as_millis() as u64,
+        run_ms = (ran - requested).as_millis() as u64,
+        response_ms = (clock.elapsed() - ran).as_millis() as u64,
+        ok = judgement.is_ok(),
+        "plugin ran"
+    );
+    judgement
 }
 
-fn request_bytes(p: &Prepared, evidence: &Evidence, options: &Options) -> Vec<u8> {
+fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, options: &Options) -> Vec<u8> {
     let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
     let m = &p.plugin.manifest;
-    // One pass over the inventory: a file is listed when a `files` or a `parse` glob
-    // matches it, and its documents are added for each `parse` glob that does.
-    let mut files: Vec<&FileEntry> = Vec::new();
+    // A file is listed when a `files` or a `parse` glob matches it (see [`select`]), and its
+    // documents are added for each `parse` glob that does.
+    let mut files: Vec<&FileEntry> = Vec::with_capacity(selection.len());
     let mut docs = Vec::new();
-    for file in &inventory.files {
-        let mut listed = p.files.is_match(&file.path);
-        for (_, format) in p.parse.iter().filter(|(set, _)| set.is_match(&file.path)) {
-            listed = true;
+    for (index, formats) in selection {
+        let file = &inventory.files[*index];
+        files.push(file);
+        for format in formats {
             let parsed = documents.get(&(file.path.clone(), *format)).into_iter().flatten();
             docs.extend(parsed.enumerate().map(|(index, doc)| DocumentRef {
                 path: &file.path,
@@ -522,9 +593,6 @@ fn request_bytes(p: &Prepared, evidence: &Evidence, options: &Options) -> Vec<u8
                 value: doc.as_ref().ok(),
                 error: doc.as_ref().err(),
             }));
-        }
-        if listed {
-            files.push(file);
         }
     }
     let empty = Value::Object(Default::default());

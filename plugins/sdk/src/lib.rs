@@ -374,10 +374,59 @@ impl Request {
 /// assert!(!glob_match("*.yml", "nested/ci.yml"));
 /// ```
 pub fn glob_match(pattern: &str, path: &str) -> bool {
-    expand_braces(pattern).iter().any(|p| {
-        let pat: Vec<&str> = p.split('/').collect();
-        let segs: Vec<&str> = path.split('/').collect();
-        match_segments(&pat, &segs)
+    // Plugins match every path of a large repository against their globs, so a pattern
+    // without alternatives is matched in place, without allocating.
+    if !last_segment_may_match(pattern.as_bytes(), path.as_bytes()) {
+        return false;
+    }
+    if !pattern.contains('{') {
+        return match_segments(Some(pattern), Some(path));
+    }
+    expand_braces(pattern).iter().any(|p| match_segments(Some(p), Some(path)))
+}
+
+/// The part of a `/`-separated path after its last `/`.
+fn last_segment(path: &[u8]) -> &[u8] {
+    match path.iter().rposition(|&b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
+}
+
+/// A quick test that rules out most paths: unless the pattern ends in `**`, its last
+/// segment must match the path's last segment (`**/Jenkinsfile` cannot match
+/// `src/index.js`). `false` only when the pattern cannot match; `true` when it may, or when
+/// its braces make the test too involved (they must all sit in the last segment).
+fn last_segment_may_match(pattern: &[u8], path: &[u8]) -> bool {
+    let last = last_segment(pattern);
+    let text = last_segment(path);
+    let before = &pattern[..pattern.len() - last.len()];
+    if before.contains(&b'{') || before.contains(&b'}') {
+        return true;
+    }
+    let open = match last.iter().position(|&b| b == b'{') {
+        Some(i) => i,
+        None => return last == b"**" || last.contains(&b'}') || match_segment(last, text),
+    };
+    let close = match last[open..].iter().position(|&b| b == b'}') {
+        Some(i) => open + i,
+        None => return true,
+    };
+    let (head, alternatives, tail) = (&last[..open], &last[open + 1..close], &last[close + 1..]);
+    if alternatives.contains(&b'{') || tail.contains(&b'{') || tail.contains(&b'}') {
+        return true;
+    }
+    let mut buffer = [0u8; 256];
+    alternatives.split(|&b| b == b',').any(|alternative| {
+        let n = head.len() + alternative.len() + tail.len();
+        if n > buffer.len() {
+            return true;
+        }
+        buffer[..head.len()].copy_from_slice(head);
+        buffer[head.len()..head.len() + alternative.len()].copy_from_slice(alternative);
+        buffer[head.len() + alternative.len()..n].copy_from_slice(tail);
+        let segment = &buffer[..n];
+        segment == b"**" || match_segment(segment, text)
     })
 }
 
@@ -394,14 +443,39 @@ fn expand_braces(pattern: &str) -> Vec<String> {
     pattern[open + 1..close].split(',').flat_map(|alt| expand_braces(&format!("{}{}{}", head, alt, tail))).collect()
 }
 
-fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
-    match pat.split_first() {
-        None => segs.is_empty(),
-        Some((&"**", rest)) => (0..=segs.len()).any(|skip| match_segments(rest, &segs[skip..])),
-        Some((first, rest)) => match segs.split_first() {
-            Some((seg, seg_rest)) => match_segment(first.as_bytes(), seg.as_bytes()) && match_segments(rest, seg_rest),
-            None => false,
-        },
+/// The first `/`-separated segment of `segments` and the rest, if any.
+fn split_segment(segments: &str) -> (&str, Option<&str>) {
+    // A plain loop: paths are short, and `find` costs more to set up on WebAssembly.
+    match segments.bytes().position(|b| b == b'/') {
+        Some(i) => (&segments[..i], Some(&segments[i + 1..])),
+        None => (segments, None),
+    }
+}
+
+/// Whether the segments of `path` match those of `pattern` (`None`: no segments left).
+fn match_segments(pattern: Option<&str>, path: Option<&str>) -> bool {
+    let (first, rest) = match pattern {
+        None => return path.is_none(),
+        Some(pattern) => split_segment(pattern),
+    };
+    if first == "**" {
+        // Any number of segments, none included.
+        let mut path = path;
+        loop {
+            if match_segments(rest, path) {
+                return true;
+            }
+            match path {
+                Some(segments) => path = split_segment(segments).1,
+                None => return false,
+            }
+        }
+    }
+    match path.map(split_segment) {
+        Some((segment, path_rest)) => {
+            match_segment(first.as_bytes(), segment.as_bytes()) && match_segments(rest, path_rest)
+        }
+        None => false,
     }
 }
 

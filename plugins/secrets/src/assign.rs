@@ -114,9 +114,22 @@ fn key_before(line: &str, operator: usize) -> Option<&str> {
 }
 
 fn is_secret_name(key: &str) -> bool {
+    // Most names are not secret-like: rule them out without allocating. Every word of
+    // SECRET_WORDS contains one of these stems, so a name without any is not secret-like.
+    // (This runs for every `=` and `:` of every text file the `security` plugin reads.)
+    const STEMS: &[&[u8]] = &[b"pass", b"secret", b"token", b"key", b"credential"];
+    if !STEMS.iter().any(|stem| contains_ignore_case(key.as_bytes(), stem)) {
+        return false;
+    }
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit('.').next().unwrap_or(&lower);
     SECRET_WORDS.iter().any(|w| last.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| last.ends_with(e))
+}
+
+/// Whether `haystack` contains `needle` (lower case), ignoring ASCII case.
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.len() >= needle.len()
+        && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
 fn is_aws_secret_name(key: &str) -> bool {
