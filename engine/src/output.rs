@@ -2,13 +2,32 @@
 //! place, so an interrupted run never leaves a half-written report over a good one.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `contents` to `path` atomically (same-folder temporary file, then rename). The
 /// file gets the permissions `File::create` would give it: an existing file keeps its own,
 /// a new one gets 0666 less the umask (not the temporary file's private 0600), so a report
 /// stays readable by whoever could read the previous one.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    stage(path, |w| w.write_all(contents))?.commit()
+}
+
+/// An output written in full to a temporary file beside its path, not yet in place:
+/// [`Staged::commit`] renames it there; dropping it removes it. Several outputs staged
+/// first and committed together are all replaced or none, and each is streamed to disk
+/// rather than held in memory.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes an output through `write` (buffered) to a temporary file beside `path`, with
+/// the permissions [`write_atomic`] gives, and flushes it to disk.
+pub fn stage<E: From<std::io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<Staged, E> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
@@ -19,16 +38,31 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         // Passed to open(2), which takes the umask off.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    let tmp = builder.tempfile_in(dir)?;
     if let Ok(existing) = std::fs::metadata(path) {
         if existing.is_file() {
             tmp.as_file().set_permissions(existing.permissions())?;
         }
     }
-    tmp.write_all(contents)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+    write(&mut writer)?;
+    writer.flush()?;
+    drop(writer);
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(Staged { tmp, path: path.to_path_buf() })
+}
+
+impl Staged {
+    /// Where the output goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the output into place.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -60,6 +94,29 @@ mod tests {
         std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&new, b"again").unwrap();
         assert_eq!(mode(&new), 0o640, "an existing file keeps its permissions");
+    }
+
+    #[test]
+    fn staged_outputs_appear_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        std::fs::write(&path, "old").unwrap();
+        let staged = stage(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        drop(staged);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old", "dropped: the old file stays");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "and no temporary file");
+
+        let failed: std::io::Result<Staged> = stage(&path, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("rendering failed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        stage(&path, |w| w.write_all(b"new")).unwrap().commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
     }
 
     #[test]

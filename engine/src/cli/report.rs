@@ -82,36 +82,46 @@ pub fn prepare(formats: &[Format], templates: Option<&Path>, out: &Path) -> anyh
     Ok(templates)
 }
 
-/// Writes the reports of `formats` into `out` (each through a temporary file renamed into
-/// place, so each report is either the old one or the new one, whole); returns the files
-/// written. Every report is rendered before any is written, so a broken template leaves
-/// the previous reports as they were.
+/// Writes the reports of `formats` into `out`; returns the files written. Each report is
+/// streamed to a temporary file beside its place, and all are renamed into place only once
+/// every one is complete: a broken template or a full disk leaves the previous reports as
+/// they were, and no report is ever held whole in memory (for 1,000 targets result.json
+/// alone is about 150 MB).
 pub fn write(
     result: &AssessmentResult,
     formats: &[Format],
     templates: &Templates,
     out: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut staged = Vec::new();
     for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
         if !formats.contains(&format) {
             continue;
         }
-        let mut bytes = match format {
-            Format::Json => serde_json::to_vec_pretty(result)?,
-            Format::Md => templates.markdown(result)?.into_bytes(),
-            Format::Html => templates.html(result)?.into_bytes(),
-            Format::Sarif => serde_json::to_vec_pretty(&kaizen::report::sarif::sarif(result))?,
-        };
-        if matches!(format, Format::Json | Format::Sarif) {
-            bytes.push(b'\n');
+        let path = out.join(file_name(format));
+        let written = kaizen::output::stage(&path, |w| -> anyhow::Result<()> {
+            match format {
+                Format::Json => serde_json::to_writer_pretty(&mut *w, result)?,
+                Format::Md => templates.render_to(kaizen::report::MARKDOWN, result, w)?,
+                Format::Html => templates.render_to(kaizen::report::HTML, result, w)?,
+                Format::Sarif => serde_json::to_writer_pretty(&mut *w, &kaizen::report::sarif::sarif(result))?,
+            }
+            if matches!(format, Format::Json | Format::Sarif) {
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        });
+        match written {
+            Ok(file) => staged.push(file),
+            // A template's own error reads as a problem in a user file.
+            Err(e) if e.is::<kaizen::report::RenderError>() => return Err(e),
+            Err(e) => return Err(e.context(format!("cannot write {}", path.display()))),
         }
-        files.push((file_name(format), bytes));
     }
     let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = out.join(name);
-        kaizen::output::write_atomic(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    for file in staged {
+        let path = file.path().to_path_buf();
+        file.commit().with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)

@@ -12,6 +12,7 @@ use crate::result::AssessmentResult;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The Markdown report's template name.
@@ -153,6 +154,16 @@ impl Templates {
         self.render(HTML, result)
     }
 
+    /// Renders the report of template `name` ([`MARKDOWN`] or [`HTML`]) into `out` as it
+    /// goes, without holding the whole text: a large organisation's report is tens of MB.
+    pub fn render_to(&self, name: &str, result: &AssessmentResult, out: &mut dyn Write) -> Result<(), RenderError> {
+        let fail = |error: minijinja::Error| self.error(name, error);
+        let env = self.environment(name)?;
+        let template = env.get_template(name).map_err(fail)?;
+        template.render_captured_to(self.context(name, result), out).map_err(fail)?;
+        Ok(())
+    }
+
     fn path_of(&self, name: &str) -> Option<PathBuf> {
         self.overrides.iter().find(|(n, _, _)| n == name).map(|(_, p, _)| p.clone())
     }
@@ -204,11 +215,14 @@ impl Templates {
     }
 
     fn render(&self, name: &str, result: &AssessmentResult) -> Result<String, RenderError> {
-        let fail = |error: minijinja::Error| self.error(name, error);
-        let env = self.environment(name)?;
+        let mut text = Vec::new();
+        self.render_to(name, result, &mut text)?;
+        Ok(String::from_utf8(text).expect("templates render UTF-8"))
+    }
+
+    fn context(&self, name: &str, result: &AssessmentResult) -> Value {
         let view = View::new(result);
-        let template = env.get_template(name).map_err(fail)?;
-        let context = if name.ends_with(".html.j2") {
+        if name.ends_with(".html.j2") {
             let (strengths, gaps) = html::headlines(result);
             minijinja::context! {
                 result => view,
@@ -219,8 +233,7 @@ impl Templates {
             }
         } else {
             minijinja::context! { result => view }
-        };
-        template.render(context).map_err(fail)
+        }
     }
 }
 
