@@ -142,60 +142,61 @@ pub fn charts(result: &AssessmentResult) -> Value {
 
 /// One practice of an area, across targets.
 #[derive(Debug, Serialize)]
-pub struct PracticeSection {
+pub struct PracticeSection<'a> {
     /// The practice's id.
-    pub id: String,
+    pub id: &'a str,
     /// Its title.
-    pub title: String,
+    pub title: &'a str,
     /// Its level.
     pub level: u8,
     /// Per target: state, reason, evidence.
-    pub targets: Vec<PracticeOnTarget>,
+    pub targets: Vec<PracticeOnTarget<'a>>,
     /// Targets per state (`satisfied`, `not_satisfied`, `exempt`, `unknown`).
     pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// A practice on one target.
 #[derive(Debug, Serialize)]
-pub struct PracticeOnTarget {
+pub struct PracticeOnTarget<'a> {
     /// The target's name.
-    pub target: String,
+    pub target: &'a str,
     /// The state (`satisfied`, `not_satisfied`, `exempt`, `unknown`).
     pub state: PracticeState,
     /// Why.
-    pub reason: String,
+    pub reason: &'a str,
     /// The evidence the rule looked at: path and line.
-    pub evidence: Vec<crate::plugin::Evidence>,
+    pub evidence: Vec<&'a crate::plugin::Evidence>,
 }
 
 /// One area of the model with what every target showed in it.
 #[derive(Debug, Serialize)]
-pub struct AreaSection {
+pub struct AreaSection<'a> {
     /// The area's id.
-    pub id: String,
+    pub id: &'a str,
     /// Its name.
-    pub name: String,
+    pub name: &'a str,
     /// What it covers.
-    pub description: String,
+    pub description: &'a str,
     /// Each target's level and explanation.
-    pub targets: Vec<AreaOnTarget>,
+    pub targets: Vec<AreaOnTarget<'a>>,
     /// The practices, in the model's order.
-    pub practices: Vec<PracticeSection>,
+    pub practices: Vec<PracticeSection<'a>>,
 }
 
 /// An area on one target.
 #[derive(Debug, Serialize)]
-pub struct AreaOnTarget {
+pub struct AreaOnTarget<'a> {
     /// The target's name.
-    pub target: String,
+    pub target: &'a str,
     /// Its anchor in the report.
     pub anchor: String,
     /// The area's result on the target.
-    pub result: crate::score::AreaResult,
+    pub result: &'a crate::score::AreaResult,
 }
 
-/// The per-area sections, in the model's order.
-pub fn areas(result: &AssessmentResult) -> Vec<AreaSection> {
+/// The per-area sections, in the model's order (borrowing from the result: for 1,000
+/// targets they hold every target's every practice).
+pub fn areas(result: &AssessmentResult) -> Vec<AreaSection<'_>> {
     let Some(model) = &result.model else { return Vec::new() };
     model
         .model
@@ -208,11 +209,7 @@ pub fn areas(result: &AssessmentResult) -> Vec<AreaSection> {
                 .enumerate()
                 .filter_map(|(i, t)| {
                     let a = t.assessment.as_ref()?.area(&area.id)?;
-                    Some(AreaOnTarget {
-                        target: t.name.clone(),
-                        anchor: format!("target-{}", i + 1),
-                        result: a.clone(),
-                    })
+                    Some(AreaOnTarget { target: &t.name, anchor: format!("target-{}", i + 1), result: a })
                 })
                 .collect();
             let practices = model
@@ -226,18 +223,13 @@ pub fn areas(result: &AssessmentResult) -> Vec<AreaSection> {
                         .iter()
                         .filter_map(|t| {
                             let r = t.assessment.as_ref()?.practice(&p.id)?;
-                            let mut evidence: Vec<crate::plugin::Evidence> = Vec::new();
+                            let mut evidence: Vec<&crate::plugin::Evidence> = Vec::new();
                             for e in r.trace.iter().flat_map(|x| x.locations.iter()) {
                                 if !evidence.iter().any(|x| x.path == e.path && x.line == e.line) {
-                                    evidence.push(e.clone());
+                                    evidence.push(e);
                                 }
                             }
-                            Some(PracticeOnTarget {
-                                target: t.name.clone(),
-                                state: r.state,
-                                reason: r.reason.clone(),
-                                evidence,
-                            })
+                            Some(PracticeOnTarget { target: &t.name, state: r.state, reason: &r.reason, evidence })
                         })
                         .collect();
                     let mut counts: std::collections::BTreeMap<&'static str, usize> =
@@ -251,16 +243,10 @@ pub fn areas(result: &AssessmentResult) -> Vec<AreaSection> {
                         };
                         *counts.entry(key).or_default() += 1;
                     }
-                    PracticeSection { id: p.id.clone(), title: p.title.clone(), level: p.level, targets: on, counts }
+                    PracticeSection { id: &p.id, title: &p.title, level: p.level, targets: on, counts }
                 })
                 .collect();
-            AreaSection {
-                id: area.id.clone(),
-                name: area.name.clone(),
-                description: area.description.clone(),
-                targets,
-                practices,
-            }
+            AreaSection { id: &area.id, name: &area.name, description: &area.description, targets, practices }
         })
         .collect()
 }

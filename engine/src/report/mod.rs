@@ -278,13 +278,92 @@ struct View<'a> {
     level_names: BTreeMap<String, &'a str>,
 }
 
+/// A target as the templates see it: its findings with their checks' titles, and its
+/// practices without their traces. result.json has the traces; no template shows them, and
+/// for a large organisation they are 40 % of the result, which the templates' engine would
+/// otherwise copy whole.
 #[derive(Serialize)]
 struct TargetView<'a> {
-    #[serde(flatten)]
-    target: &'a crate::result::TargetResult,
+    name: &'a str,
+    path: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: &'a BTreeMap<String, String>,
+    files: usize,
+    facts: &'a BTreeMap<String, serde_json::Value>,
+    errors: &'a [crate::result::ErrorRecord],
+    warnings: &'a [String],
+    skipped: &'a [crate::collect::Skipped],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<AssessmentView<'a>>,
     anchor: String,
     counts: std::collections::BTreeMap<&'static str, usize>,
     findings: Vec<FindingView<'a>>,
+}
+
+#[derive(Serialize)]
+struct AssessmentView<'a> {
+    practices: Vec<PracticeView<'a>>,
+    areas: &'a [crate::score::AreaResult],
+    coverage: f64,
+    dora: &'a crate::score::dora::TargetDora,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    answers: &'a BTreeMap<String, crate::model::answers::Answer>,
+}
+
+/// A practice's result without its trace.
+#[derive(Serialize)]
+struct PracticeView<'a> {
+    id: &'a str,
+    area: &'a str,
+    level: u8,
+    state: &'a crate::score::PracticeState,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    disabled: bool,
+}
+
+impl<'a> TargetView<'a> {
+    fn new(t: &'a crate::result::TargetResult, anchor: String, findings: Vec<FindingView<'a>>) -> Self {
+        let mut counts: std::collections::BTreeMap<&'static str, usize> =
+            ["pass", "warn", "fail", "not_applicable"].into_iter().map(|s| (s, 0)).collect();
+        for f in &t.findings {
+            *counts.entry(f.status.name()).or_default() += 1;
+        }
+        let assessment = t.assessment.as_ref().map(|a| AssessmentView {
+            practices: a
+                .practices
+                .iter()
+                .map(|p| PracticeView {
+                    id: &p.id,
+                    area: &p.area,
+                    level: p.level,
+                    state: &p.state,
+                    reason: &p.reason,
+                    disabled: p.disabled,
+                })
+                .collect(),
+            areas: &a.areas,
+            coverage: a.coverage,
+            dora: &a.dora,
+            answers: &a.answers,
+        });
+        TargetView {
+            name: &t.name,
+            path: &t.path,
+            kind: &t.kind,
+            labels: &t.labels,
+            files: t.files,
+            facts: &t.facts,
+            errors: &t.errors,
+            warnings: &t.warnings,
+            skipped: &t.skipped,
+            assessment,
+            anchor,
+            counts,
+            findings,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -302,11 +381,6 @@ impl<'a> View<'a> {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let mut counts: std::collections::BTreeMap<&'static str, usize> =
-                    ["pass", "warn", "fail", "not_applicable"].into_iter().map(|s| (s, 0)).collect();
-                for f in &t.findings {
-                    *counts.entry(f.status.name()).or_default() += 1;
-                }
                 let findings = t
                     .findings
                     .iter()
@@ -319,7 +393,7 @@ impl<'a> View<'a> {
                         }
                     })
                     .collect();
-                TargetView { target: t, anchor: format!("target-{}", i + 1), counts, findings }
+                TargetView::new(t, format!("target-{}", i + 1), findings)
             })
             .collect();
         View {
