@@ -41,23 +41,12 @@ fn on_worker_stack(name: &str, body: impl FnOnce() + Send + 'static) {
 #[test]
 fn parse_documents() {
     use kaizen::parse::{parse, Format};
-    const FORMATS: [Format; 9] = [
-        Format::Yaml,
-        Format::Json,
-        Format::Toml,
-        Format::Hcl,
-        Format::Dockerfile,
-        Format::Jenkinsfile,
-        Format::Xml,
-        Format::GoMod,
-        Format::Requirements,
-    ];
     let all = cases("parse_documents");
     assert!(!all.is_empty());
     for (name, data) in all {
         on_worker_stack(&name.clone(), move || {
             let Some((&pick, bytes)) = data.split_first() else { return };
-            let docs = parse(FORMATS[usize::from(pick) % FORMATS.len()], bytes);
+            let docs = parse(Format::ALL[usize::from(pick) % Format::ALL.len()], bytes);
             assert!(!docs.is_empty(), "{name}");
         });
     }

@@ -2,6 +2,8 @@
 //! the default model, loads or is refused with diagnostics that render and point inside
 //! the text; never a panic.
 #![no_main]
+mod diagnostics;
+
 use kaizen::model::{answers::Answers, Catalogue, Model};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
@@ -19,13 +21,6 @@ fn model() -> &'static Model {
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Err(diagnostics) = Answers::parse(Path::new("answers.toml"), text, model()) {
-        assert!(!diagnostics.0.is_empty());
-        let lines = text.lines().count().max(1) + 1;
-        for d in &diagnostics.0 {
-            if let Some(line) = d.line {
-                assert!((1..=lines).contains(&line), "line {line} outside the text: {d}");
-            }
-        }
-        let _ = diagnostics.to_string();
+        diagnostics::assert_inside(text, &diagnostics);
     }
 });

@@ -2,6 +2,8 @@
 //! refused with diagnostics that render and point inside the text; never a panic. A model
 //! that loads has what scoring relies on: unique practice ids, dependencies that exist.
 #![no_main]
+mod diagnostics;
+
 use kaizen::model::Catalogue;
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeSet;
@@ -25,15 +27,6 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(diagnostics) => {
-            assert!(!diagnostics.0.is_empty());
-            let lines = text.lines().count().max(1) + 1;
-            for d in &diagnostics.0 {
-                if let Some(line) = d.line {
-                    assert!((1..=lines).contains(&line), "line {line} outside the text: {d}");
-                }
-            }
-            let _ = diagnostics.to_string();
-        }
+        Err(diagnostics) => diagnostics::assert_inside(text, &diagnostics),
     }
 });

@@ -5,18 +5,6 @@
 use kaizen::parse::{parse, Format, MAX_DEPTH};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Format; 9] = [
-    Format::Yaml,
-    Format::Json,
-    Format::Toml,
-    Format::Hcl,
-    Format::Dockerfile,
-    Format::Jenkinsfile,
-    Format::Xml,
-    Format::GoMod,
-    Format::Requirements,
-];
-
 fn depth(value: &serde_json::Value) -> usize {
     match value {
         serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
@@ -27,7 +15,7 @@ fn depth(value: &serde_json::Value) -> usize {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else { return };
-    for value in parse(FORMATS[usize::from(pick) % FORMATS.len()], bytes).into_iter().flatten() {
+    for value in parse(Format::ALL[usize::from(pick) % Format::ALL.len()], bytes).into_iter().flatten() {
         assert!(depth(&value) <= MAX_DEPTH + 1, "a value nested deeper than the limit");
     }
 });

@@ -50,6 +50,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order of [`Format::NAMES`].
+    pub const ALL: [Format; 9] = [
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Hcl,
+        Format::Dockerfile,
+        Format::Jenkinsfile,
+        Format::Xml,
+        Format::GoMod,
+        Format::Requirements,
+    ];
+
     /// Every format's name as written in manifests.
     pub const NAMES: &'static [&'static str] =
         &["yaml", "json", "toml", "hcl", "dockerfile", "jenkinsfile", "xml", "go-mod", "requirements"];
@@ -417,6 +430,11 @@ resource "aws_s3_bucket" "data" { bucket = "data" }
     fn binary_files_are_not_parsed() {
         let failure = parse(Format::Yaml, b"a: 1\n\0\x01\x02")[0].clone().unwrap_err();
         assert!(failure.message.starts_with("binary file"), "{failure:?}");
+    }
+
+    #[test]
+    fn all_lists_every_format_in_the_order_of_names() {
+        assert_eq!(Format::ALL.map(Format::name), Format::NAMES);
     }
 
     #[test]

@@ -516,7 +516,6 @@ impl<'a> File<'a> {
         Ok(runs)
     }
 
-    /// A serde_json error at a position relative to `offset`, as a positioned error.
     /// A serde_json error in `doc_text`, which starts at byte `offset` of the file, as an
     /// error at its line and column in the whole file.
     fn json_error(&self, e: &serde_json::Error, doc_text: &str, offset: usize) -> ImportError {
