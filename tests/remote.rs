@@ -11,17 +11,21 @@ use std::time::{Duration, Instant};
 
 const DAY: i64 = 86_400;
 
-/// A `git daemon` serving every repository below `base` on a free loopback port; stopped on drop.
-struct GitDaemon {
+/// A `git daemon` serving every repository below `base` on a free loopback port; stopped on
+/// drop. The `git-daemon` program is started directly (not through the `git` wrapper, which
+/// would leave its child serving after the wrapper is killed), so nothing outlives the test.
+pub(crate) struct GitDaemon {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl GitDaemon {
-    fn start(base: &Path) -> GitDaemon {
+    pub(crate) fn start(base: &Path) -> GitDaemon {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("git")
-            .args(["daemon", "--reuseaddr", "--export-all", "--informative-errors", "--listen=127.0.0.1"])
+        let exec_path = Command::new("git").arg("--exec-path").output().expect("git runs").stdout;
+        let program = Path::new(String::from_utf8_lossy(&exec_path).trim()).join("git-daemon");
+        let child = Command::new(program)
+            .args(["--reuseaddr", "--export-all", "--informative-errors", "--listen=127.0.0.1"])
             .arg(format!("--port={port}"))
             .arg(format!("--base-path={}", base.display()))
             .arg(base)
@@ -37,7 +41,7 @@ impl GitDaemon {
         GitDaemon { child, port }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("git://127.0.0.1:{}/{path}", self.port)
     }
 }
@@ -246,4 +250,297 @@ fn the_token_reaches_git_through_the_credential_helper_only() {
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("username=x-access-token\n") && text.contains("password=s3cr3t-token\n"), "{text}");
+}
+
+/// The shapes real repositories come in, each served bare below `served/`:
+///
+/// | path | shape |
+/// | --- | --- |
+/// | `one.git` | one branch, `main`, one commit |
+/// | `trunk.git` | one branch, `trunk`, which is the default |
+/// | `empty.git` | no commit at all |
+/// | `tags.git` | no branch, two tags (`v1` older, `v2` newer) |
+/// | `old.git` | one branch whose only commits are 900 days old |
+/// | `sub.git` | a submodule `vendor/lib` (pointing at `one.git`) |
+/// | `lfs.git` | two Git LFS pointer files, as a clone without LFS sees them |
+struct Shapes {
+    dir: tempfile::TempDir,
+    daemon: GitDaemon,
+}
+
+impl Shapes {
+    fn served(&self) -> PathBuf {
+        self.dir.path().join("served")
+    }
+
+    fn git_url(&self, name: &str) -> String {
+        self.daemon.url(&format!("{name}.git"))
+    }
+
+    fn file_url(&self, name: &str) -> String {
+        format!("file://{}/{name}.git", self.served().display())
+    }
+}
+
+fn one_commit(dir: &Path, days_ago: i64, branch: &str, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    git(dir, days_ago, &["init", "-q", "-b", branch]);
+    support::write_files(dir, files);
+    git(dir, days_ago, &["add", "-A"]);
+    git(dir, days_ago, &["commit", "-q", "-m", "Initial commit"]);
+}
+
+fn bare(root: &Path, work: &Path, name: &str) {
+    git(root, 0, &["clone", "-q", "--bare", work.to_str().unwrap(), &format!("served/{name}.git")]);
+}
+
+fn shapes() -> Shapes {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("served")).unwrap();
+    let work = |name: &str| root.join("work").join(name);
+
+    one_commit(&work("one"), 5, "main", &[("README.md", "one\n")]);
+    bare(root, &work("one"), "one");
+    one_commit(&work("trunk"), 5, "trunk", &[("README.md", "trunk\n")]);
+    bare(root, &work("trunk"), "trunk");
+    git(root, 0, &["init", "-q", "--bare", "-b", "main", "served/empty.git"]);
+
+    // Tags only: a repository whose branches were deleted, as release mirrors are.
+    one_commit(&work("tags"), 30, "main", &[("README.md", "v1\n")]);
+    git(&work("tags"), 30, &["tag", "-a", "v1", "-m", "v1"]);
+    support::write_files(&work("tags"), &[("README.md", "v2\n")]);
+    git(&work("tags"), 3, &["commit", "-q", "-am", "Second"]);
+    git(&work("tags"), 3, &["tag", "-a", "v2", "-m", "v2"]);
+    git(root, 0, &["init", "-q", "--bare", "served/tags.git"]);
+    git(&work("tags"), 0, &["push", "-q", root.join("served/tags.git").to_str().unwrap(), "--tags"]);
+
+    one_commit(&work("old"), 900, "main", &[("README.md", "old\n")]);
+    bare(root, &work("old"), "old");
+
+    one_commit(&work("sub"), 5, "main", &[("README.md", "sub\n")]);
+    let one = format!("file://{}", root.join("served/one.git").display());
+    git(&work("sub"), 5, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", &one, "vendor/lib"]);
+    git(&work("sub"), 5, &["commit", "-q", "-m", "Add a submodule"]);
+    bare(root, &work("sub"), "sub");
+
+    let pointer = |oid: &str| format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12345\n");
+    let (a, b) = (pointer(&"a".repeat(64)), pointer(&"b".repeat(64)));
+    one_commit(
+        &work("lfs"),
+        5,
+        "main",
+        &[
+            (".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n"),
+            ("assets/model.bin", &a),
+            ("assets/data.bin", &b),
+            ("README.md", "lfs\n"),
+        ],
+    );
+    bare(root, &work("lfs"), "lfs");
+
+    let daemon = GitDaemon::start(&root.join("served"));
+    Shapes { dir, daemon }
+}
+
+fn warnings_of(target: &Value) -> Vec<String> {
+    target["warnings"]
+        .as_array()
+        .map(|w| w.iter().map(|w| w.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Checks the outcome of each shape in one result (targets assessed together).
+fn check_shapes(shapes: &Shapes, url: &dyn Fn(&str) -> String, stderr: &str, result: &Value) {
+    let target = |name: &str| -> &Value {
+        result["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["path"] == url(name))
+            .unwrap_or_else(|| panic!("{} was not assessed: {stderr}\n{:#}", url(name), result["unavailable"]))
+    };
+    let head_of = |name: &str| git(&shapes.served().join(format!("{name}.git")), 0, &["rev-parse", "HEAD"]);
+    for name in ["one", "trunk"] {
+        let facts = &target(name)["facts"]["echo.git"];
+        assert_eq!(facts["head"].as_str(), Some(&*head_of(name)), "{name}: {facts}");
+        assert_eq!(facts["commits"]["count"], 1, "{name}: {facts}");
+        assert!(warnings_of(target(name)).is_empty(), "{name}: {:?}", warnings_of(target(name)));
+    }
+    let tags = target("tags");
+    let v2 = git(&shapes.served().join("tags.git"), 0, &["rev-parse", "v2^{commit}"]);
+    assert_eq!(tags["facts"]["echo.git"]["head"].as_str(), Some(&*v2), "the newest tag is checked out");
+    assert_eq!(warnings_of(tags), ["the repository has no branch: assessed at its newest tag, v2"]);
+
+    let old = &target("old")["facts"]["echo.git"];
+    assert_eq!(old["head"].as_str(), Some(&*head_of("old")), "{old}");
+    assert_eq!(old["commits"]["count"], 0, "nothing inside the window: {old}");
+
+    let sub = target("sub");
+    assert_eq!(warnings_of(sub), ["1 submodule not followed, so not assessed: vendor/lib"]);
+    let lfs = target("lfs");
+    assert_eq!(
+        warnings_of(lfs),
+        ["2 Git LFS files not downloaded, assessed as pointers only: assets/data.bin, assets/model.bin"]
+    );
+
+    let empty = result["unavailable"].as_array().unwrap().iter().find(|u| u["target"] == url("empty")).unwrap();
+    let reason = empty["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("the repository is empty") && reason.contains("You appear to have cloned an empty repository"),
+        "git's own words: {reason}"
+    );
+    assert!(stderr.contains(&format!("{}: not assessed: {reason}", url("empty"))), "{stderr}");
+}
+
+#[test]
+fn every_shape_of_repository_is_assessed_over_git_and_file_urls_together_and_alone() {
+    let shapes = shapes();
+    let names = ["one", "trunk", "empty", "tags", "old", "sub", "lfs"];
+    let git_url = |n: &str| shapes.git_url(n);
+    let file_url = |n: &str| shapes.file_url(n);
+    for url in [&git_url as &dyn Fn(&str) -> String, &file_url] {
+        // Several targets at once.
+        let cache = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let urls: Vec<String> = names.iter().map(|n| url(n)).collect();
+        let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+        let (ok, stderr, result) = assess(cache.path(), out.path(), &urls, &[]);
+        assert!(ok, "{stderr}");
+        check_shapes(&shapes, url, &stderr, &result);
+        // The second run fetches every clone and finds the same.
+        let (ok, stderr, again) = assess(cache.path(), out.path(), &urls, &[]);
+        assert!(ok, "{stderr}");
+        for name in names.iter().filter(|n| **n != "empty") {
+            assert!(stderr.contains(&format!("fetched {}", url(name))), "{name}: {stderr}");
+        }
+        check_shapes(&shapes, url, &stderr, &again);
+
+        // One target alone: each assessable shape succeeds; the empty one explains itself.
+        for name in names {
+            let cache = tempfile::tempdir().unwrap();
+            let out = tempfile::tempdir().unwrap();
+            let (ok, stderr, result) = assess(cache.path(), out.path(), &[&url(name)], &[]);
+            if name == "empty" {
+                assert!(!ok, "{stderr}");
+                assert!(
+                    stderr.contains(&format!(
+                        "no target could be assessed\n  {}: {} has nothing to assess",
+                        url(name),
+                        url(name)
+                    )) && stderr.contains("You appear to have cloned an empty repository"),
+                    "the reason, in git's words: {stderr}"
+                );
+            } else {
+                assert!(ok, "{name}: {stderr}");
+                assert_eq!(result["targets"].as_array().unwrap().len(), 1, "{name}");
+                assert_eq!(result["unavailable"].as_array().map_or(0, Vec::len), 0, "{name}: {stderr}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_branch_force_pushed_between_two_runs_is_assessed_as_it_now_is() {
+    let shapes = shapes();
+    let work = shapes.dir.path().join("work/one");
+    let served = shapes.served().join("one.git");
+    git(&work, 0, &["remote", "add", "origin", served.to_str().unwrap()]);
+    for url in [shapes.git_url("one"), shapes.file_url("one")] {
+        let cache = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let (ok, stderr, _) = assess(cache.path(), out.path(), &[&url], &[]);
+        assert!(ok, "{stderr}");
+        // History rewritten on the server: the old commit replaced by two new ones.
+        support::write_files(&work, &[("README.md", &format!("rewritten for {url}\n"))]);
+        git(&work, 2, &["commit", "-q", "--amend", "-am", "Rewritten"]);
+        support::write_files(&work, &[("CHANGELOG.md", &format!("next after {url}\n"))]);
+        git(&work, 1, &["add", "CHANGELOG.md"]);
+        git(&work, 1, &["commit", "-q", "-m", "Next"]);
+        git(&work, 0, &["push", "-q", "--force", "origin", "main"]);
+        let (ok, stderr, result) = assess(cache.path(), out.path(), &[&url], &[]);
+        assert!(ok && stderr.contains(&format!("fetched {url}")), "{stderr}");
+        let facts = &result["targets"][0]["facts"]["echo.git"];
+        assert_eq!(facts["head"].as_str(), Some(&*git(&work, 0, &["rev-parse", "HEAD"])), "{facts}");
+        let count: u64 = git(&work, 0, &["rev-list", "--count", "HEAD"]).parse().unwrap();
+        assert_eq!(facts["commits"]["count"], count, "the rewritten history, not the old one: {facts}");
+    }
+}
+
+/// A loopback TCP proxy in front of the git daemon that cuts its first `cuts` connections
+/// after `after` bytes from the server, as a server dying mid-clone would.
+fn cutting_proxy(to: u16, cuts: usize, after: usize) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (n, client) in listener.incoming().enumerate() {
+            let Ok(mut client) = client else { return };
+            let Ok(mut server) = TcpStream::connect(("127.0.0.1", to)) else { return };
+            let (mut client_in, mut server_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut client_in, &mut server_out);
+            });
+            let limit = if n < cuts { after } else { usize::MAX };
+            std::thread::spawn(move || {
+                let mut sent = 0;
+                let mut buf = [0u8; 8192];
+                while let Ok(read) = server.read(&mut buf) {
+                    if read == 0 || sent >= limit {
+                        break;
+                    }
+                    let take = read.min(limit - sent);
+                    if client.write_all(&buf[..take]).is_err() {
+                        break;
+                    }
+                    sent += take;
+                }
+                let _ = client.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_dies_mid_clone_leaves_no_half_clone_and_the_next_run_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    // Enough incompressible content that the pack is still arriving when the server dies.
+    let mut noise = String::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..60_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.push_str(&format!("{x:016x}\n"));
+    }
+    one_commit(&work, 5, "main", &[("data.txt", &noise), ("README.md", "big\n")]);
+    std::fs::create_dir_all(dir.path().join("served")).unwrap();
+    bare(dir.path(), &work, "big");
+    let daemon = GitDaemon::start(&dir.path().join("served"));
+    let port = cutting_proxy(daemon.port, 1, 64 * 1024);
+    let url = format!("git://127.0.0.1:{port}/big.git");
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+
+    let (ok, stderr, _) = assess(cache.path(), out.path(), &[&url], &[]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains(&format!("{url}: cannot clone {url}: git clone: ")), "{stderr}");
+    assert!(
+        stderr.contains("early EOF") || stderr.contains("hung up") || stderr.contains("fetch-pack"),
+        "git's own words: {stderr}"
+    );
+    let left: Vec<PathBuf> = walkdir::WalkDir::new(cache.path().join("repos"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir() && e.depth() == 2)
+        .map(|e| e.into_path())
+        .collect();
+    assert!(left.is_empty(), "no half clone, nor its staging folder, is left: {left:?}");
+
+    let (ok, stderr, result) = assess(cache.path(), out.path(), &[&url], &[]);
+    assert!(ok && stderr.contains(&format!("cloned {url}")), "{stderr}");
+    let head = git(&dir.path().join("served/big.git"), 0, &["rev-parse", "HEAD"]);
+    assert_eq!(result["targets"][0]["facts"]["echo.git"]["head"].as_str(), Some(&*head));
 }

@@ -241,8 +241,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cloud = cloud_targets(clouds, empty_root.path())?;
     let (mut targets, unavailable) = pool.install(|| resolve_targets(specs, &sync, args.quiet))?;
     targets.extend(cloud);
-    if args.shard.is_none() {
-        anyhow::ensure!(!targets.is_empty(), "no target could be assessed");
+    if args.shard.is_none() && targets.is_empty() {
+        let reasons: Vec<String> = unavailable.iter().map(|(_, u)| format!("\n  {}: {}", u.target, u.reason)).collect();
+        anyhow::bail!("no target could be assessed{}", reasons.concat());
     }
     let target_positions: Vec<usize> = targets.iter().map(|(i, _)| *i).collect();
     let unavailable_positions: Vec<usize> = unavailable.iter().map(|(i, _)| *i).collect();
@@ -445,7 +446,7 @@ fn resolve_targets(
                             };
                             eprintln!("{done} {}", url.redacted());
                         }
-                        Target::remote(&url, &synced.path)
+                        Target { warnings: synced.notes, ..Target::remote(&url, &synced.path) }
                     }
                     Err(e) => {
                         return Ok((

@@ -159,6 +159,9 @@ pub struct Synced {
     pub path: PathBuf,
     /// What was done.
     pub action: Action,
+    /// What the assessment will not see, to record on the target: submodules not followed,
+    /// Git LFS files present only as pointers, a repository without branches assessed at a tag.
+    pub notes: Vec<String>,
 }
 
 /// A remote that could not be brought into the cache.
@@ -180,6 +183,14 @@ pub enum RemoteError {
         /// What git said (its last lines), or the exit status.
         message: String,
     },
+    /// The repository has no commit on any branch or tag.
+    #[error("{url} has nothing to assess: the repository is empty (git: {said})")]
+    Empty {
+        /// The URL, redacted.
+        url: String,
+        /// What git said.
+        said: String,
+    },
     /// Offline, and nothing is cached.
     #[error("remote target {url} is not in the cache ({path}) and --offline forbids cloning it")]
     NotCached {
@@ -199,16 +210,19 @@ pub enum RemoteError {
 }
 
 /// Clones `remote` into the cache, or fetches it when a clone is there already, and checks
-/// out the tip of its default branch. A clone is made in a temporary folder and renamed
-/// into place, so an interrupted first run leaves no half clone behind.
+/// out the tip of its default branch (the newest tag when it has no branch). A clone is made
+/// in a temporary folder and renamed into place, so an interrupted first run leaves no half
+/// clone behind.
 pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteError> {
     let path = options.cache_dir.join(remote.cache_path());
     if path.join(".git").is_dir() {
         if options.offline {
-            return Ok(Synced { path, action: Action::Reused });
+            let notes = notes(remote, &path);
+            return Ok(Synced { path, action: Action::Reused, notes });
         }
-        fetch(remote, &path, options.history)?;
-        return Ok(Synced { path, action: Action::Fetched });
+        let mut notes = fetch(remote, &path, options.history)?;
+        notes.extend(self::notes(remote, &path));
+        return Ok(Synced { path, action: Action::Fetched, notes });
     }
     if options.offline {
         return Err(RemoteError::NotCached { url: remote.redacted.clone(), path: path.display().to_string() });
@@ -218,43 +232,63 @@ pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteE
     std::fs::create_dir_all(parent).map_err(cache_error)?;
     let staging = tempfile::Builder::new().prefix(".clone-").tempdir_in(parent).map_err(cache_error)?;
     let tree = staging.path().join("tree");
-    clone(remote, &tree, options.history)?;
+    let mut notes = clone(remote, &tree, options.history)?;
     if path.exists() {
         // A stale folder without .git (an interrupted rename of an older version).
         std::fs::remove_dir_all(&path).map_err(cache_error)?;
     }
     std::fs::rename(&tree, &path).map_err(cache_error)?;
-    Ok(Synced { path, action: Action::Cloned })
+    notes.extend(self::notes(remote, &path));
+    Ok(Synced { path, action: Action::Cloned, notes })
 }
 
-fn clone(remote: &RemoteUrl, tree: &Path, history: History) -> Result<(), RemoteError> {
-    let mut args: Vec<String> = vec!["clone".into(), "--quiet".into()];
+fn clone(remote: &RemoteUrl, tree: &Path, history: History) -> Result<Vec<String>, RemoteError> {
+    let mut args: Vec<String> = vec!["clone".into()];
     args.extend(depth_args(history));
     args.extend(["--".into(), remote.url.clone(), tree.display().to_string()]);
-    let cloned = git(remote, None, &args, "clone");
-    match (cloned, history) {
-        (Err(e), History::Since(_)) if no_commits_in_window(&e) => {
-            // Nothing on the default branch is that recent: its tip is all there is to read.
+    let said = match (git(remote, None, &args, "clone"), history) {
+        (Err(e), History::Since(start)) => {
+            // Servers refuse a window with no commit in it, in words that depend on the
+            // transport ("no commits selected for shallow requests" over file://, a hang-up
+            // over git://). The tip alone tells: older than the window, it is all there is
+            // to read; newer, the window was not the problem and git's first words stand.
             let _ = std::fs::remove_dir_all(tree);
-            let args = ["clone", "--quiet", "--depth", "1", "--", &remote.url, &tree.display().to_string()];
-            git(remote, None, &args.map(String::from), "clone")?;
+            let args = ["clone", "--depth", "1", "--", &remote.url, &tree.display().to_string()];
+            match git(remote, None, &args.map(String::from), "clone") {
+                Ok(said) if !has_head(remote, tree) || tip_older_than(remote, tree, "HEAD", start) => said,
+                _ => return Err(e),
+            }
         }
-        (result, _) => drop(result?),
+        (result, _) => result?,
+    };
+    if !has_head(remote, tree) {
+        // No default branch: an empty repository, or one with tags only.
+        return at_newest_tag(remote, tree, &said.stderr);
     }
     if let History::Since(_) = history {
         other_branch_tips(remote, tree)?;
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
-fn fetch(remote: &RemoteUrl, tree: &Path, history: History) -> Result<(), RemoteError> {
-    let mut args: Vec<String> = vec!["fetch".into(), "--quiet".into(), "--prune".into()];
+/// Brings an existing clone up to date. A branch force-pushed since the last run is taken
+/// as it now is (the refspecs force), and the working tree is reset to it.
+fn fetch(remote: &RemoteUrl, tree: &Path, history: History) -> Result<Vec<String>, RemoteError> {
+    if !has_upstream(remote, tree) {
+        // A clone of a repository that had no branch: assessed at its newest tag, again.
+        return at_newest_tag(remote, tree, "");
+    }
+    let mut args: Vec<String> = vec!["fetch".into(), "--prune".into()];
     args.extend(depth_args(history));
     args.push("origin".into());
     match (git(remote, Some(tree), &args, "fetch"), history) {
-        (Err(e), History::Since(_)) if no_commits_in_window(&e) => {
-            let args = ["fetch", "--quiet", "--prune", "--depth", "1", "origin"];
-            git(remote, Some(tree), &args.map(String::from), "fetch")?;
+        (Err(e), History::Since(start)) => {
+            // As for a clone: an empty window is told by the age of the tip.
+            let args = ["fetch", "--prune", "--depth", "1", "origin"];
+            let fetched = git(remote, Some(tree), &args.map(String::from), "fetch");
+            if fetched.is_err() || !tip_older_than(remote, tree, "@{upstream}", start) {
+                return Err(e);
+            }
         }
         (result, _) => drop(result?),
     }
@@ -266,7 +300,73 @@ fn fetch(remote: &RemoteUrl, tree: &Path, history: History) -> Result<(), Remote
     let reset = ["reset", "--quiet", "--hard", "@{upstream}"].map(String::from);
     git(remote, Some(tree), &reset, "fetch")?;
     git(remote, Some(tree), &["clean", "-ffdxq"].map(String::from), "fetch")?;
-    Ok(())
+    Ok(Vec::new())
+}
+
+/// Whether the commit `rev` is older than `start` (seconds since the epoch).
+fn tip_older_than(remote: &RemoteUrl, tree: &Path, rev: &str, start: i64) -> bool {
+    let args = ["log", "-1", "--format=%ct", rev].map(String::from);
+    git(remote, Some(tree), &args, "fetch").ok().and_then(|s| s.stdout.parse::<i64>().ok()).is_some_and(|t| t < start)
+}
+
+fn has_head(remote: &RemoteUrl, tree: &Path) -> bool {
+    git(remote, Some(tree), &["rev-parse", "--verify", "--quiet", "HEAD"].map(String::from), "clone").is_ok()
+}
+
+fn has_upstream(remote: &RemoteUrl, tree: &Path) -> bool {
+    let args = ["rev-parse", "--verify", "--quiet", "@{upstream}"].map(String::from);
+    git(remote, Some(tree), &args, "fetch").is_ok()
+}
+
+/// A repository without branches: its newest tag (by date) is checked out, and the note says
+/// so; without tags either, it is empty and there is nothing to assess.
+fn at_newest_tag(remote: &RemoteUrl, tree: &Path, clone_said: &str) -> Result<Vec<String>, RemoteError> {
+    let listed = git(remote, Some(tree), &["ls-remote", "--tags", "--refs", "origin"].map(String::from), "fetch")?;
+    if listed.stdout.is_empty() {
+        let said = last_lines(clone_said).unwrap_or_else(|| "no branch and no tag on the server".to_owned());
+        return Err(RemoteError::Empty { url: remote.redacted.clone(), said });
+    }
+    let args = ["fetch", "--prune", "--depth", "1", "origin", "+refs/tags/*:refs/tags/*"].map(String::from);
+    git(remote, Some(tree), &args, "fetch")?;
+    let sort = ["for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", "refs/tags"];
+    let newest = git(remote, Some(tree), &sort.map(String::from), "fetch")?.stdout;
+    let checkout = ["checkout", "--quiet", "--force", "--detach", &format!("refs/tags/{newest}")].map(String::from);
+    git(remote, Some(tree), &checkout, "fetch")?;
+    git(remote, Some(tree), &["clean", "-ffdxq"].map(String::from), "fetch")?;
+    Ok(vec![format!("the repository has no branch: assessed at its newest tag, {newest}")])
+}
+
+/// What a checked-out clone holds that the assessment does not read: submodules (never
+/// cloned) and Git LFS files (never downloaded; their pointers are all there is).
+fn notes(remote: &RemoteUrl, tree: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    let config = ["config", "--file", ".gitmodules", "--get-regexp", r"^submodule\..*\.path$"].map(String::from);
+    if let Ok(listed) = git(remote, Some(tree), &config, "fetch") {
+        let paths: Vec<&str> = listed.stdout.lines().filter_map(|l| l.split_once(' ').map(|(_, p)| p)).collect();
+        if !paths.is_empty() {
+            notes.push(format!(
+                "{} submodule{} not followed, so not assessed: {}",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" },
+                paths.join(", ")
+            ));
+        }
+    }
+    let grep = ["grep", "-l", "-I", "--untracked", "-e", "^version https://git-lfs.github.com/spec/v1$", "--", "."];
+    if let Ok(found) = git(remote, Some(tree), &grep.map(String::from), "fetch") {
+        let files: Vec<&str> = found.stdout.lines().collect();
+        if !files.is_empty() {
+            let shown: Vec<&str> = files.iter().take(5).copied().collect();
+            notes.push(format!(
+                "{} Git LFS file{} not downloaded, assessed as pointers only: {}{}",
+                files.len(),
+                if files.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+                if files.len() > shown.len() { ", …" } else { "" }
+            ));
+        }
+    }
+    notes
 }
 
 fn depth_args(history: History) -> Vec<String> {
@@ -277,23 +377,43 @@ fn depth_args(history: History) -> Vec<String> {
 }
 
 /// Fetches the tip of every branch but the checked-out one, whose history was fetched with
-/// the window: branch ages are facts, their histories are not needed.
+/// the window: branch ages are facts, their histories are not needed. The branches are
+/// listed first, so a repository with one branch asks for nothing more.
 fn other_branch_tips(remote: &RemoteUrl, tree: &Path) -> Result<(), RemoteError> {
-    let head = git(remote, Some(tree), &["symbolic-ref", "--quiet", "HEAD"].map(String::from), "fetch")?;
-    let mut args: Vec<String> = ["fetch", "--quiet", "--prune", "--depth", "1", "origin"].map(String::from).into();
-    args.push("+refs/heads/*:refs/remotes/origin/*".into());
-    if !head.is_empty() {
-        args.push(format!("^{head}"));
+    let head = git(remote, Some(tree), &["symbolic-ref", "--quiet", "HEAD"].map(String::from), "fetch")?.stdout;
+    let listed = git(remote, Some(tree), &["ls-remote", "--heads", "origin"].map(String::from), "fetch")?.stdout;
+    let refspecs: Vec<String> = listed
+        .lines()
+        .filter_map(|line| line.split_once('\t').map(|(_, name)| name))
+        .filter(|name| *name != head)
+        .filter_map(|name| name.strip_prefix("refs/heads/"))
+        .map(|branch| format!("+refs/heads/{branch}:refs/remotes/origin/{branch}"))
+        .collect();
+    if refspecs.is_empty() {
+        return Ok(());
     }
+    let mut args: Vec<String> = ["fetch", "--depth", "1", "origin"].map(String::from).into();
+    args.extend(refspecs);
     git(remote, Some(tree), &args, "fetch").map(drop)
 }
 
-fn no_commits_in_window(error: &RemoteError) -> bool {
-    matches!(error, RemoteError::Git { message, .. } if message.contains("no commits selected for shallow requests"))
+/// What a git command printed.
+struct Said {
+    stdout: String,
+    stderr: String,
 }
 
-/// Runs git for `remote`, in `dir` if given, never prompting on a terminal; returns stdout.
-fn git(remote: &RemoteUrl, dir: Option<&Path>, args: &[String], action: &'static str) -> Result<String, RemoteError> {
+/// The last lines git wrote, joined: its own words for a message. Progress lines
+/// ("Cloning into …") say nothing about what went wrong.
+fn last_lines(text: &str) -> Option<String> {
+    let said: Vec<&str> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Cloning into ")).collect();
+    (!said.is_empty()).then(|| said[said.len().saturating_sub(3)..].join("; "))
+}
+
+/// Runs git for `remote`, in `dir` if given, never prompting on a terminal. A failure
+/// carries the last lines git wrote to stderr, credentials removed.
+fn git(remote: &RemoteUrl, dir: Option<&Path>, args: &[String], action: &'static str) -> Result<Said, RemoteError> {
     let mut cmd = Command::new("git");
     if let Some(dir) = dir {
         cmd.current_dir(dir);
@@ -313,17 +433,15 @@ fn git(remote: &RemoteUrl, dir: Option<&Path>, args: &[String], action: &'static
         std::io::ErrorKind::NotFound => RemoteError::GitMissing { url: remote.redacted.clone() },
         _ => RemoteError::Git { action, url: remote.redacted.clone(), message: e.to_string() },
     })?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let said: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let message = if said.is_empty() {
-            format!("git {} exited with {}", args[0], out.status)
-        } else {
-            said[said.len().saturating_sub(3)..].join("; ")
+        let message = match last_lines(&stderr) {
+            Some(said) => format!("git {}: {said}", args[0]),
+            None => format!("git {} exited with {} and said nothing", args[0], out.status),
         };
         return Err(RemoteError::Git { action, url: remote.redacted.clone(), message: redact(&message, remote) });
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    Ok(Said { stdout: String::from_utf8_lossy(&out.stdout).trim().to_owned(), stderr: redact(&stderr, remote) })
 }
 
 /// The inline credential helper that answers git's `get` with the token from the
