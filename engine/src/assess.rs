@@ -5,7 +5,7 @@ use crate::collect::git::{self, GitOptions};
 use crate::collect::remote::RemoteUrl;
 use crate::collect::{Inventory, WalkOptions};
 use crate::config::Exemption;
-use crate::parse::{self, Format, Parsed};
+use crate::parse::{self, Format, Located};
 use crate::plugin::protocol::{self, DocumentRef, FileEntry, PluginRef, Request, TargetRef};
 use crate::plugin::{self, Compiled, ErrorKind, Plugin, PluginError, Registry, Runtime};
 use crate::result::{
@@ -150,6 +150,8 @@ pub struct Options {
     pub organisation: Option<String>,
     /// Checks marked not applicable by the assessor.
     pub exemptions: Vec<Exemption>,
+    /// Roles the assessment file gives to paths, before the conventions.
+    pub roles: Vec<crate::collect::roles::RoleOverride>,
 }
 
 /// A plugin ready to run: its registry entry and its compiled module, or why not.
@@ -367,13 +369,24 @@ fn select(inventory: &Inventory, prepared: &[&Prepared]) -> Vec<Selection> {
 pub fn request_for(plugin: &Plugin, target: &Target, options: &Options) -> Vec<u8> {
     let compiled = Err(PluginError::new(ErrorKind::Load, "not compiled"));
     let p = Prepared { plugin, compiled, selector: Selector::new(&plugin.manifest) };
-    let inventory = Inventory::walk(&target.root, options.walk);
+    let inventory = walk(target, options);
     let selections = select(&inventory, &[&p]);
     let documents = parse_documents(&target.root, &inventory, &selections);
     let kind = target.kind();
     let git_facts = git_facts(target, kind, plugin.manifest.inputs.git, options).ok().flatten();
     let evidence = Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
     request_bytes(&p, &selections[0], &evidence, options)
+}
+
+/// The file inventory of a target, each file with its role.
+fn walk(target: &Target, options: &Options) -> Inventory {
+    let mut inventory = Inventory::walk(&target.root, options.walk);
+    let paths: Vec<&str> = inventory.files.iter().map(|f| f.path.as_str()).collect();
+    let roles = crate::collect::roles::assign(&target.root, &paths, &options.roles);
+    for (file, role) in inventory.files.iter_mut().zip(roles) {
+        file.role = role;
+    }
+    inventory
 }
 
 /// The git facts of a target, when it is a repository and a plugin wants them.
@@ -401,7 +414,7 @@ fn deployments(pipelines: &Value) -> Vec<git::Deployment> {
 }
 
 /// The parsed documents of one target, shared by all its plugins.
-type Documents = BTreeMap<(String, Format), Vec<Parsed>>;
+type Documents = BTreeMap<(String, Format), Vec<Located>>;
 
 fn assess_target(
     target: &Target,
@@ -418,7 +431,7 @@ fn assess_target(
     let ((inventory, selections, documents, walked, parsed), (git, git_read)) = rayon::join(
         || {
             let clock = Instant::now();
-            let inventory = Inventory::walk(&target.root, options.walk);
+            let inventory = walk(target, options);
             let walked = clock.elapsed();
             let selections = select(&inventory, &prepared);
             let usable = prepared.iter().zip(&selections).filter(|(p, _)| p.compiled.is_ok());
@@ -520,7 +533,7 @@ fn parse_documents<'a>(
         .into_par_iter()
         .map(|(path, format)| {
             let parsed = match read_bounded(&root.join(&path)) {
-                Ok(bytes) => parse::parse(format, &bytes),
+                Ok(bytes) => parse::parse_located(format, &bytes),
                 Err(e) => vec![Err(parse::Failure { message: e, line: None, column: None })],
             };
             ((path, format), parsed)
@@ -590,7 +603,9 @@ fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, optio
                 path: &file.path,
                 format: *format,
                 index,
-                value: doc.as_ref().ok(),
+                role: file.role,
+                value: doc.as_ref().ok().map(|(value, _)| value),
+                lines: doc.as_ref().ok().map(|(_, lines)| lines.as_slice()).filter(|l| !l.is_empty()),
                 error: doc.as_ref().err(),
             }));
         }

@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 pub mod assess;
+pub mod catalogue;
+pub mod ci;
 pub mod collect;
 pub mod config;
 pub mod diag;

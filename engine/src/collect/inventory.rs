@@ -103,7 +103,7 @@ impl Inventory {
                 ));
                 continue;
             }
-            inventory.files.push(FileEntry { path, size });
+            inventory.files.push(FileEntry { path, size, role: Default::default() });
         }
         inventory
     }

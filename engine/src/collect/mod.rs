@@ -9,5 +9,6 @@ pub mod git;
 pub mod inventory;
 pub mod pipelines;
 pub mod remote;
+pub mod roles;
 
 pub use inventory::{Inventory, Skipped, WalkOptions, DEFAULT_MAX_FILE_SIZE};

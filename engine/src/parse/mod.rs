@@ -10,6 +10,7 @@ pub mod gomod;
 pub mod jenkinsfile;
 pub mod requirements;
 pub mod xml;
+pub mod yaml;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -129,8 +130,18 @@ impl Failure {
 /// One document of a file: its value or why it did not parse.
 pub type Parsed = Result<Value, Failure>;
 
+/// One document of a file with the line of each of its nodes, depth first (see
+/// [`kaizen_evidence::positions`]); the lines are empty for formats that do not record them.
+pub type Located = Result<(Value, Vec<u32>), Failure>;
+
 /// Parses a file's bytes in a format: one entry per document (several for YAML).
 pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
+    parse_located(format, bytes).into_iter().map(|d| d.map(|(value, _)| value)).collect()
+}
+
+/// Parses a file's bytes in a format, with the line of every node where the format's
+/// parser records them (YAML).
+pub fn parse_located(format: Format, bytes: &[u8]) -> Vec<Located> {
     if bytes.len() as u64 > MAX_PARSE_BYTES {
         return vec![Err(Failure::new(format!(
             "file is {} bytes, above the {MAX_PARSE_BYTES}-byte parse limit",
@@ -149,16 +160,17 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
             return vec![Err(failure)];
         }
     }
+    let unlocated = |parsed: Parsed| parsed.map(|value| (value, Vec::new()));
     match format {
-        Format::Yaml => parse_yaml(text),
-        Format::Json => vec![parse_json(text)],
-        Format::Toml => vec![parse_toml(text)],
-        Format::Hcl => vec![parse_hcl(text)],
-        Format::Dockerfile => vec![dockerfile::parse(text)],
-        Format::Jenkinsfile => vec![jenkinsfile::parse(text)],
-        Format::Xml => vec![xml::parse(text)],
-        Format::GoMod => vec![gomod::parse(text)],
-        Format::Requirements => vec![requirements::parse(text)],
+        Format::Yaml => yaml::parse(text),
+        Format::Json => vec![unlocated(parse_json(text))],
+        Format::Toml => vec![unlocated(parse_toml(text))],
+        Format::Hcl => vec![unlocated(parse_hcl(text))],
+        Format::Dockerfile => vec![unlocated(dockerfile::parse(text))],
+        Format::Jenkinsfile => vec![unlocated(jenkinsfile::parse(text))],
+        Format::Xml => vec![unlocated(xml::parse(text))],
+        Format::GoMod => vec![unlocated(gomod::parse(text))],
+        Format::Requirements => vec![unlocated(requirements::parse(text))],
     }
 }
 
@@ -191,85 +203,6 @@ fn bracket_depth(text: &str) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-fn parse_yaml(text: &str) -> Vec<Parsed> {
-    let mut out = Vec::new();
-    for document in serde_yaml_ng::Deserializer::from_str(text) {
-        if out.len() == MAX_DOCUMENTS {
-            out.push(Err(Failure::new(format!("more than {MAX_DOCUMENTS} documents; the rest are skipped"))));
-            break;
-        }
-        // serde_yaml_ng refuses alias expansions beyond a repetition limit, which is what
-        // turns a billion-laughs document into an error rather than a hang.
-        let parsed = serde_yaml_ng::Value::deserialize(document).map_err(|e| {
-            let mut failure = Failure::new(e.to_string());
-            if let Some(location) = e.location() {
-                failure.line = Some(location.line() as u32);
-                failure.column = Some(location.column() as u32);
-            }
-            failure
-        });
-        let syntax_error = matches!(&parsed, Err(f) if f.line.is_some());
-        out.push(parsed.and_then(|v| yaml_to_json(v, 0, &mut 0)));
-        // After a syntax error the parser cannot find the next document reliably.
-        if syntax_error {
-            break;
-        }
-    }
-    // An empty file is one empty document, as YAML defines it.
-    if out.is_empty() {
-        out.push(Ok(Value::Null));
-    }
-    out
-}
-
-fn yaml_to_json(value: serde_yaml_ng::Value, depth: usize, nodes: &mut usize) -> Parsed {
-    use serde_yaml_ng::Value as Y;
-    *nodes += 1;
-    if depth > MAX_DEPTH {
-        return Err(Failure::new(format!("nested deeper than {MAX_DEPTH} levels")));
-    }
-    if *nodes > MAX_NODES {
-        return Err(Failure::new(format!("more than {MAX_NODES} nodes")));
-    }
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            Value::Array(items.into_iter().map(|v| yaml_to_json(v, depth + 1, nodes)).collect::<Result<_, _>>()?)
-        }
-        Y::Mapping(map) => {
-            let mut object = serde_json::Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Bool(b) => b.to_string(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => serde_yaml_ng::to_string(&other).unwrap_or_default().trim().to_owned(),
-                };
-                object.insert(key, yaml_to_json(v, depth + 1, nodes)?);
-            }
-            Value::Object(object)
-        }
-        // Tags such as CloudFormation's `!Ref x` become `{"!Ref": x}`, the short form's meaning.
-        Y::Tagged(tagged) => {
-            let mut object = serde_json::Map::new();
-            object.insert(tagged.tag.to_string(), yaml_to_json(tagged.value, depth + 1, nodes)?);
-            Value::Object(object)
-        }
-    })
 }
 
 fn parse_json(text: &str) -> Parsed {

@@ -5,6 +5,7 @@
 //! shipped: a response without `api` is the early version-1 shape and still loads.
 
 use crate::parse::{Failure, Format};
+use kaizen_evidence::roles::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -70,6 +71,9 @@ pub struct FileEntry {
     pub path: String,
     /// Size in bytes.
     pub size: u64,
+    /// What the file is to the repository (written only when it is not its own).
+    #[serde(default, skip_serializing_if = "Role::is_own_ref")]
+    pub role: Role,
 }
 
 /// One parsed document in a request.
@@ -81,9 +85,16 @@ pub struct DocumentRef<'a> {
     pub format: Format,
     /// Index inside its file.
     pub index: usize,
+    /// What its file is to the repository (written only when it is not its own).
+    #[serde(skip_serializing_if = "Role::is_own_ref")]
+    pub role: Role,
     /// The value, when it parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<&'a Value>,
+    /// The line of each node of the value, depth first, where the parser records them
+    /// (see [`kaizen_evidence::positions`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<&'a [u32]>,
     /// The failure, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a Failure>,

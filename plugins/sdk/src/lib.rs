@@ -25,7 +25,22 @@
 //! ```
 //!
 //! The crate compiles with Rust 1.63 (Debian's `wasm32-wasi` toolchain) and with current
-//! stable (`wasm32-wasip1`). Its only dependencies are `serde` and `serde_json`.
+//! stable (`wasm32-wasip1`). Its dependencies are `serde`, `serde_json` and
+//! `kaizen-evidence`, the types of the evidence the host hands over, shared with the engine.
+//!
+//! # The repository's own files
+//!
+//! The host gives every file a [`Role`]: the repository's own, an example, a test fixture,
+//! vendored, generated or documentation. [`Request::files_matching`] and
+//! [`Request::documents_matching`] give the repository's own files only, which is what most
+//! checks should judge; [`Request::all_files_matching`] and
+//! [`Request::all_documents_matching`] give every file, and [`Request::not_own`] says what
+//! was left out, for messages ("2 example pipelines ignored").
+//!
+//! # Lines
+//!
+//! Parsed YAML documents carry the line of every key and item: [`Document::line_of`] and
+//! [`Document::line_at`] give a node's line without reading the file again.
 //!
 //! # Compatibility
 //!
@@ -39,6 +54,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Read, Write};
 
+pub use kaizen_evidence as evidence;
+pub use kaizen_evidence::ci::{Ci, ToolUse};
+pub use kaizen_evidence::roles::Role;
 pub use serde_json::{self, json, Value};
 
 /// The protocol version this SDK speaks. The engine refuses a response with another one.
@@ -80,6 +98,11 @@ pub struct Request {
     /// Cloud inventory, when the manifest sets `inputs.cloud`.
     #[serde(default)]
     pub cloud: Option<Value>,
+    /// The repository's CI definitions as the host understood them (pipelines, jobs,
+    /// commands as argument vectors, the tools of the catalogue they run), when the manifest
+    /// sets `inputs.ci`.
+    #[serde(default)]
+    pub ci: Option<Ci>,
     /// The plugin's own configuration from the assessment file (an empty object if none).
     #[serde(default)]
     pub config: Value,
@@ -115,6 +138,9 @@ pub struct FileEntry {
     pub path: String,
     /// Size in bytes.
     pub size: u64,
+    /// What the file is to the repository.
+    #[serde(default)]
+    pub role: Role,
 }
 
 /// One parsed document, or the reason it could not be parsed.
@@ -129,12 +155,48 @@ pub struct Document {
     /// Position of the document inside its file (0 for single-document formats).
     #[serde(default)]
     pub index: usize,
+    /// What its file is to the repository.
+    #[serde(default)]
+    pub role: Role,
     /// The document as a JSON value, when it parsed.
     #[serde(default)]
     pub value: Option<Value>,
     /// Why it did not parse, when it did not.
     #[serde(default)]
     pub error: Option<ParseError>,
+    /// The line of each node of `value`, depth first, when the format records them (see
+    /// [`evidence::positions`]); use [`Document::line_of`] and [`Document::line_at`].
+    #[serde(default)]
+    pub lines: Option<Vec<u32>>,
+}
+
+impl Document {
+    /// The line of the node a JSON Pointer names (`/jobs/test/steps/2/run`), when the
+    /// host recorded it.
+    ///
+    /// ```
+    /// # use kaizen_plugin_sdk::{Document, json};
+    /// let doc: Document = kaizen_plugin_sdk::serde_json::from_value(json!({
+    ///     "path": "ci.yml", "format": "yaml",
+    ///     "value": {"jobs": {"test": {"run": "make"}}}, "lines": [1, 1, 2, 3]
+    /// })).unwrap();
+    /// assert_eq!(doc.line_of("/jobs/test/run"), Some(3));
+    /// ```
+    pub fn line_of(&self, pointer: &str) -> Option<u32> {
+        let (value, lines) = (self.value.as_ref()?, self.lines.as_ref()?);
+        evidence::positions::line_of_pointer(value, lines, pointer)
+    }
+
+    /// The line of `node`, a reference into this document's `value`.
+    pub fn line_at(&self, node: &Value) -> Option<u32> {
+        let (value, lines) = (self.value.as_ref()?, self.lines.as_ref()?);
+        evidence::positions::line_of_node(value, lines, node)
+    }
+
+    /// Whether the document's file is the repository's own.
+    pub fn is_own(&self) -> bool {
+        self.role.is_own()
+    }
 }
 
 /// Why a document did not parse.
@@ -351,14 +413,36 @@ impl Request {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// The parsed documents whose path matches a glob (see [`glob_match`]).
+    /// The parsed documents of the repository's own files whose path matches a glob (see
+    /// [`glob_match`]).
     pub fn documents_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Document> + 'a {
+        self.all_documents_matching(pattern).filter(|d| d.role.is_own())
+    }
+
+    /// The repository's own files whose path matches a glob (see [`glob_match`]).
+    pub fn files_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
+        self.all_files_matching(pattern).filter(|f| f.role.is_own())
+    }
+
+    /// Every parsed document whose path matches a glob, whatever its file's role.
+    pub fn all_documents_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Document> + 'a {
         self.documents.iter().filter(move |d| glob_match(pattern, &d.path))
     }
 
-    /// The files whose path matches a glob (see [`glob_match`]).
-    pub fn files_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
+    /// Every file whose path matches a glob, whatever its role.
+    pub fn all_files_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
         self.files.iter().filter(move |f| glob_match(pattern, &f.path))
+    }
+
+    /// The files matching a glob that are not the repository's own, for saying what was
+    /// left out.
+    pub fn not_own<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
+        self.all_files_matching(pattern).filter(|f| !f.role.is_own())
+    }
+
+    /// The role of a file of the request (own when the request does not list it).
+    pub fn role_of(&self, path: &str) -> Role {
+        self.files.iter().find(|f| f.path == path).map(|f| f.role).unwrap_or_default()
     }
 }
 
