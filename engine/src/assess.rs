@@ -371,11 +371,39 @@ pub fn request_for(plugin: &Plugin, target: &Target, options: &Options) -> Vec<u
     let p = Prepared { plugin, compiled, selector: Selector::new(&plugin.manifest) };
     let inventory = walk(target, options);
     let selections = select(&inventory, &[&p]);
-    let documents = parse_documents(&target.root, &inventory, &selections);
+    let wants_ci = plugin.manifest.inputs.ci;
+    let documents = parse_documents(&target.root, &inventory, &selections, ci_documents(&inventory, wants_ci));
     let kind = target.kind();
     let git_facts = git_facts(target, kind, plugin.manifest.inputs.git, options).ok().flatten();
-    let evidence = Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
+    let ci = wants_ci.then(|| understand_ci(target, &inventory, &documents));
+    let evidence = Evidence {
+        target,
+        kind,
+        inventory: &inventory,
+        documents: &documents,
+        git: git_facts.as_ref(),
+        ci: ci.as_ref(),
+    };
     request_bytes(&p, &selections[0], &evidence, options)
+}
+
+/// The documents the CI model reads, when a plugin wants it.
+fn ci_documents(inventory: &Inventory, wanted: bool) -> Vec<(String, Format)> {
+    if !wanted {
+        return Vec::new();
+    }
+    crate::ci::documents_wanted(inventory.files.iter().map(|f| (f.path.as_str(), f.role)))
+}
+
+/// The repository's CI definitions, understood once for every plugin that reads them.
+fn understand_ci(target: &Target, inventory: &Inventory, documents: &Documents) -> kaizen_evidence::ci::Ci {
+    let lookup = |path: &str, format: Format| documents.get(&(path.to_owned(), format)).map(Vec::as_slice);
+    let inputs = crate::ci::Inputs {
+        root: &target.root,
+        files: inventory.files.iter().map(|f| (f.path.as_str(), f.role)).collect(),
+        document: &lookup,
+    };
+    crate::ci::understand(&inputs, crate::catalogue::Catalogue::builtin())
 }
 
 /// The file inventory of a target, each file with its role.
@@ -426,6 +454,7 @@ fn assess_target(
     let prepared: Vec<&Prepared> = prepared.iter().filter(|p| target.is_judged_by(&p.plugin.manifest)).collect();
     let kind = target.kind();
     let wants_git = prepared.iter().any(|p| p.compiled.is_ok() && p.plugin.manifest.inputs.git);
+    let wants_ci = prepared.iter().any(|p| p.compiled.is_ok() && p.plugin.manifest.inputs.ci);
     // The git history is read while the tree is walked and its documents parsed: neither
     // needs the other, and the walk keeps only one core busy.
     let ((inventory, selections, documents, walked, parsed), (git, git_read)) = rayon::join(
@@ -435,7 +464,8 @@ fn assess_target(
             let walked = clock.elapsed();
             let selections = select(&inventory, &prepared);
             let usable = prepared.iter().zip(&selections).filter(|(p, _)| p.compiled.is_ok());
-            let documents = parse_documents(&target.root, &inventory, usable.map(|(_, s)| s));
+            let documents =
+                parse_documents(&target.root, &inventory, usable.map(|(_, s)| s), ci_documents(&inventory, wants_ci));
             (inventory, selections, documents, walked, clock.elapsed() - walked)
         },
         || {
@@ -443,6 +473,7 @@ fn assess_target(
             (git_facts(target, kind, wants_git, options), clock.elapsed())
         },
     );
+    let ci = wants_ci.then(|| understand_ci(target, &inventory, &documents));
     let mut warnings = target.warnings.clone();
     let git_facts = git.unwrap_or_else(|e| {
         warnings.push(format!("git facts unavailable: {e}"));
@@ -462,8 +493,14 @@ fn assess_target(
         .par_iter()
         .zip(&selections)
         .map(|(&p, selection)| {
-            let evidence =
-                Evidence { target, kind, inventory: &inventory, documents: &documents, git: git_facts.as_ref() };
+            let evidence = Evidence {
+                target,
+                kind,
+                inventory: &inventory,
+                documents: &documents,
+                git: git_facts.as_ref(),
+                ci: ci.as_ref(),
+            };
             let outcome = run_plugin(p, selection, &evidence, runtime, options);
             progress(Progress::Finished);
             (p, outcome)
@@ -520,8 +557,9 @@ fn parse_documents<'a>(
     root: &Path,
     inventory: &Inventory,
     selections: impl IntoIterator<Item = &'a Selection>,
+    extra: Vec<(String, Format)>,
 ) -> Documents {
-    let mut wanted: Vec<(String, Format)> = Vec::new();
+    let mut wanted: Vec<(String, Format)> = extra;
     for selection in selections {
         for (index, formats) in selection {
             wanted.extend(formats.iter().map(|&format| (inventory.files[*index].path.clone(), format)));
@@ -557,6 +595,7 @@ struct Evidence<'a> {
     inventory: &'a Inventory,
     documents: &'a Documents,
     git: Option<&'a Value>,
+    ci: Option<&'a kaizen_evidence::ci::Ci>,
 }
 
 fn run_plugin(
@@ -588,7 +627,7 @@ fn run_plugin(
 }
 
 fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, options: &Options) -> Vec<u8> {
-    let Evidence { target, kind, inventory, documents, git: git_facts } = *evidence;
+    let Evidence { target, kind, inventory, documents, git: git_facts, ci } = *evidence;
     let m = &p.plugin.manifest;
     // A file is listed when a `files` or a `parse` glob matches it (see [`select`]), and its
     // documents are added for each `parse` glob that does.
@@ -621,6 +660,7 @@ fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, optio
         git: if m.inputs.git { git_facts } else { None },
         pipelines: if m.inputs.pipelines { target.pipelines.as_ref() } else { None },
         cloud: if m.inputs.cloud { target.cloud.as_ref() } else { None },
+        ci: if m.inputs.ci { ci } else { None },
         config: options.plugin_config.get(&m.id).unwrap_or(&empty),
     };
     serde_json::to_vec(&request).expect("a request always serialises")

@@ -350,6 +350,14 @@ impl Catalogue {
     /// given once, with the kinds of the first (most specific first in the catalogue).
     pub fn command(&self, argv: &[String]) -> Vec<Match<'_>> {
         let Some(first) = argv.first() else { return Vec::new() };
+        // `trivy --version`, `shellcheck --help`: asking a tool about itself runs nothing.
+        if argv.len() > 1
+            && argv[1..]
+                .iter()
+                .all(|a| matches!(a.as_str(), "--version" | "-v" | "-V" | "version" | "--help" | "-h" | "help"))
+        {
+            return Vec::new();
+        }
         let program = program_name(first);
         let mut out: Vec<Match> = Vec::new();
         for &(t, p) in self.by_program.get(&program).map(Vec::as_slice).unwrap_or_default() {
@@ -479,7 +487,8 @@ impl Pattern {
         let has_option = |option: &str| {
             args.iter().any(|w| word_glob(option, w) || (w.starts_with(option) && w[option.len()..].starts_with('=')))
         };
-        self.options.iter().all(|o| has_option(o)) && self.forbidden.iter().all(|bad| !args.iter().any(|w| w.starts_with(bad.as_str())))
+        self.options.iter().all(|o| has_option(o))
+            && self.forbidden.iter().all(|bad| !args.iter().any(|w| w.starts_with(bad.as_str())))
     }
 }
 

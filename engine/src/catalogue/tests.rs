@@ -26,10 +26,14 @@ fn the_built_in_catalogue_loads_and_every_tool_shows_up_somehow() {
 fn a_catalogue_with_mistakes_names_each() {
     let bad = "schema = 1\n[[tool]]\nid = \"a\"\nname = \"A\"\nkinds = [\"tests\"]\ncommands = [\"\"]\n[[tool]]\nid = \"a\"\nname = \"A\"\nkinds = []\n";
     let error = Catalogue::parse(bad).unwrap_err().to_string();
-    for expected in ["unknown kind `tests`", "`` is not a command pattern", "tool `a` is listed twice", "tool `a` has no kind"] {
+    for expected in
+        ["unknown kind `tests`", "`` is not a command pattern", "tool `a` is listed twice", "tool `a` has no kind"]
+    {
         assert!(error.contains(expected), "{expected}: {error}");
     }
-    assert!(Catalogue::parse("schema = 1\n[[tool]]\nid = \"a\"\nname = \"A\"\nkinds = [\"test\"]\nbogus = 1\n").is_err());
+    assert!(
+        Catalogue::parse("schema = 1\n[[tool]]\nid = \"a\"\nname = \"A\"\nkinds = [\"test\"]\nbogus = 1\n").is_err()
+    );
 }
 
 #[test]
@@ -73,7 +77,10 @@ fn references_of_every_kind() {
     assert_eq!(found(Reference::Action, "github/codeql-action/analyze@v3"), ["codeql"]);
     assert_eq!(found(Reference::Action, "github/codeql-action/upload-sarif@v3"), Vec::<String>::new());
     assert_eq!(found(Reference::Action, "snyk/actions/node@master"), ["snyk"]);
-    assert_eq!(found(Reference::Action, "ossf/scorecard-action@62b2cac7ed8198b15735ed49ab1e5cf35480ba46"), ["scorecard"]);
+    assert_eq!(
+        found(Reference::Action, "ossf/scorecard-action@62b2cac7ed8198b15735ed49ab1e5cf35480ba46"),
+        ["scorecard"]
+    );
     assert_eq!(found(Reference::Image, "aquasec/trivy:0.50.0"), ["trivy"]);
     assert_eq!(found(Reference::Image, "docker.io/aquasec/trivy@sha256:abc"), ["trivy"]);
     assert_eq!(found(Reference::Image, "aquasec/trivy-operator:1"), Vec::<String>::new());

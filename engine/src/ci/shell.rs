@@ -28,7 +28,11 @@ pub struct Command {
 /// A word and where it starts.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
-    Word { text: String, raw: String, line: u32 },
+    Word {
+        text: String,
+        raw: String,
+        line: u32,
+    },
     /// `&&`, `||`, `;`, `|`, `&`, `(`, `)`, or a newline (`\n`).
     Op(&'static str, u32),
 }
@@ -83,7 +87,11 @@ fn tokenize(script: &str, first_line: u32) -> (Vec<Token>, Vec<(String, u32)>) {
     macro_rules! end_word {
         () => {
             if in_word {
-                tokens.push(Token::Word { text: std::mem::take(&mut word), raw: std::mem::take(&mut raw), line: word_line });
+                tokens.push(Token::Word {
+                    text: std::mem::take(&mut word),
+                    raw: std::mem::take(&mut raw),
+                    line: word_line,
+                });
                 in_word = false;
             }
         };
@@ -324,7 +332,8 @@ fn balanced(chars: &[char], from: usize, open: char, close: char) -> (String, us
 
 /// Shell keywords that introduce or close a compound command; what follows them is a
 /// command of its own.
-const KEYWORDS: &[&str] = &["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "esac", "function"];
+const KEYWORDS: &[&str] =
+    &["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "esac", "function"];
 
 /// Builds the command of some words: keywords and assignments skipped, wrappers unwrapped.
 fn simple_command(words: Vec<(String, String, u32)>, depth: usize, out: &mut Vec<Command>) {
@@ -366,9 +375,9 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
         let rest = match program.as_str() {
             "sudo" | "doas" => after_options(&argv, 1, &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"]),
             "env" => after_options(&argv, 1, &["-u", "-C", "-S"]),
-            "time" | "nice" | "nohup" | "exec" | "command" | "builtin" | "xvfb-run" | "stdbuf" | "unbuffer" | "chronic"
-            | "ionice" | "caffeinate" | "npx" | "bunx" | "pnpx" | "call" | "retry" | "with-contenv" | "dumb-init"
-            | "tini" | "gosu" | "su-exec" | "script" | "dotenv" | "catchsegv" | "valgrind" | "strace" => {
+            "time" | "nice" | "nohup" | "exec" | "command" | "builtin" | "xvfb-run" | "stdbuf" | "unbuffer"
+            | "chronic" | "ionice" | "caffeinate" | "npx" | "bunx" | "pnpx" | "call" | "retry" | "with-contenv"
+            | "dumb-init" | "tini" | "gosu" | "su-exec" | "script" | "dotenv" | "catchsegv" | "valgrind" | "strace" => {
                 after_options(&argv, 1, &["-n", "-c", "-u", "-p", "--retries", "--max-tries", "-t", "--times", "--"])
             }
             "timeout" | "gtimeout" => {
@@ -382,27 +391,108 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
             "poetry" | "pipenv" | "uv" | "pdm" | "hatch" | "rye" | "pixi" | "conda" | "mamba" | "micromamba"
                 if next == Some("run") =>
             {
-                after_options(&argv, 2, &["-n", "--name", "-p", "--prefix", "-e", "--env", "--group", "--with", "--extra", "--python", "--directory", "--project", "--package"])
+                after_options(
+                    &argv,
+                    2,
+                    &[
+                        "-n",
+                        "--name",
+                        "-p",
+                        "--prefix",
+                        "-e",
+                        "--env",
+                        "--group",
+                        "--with",
+                        "--extra",
+                        "--python",
+                        "--directory",
+                        "--project",
+                        "--package",
+                    ],
+                )
             }
             "bundle" if next == Some("exec") => after_options(&argv, 2, &[]),
-            "npm" | "pnpm" | "yarn" | "bun" if matches!(next, Some("exec" | "dlx" | "x")) => after_options(&argv, 2, &["-p", "--package", "-c", "--call"]),
-            "cross-env" | "dotenv-cli" | "env-cmd" | "op" | "aws-vault" | "doppler" | "infisical" | "teller" | "chamber" => {
-                match argv.iter().position(|w| w == "--") {
-                    Some(p) => p + 1,
-                    None if program == "cross-env" => argv.iter().skip(1).take_while(|w| is_assignment(w)).count() + 1,
-                    None => break,
+            "npm" | "pnpm" | "yarn" | "bun" if matches!(next, Some("exec" | "dlx" | "x")) => {
+                after_options(&argv, 2, &["-p", "--package", "-c", "--call"])
+            }
+            "cross-env" | "dotenv-cli" | "env-cmd" | "op" | "aws-vault" | "doppler" | "infisical" | "teller"
+            | "chamber" => match argv.iter().position(|w| w == "--") {
+                Some(p) => p + 1,
+                None if program == "cross-env" => argv.iter().skip(1).take_while(|w| is_assignment(w)).count() + 1,
+                None => break,
+            },
+            "python" | "python3" | "pypy" | "pypy3" if next == Some("-m") => 2,
+            // `go tool -modfile tools/go.mod goreleaser release`: a Go tool by name;
+            // `go run golang.org/x/vuln/cmd/govulncheck@latest ./...`: a package's command.
+            "go" if next == Some("tool") => {
+                let i = after_options(&argv, 2, &["-modfile", "-C"]);
+                if i >= argv.len() || argv[i] == "cover" || argv[i] == "pprof" || argv[i] == "vet" {
+                    break;
+                }
+                i
+            }
+            "go" if next == Some("run") => {
+                let i = after_options(&argv, 2, &["-modfile", "-C", "-tags", "-ldflags", "-exec", "-mod", "-o"]);
+                match argv.get(i) {
+                    Some(package) if package.contains('/') && !package.starts_with('.') => {
+                        let command = package.split('@').next().unwrap_or(package);
+                        let name = command.trim_end_matches('/').rsplit('/').next().unwrap_or(command).to_owned();
+                        let mut rest = vec![name];
+                        rest.extend(argv[i + 1..].iter().cloned());
+                        argv = rest;
+                        continue;
+                    }
+                    _ => break,
                 }
             }
-            "python" | "python3" | "pypy" | "pypy3" if next == Some("-m") => 2,
-            "python" | "python3" if argv.get(1).is_some_and(|w| w.starts_with('-') && w != "-m" && w != "-c") && argv.get(2).map(String::as_str) == Some("-m") => 3,
+            "python" | "python3"
+                if argv.get(1).is_some_and(|w| w.starts_with('-') && w != "-m" && w != "-c")
+                    && argv.get(2).map(String::as_str) == Some("-m") =>
+            {
+                3
+            }
             "coverage" if next == Some("run") => {
-                // `coverage run -m pytest`: coverage, and the program it runs.
-                let i = argv.iter().position(|w| w == "-m").map(|p| p + 1);
+                // `coverage run -m pytest`, `coverage run manage.py test`: coverage, and
+                // the program it runs.
                 out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None });
-                match i {
-                    Some(i) if i < argv.len() => i,
-                    _ => return,
+                match argv.iter().position(|w| w == "-m") {
+                    Some(p) => p + 1,
+                    None => after_options(
+                        &argv,
+                        2,
+                        &["--rcfile", "--source", "--include", "--omit", "--data-file", "--context", "--concurrency"],
+                    ),
                 }
+            }
+            "nyc" | "c8" | "istanbul" => {
+                // `nyc --reporter=lcov mocha`, `c8 npm test`: coverage around a program.
+                out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None });
+                let from = if program == "istanbul" && next == Some("cover") { 2 } else { 1 };
+                after_options(
+                    &argv,
+                    from,
+                    &[
+                        "--exclude",
+                        "-x",
+                        "--include",
+                        "-n",
+                        "--reporter",
+                        "-r",
+                        "--report-dir",
+                        "--temp-dir",
+                        "--extension",
+                        "-e",
+                        "--require",
+                        "-i",
+                        "--cwd",
+                        "--lines",
+                        "--branches",
+                        "--functions",
+                        "--statements",
+                        "-o",
+                        "--all",
+                    ],
+                )
             }
             "sh" | "bash" | "zsh" | "dash" | "ksh" | "pwsh" | "powershell" | "cmd" => {
                 match argv.iter().skip(1).position(|w| is_command_flag(w)) {
@@ -439,10 +529,12 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
                 }
                 return;
             }
-            "nix" if next == Some("develop") || next == Some("shell") => match argv.iter().position(|w| w == "-c" || w == "--command") {
-                Some(p) => p + 1,
-                None => break,
-            },
+            "nix" if next == Some("develop") || next == Some("shell") => {
+                match argv.iter().position(|w| w == "-c" || w == "--command") {
+                    Some(p) => p + 1,
+                    None => break,
+                }
+            }
             "docker" | "podman" | "nerdctl" | "finch" => {
                 let sub = argv[1..].iter().position(|w| !w.starts_with('-')).map(|p| p + 1);
                 match sub.map(|s| argv[s].as_str()) {
@@ -468,7 +560,26 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
                     }
                     Some("compose") => match argv.iter().position(|w| w == "run" || w == "exec") {
                         Some(p) => {
-                            let i = after_options(&argv, p + 1, &["-e", "--env", "-u", "--user", "-w", "--workdir", "-v", "--volume", "-p", "--publish", "--name", "--entrypoint", "-l", "--label"]);
+                            let i = after_options(
+                                &argv,
+                                p + 1,
+                                &[
+                                    "-e",
+                                    "--env",
+                                    "-u",
+                                    "--user",
+                                    "-w",
+                                    "--workdir",
+                                    "-v",
+                                    "--volume",
+                                    "-p",
+                                    "--publish",
+                                    "--name",
+                                    "--entrypoint",
+                                    "-l",
+                                    "--label",
+                                ],
+                            );
                             i + 1
                         }
                         None => break,
@@ -478,7 +589,25 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
             }
             "docker-compose" => match argv.iter().position(|w| w == "run" || w == "exec") {
                 Some(p) => {
-                    let i = after_options(&argv, p + 1, &["-e", "-u", "--user", "-w", "--workdir", "-v", "--volume", "-p", "--publish", "--name", "--entrypoint", "-l", "--label"]);
+                    let i = after_options(
+                        &argv,
+                        p + 1,
+                        &[
+                            "-e",
+                            "-u",
+                            "--user",
+                            "-w",
+                            "--workdir",
+                            "-v",
+                            "--volume",
+                            "-p",
+                            "--publish",
+                            "--name",
+                            "--entrypoint",
+                            "-l",
+                            "--label",
+                        ],
+                    );
                     i + 1
                 }
                 None => break,
@@ -499,11 +628,55 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
 
 /// Options of `docker run` that take a value, so the image is found after them.
 const DOCKER_RUN_VALUE_OPTIONS: &[&str] = &[
-    "-e", "--env", "--env-file", "-v", "--volume", "-w", "--workdir", "-u", "--user", "-p", "--publish", "--name",
-    "--network", "--net", "--entrypoint", "-l", "--label", "--mount", "--platform", "-m", "--memory", "--cpus",
-    "--add-host", "--cap-add", "--cap-drop", "--device", "--dns", "-h", "--hostname", "--ipc", "--pid", "--restart",
-    "--security-opt", "--shm-size", "--tmpfs", "--ulimit", "--volumes-from", "--group-add", "--gpus", "--log-driver",
-    "--cidfile", "--pull", "--runtime", "--userns", "--uts", "--link", "--expose", "--stop-signal", "--health-cmd",
+    "-e",
+    "--env",
+    "--env-file",
+    "-v",
+    "--volume",
+    "-w",
+    "--workdir",
+    "-u",
+    "--user",
+    "-p",
+    "--publish",
+    "--name",
+    "--network",
+    "--net",
+    "--entrypoint",
+    "-l",
+    "--label",
+    "--mount",
+    "--platform",
+    "-m",
+    "--memory",
+    "--cpus",
+    "--add-host",
+    "--cap-add",
+    "--cap-drop",
+    "--device",
+    "--dns",
+    "-h",
+    "--hostname",
+    "--ipc",
+    "--pid",
+    "--restart",
+    "--security-opt",
+    "--shm-size",
+    "--tmpfs",
+    "--ulimit",
+    "--volumes-from",
+    "--group-add",
+    "--gpus",
+    "--log-driver",
+    "--cidfile",
+    "--pull",
+    "--runtime",
+    "--userns",
+    "--uts",
+    "--link",
+    "--expose",
+    "--stop-signal",
+    "--health-cmd",
 ];
 
 /// The index of the first word after `from` that is not an option (or an option's value,
@@ -531,7 +704,8 @@ fn is_assignment(word: &str) -> bool {
     match word.find('=') {
         Some(eq) if eq > 0 => {
             let name = &word[..eq];
-            !name.starts_with(|c: char| c.is_ascii_digit()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         }
         _ => false,
     }

@@ -267,6 +267,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         organisation: file.as_ref().and_then(|f| f.organisation.clone()),
         plugin_config: file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
         exemptions: file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
+        roles: Vec::new(),
     };
     let mut result = pool.install(|| assess::assess(&registry, &runtime, &targets, &options, &progress));
     bar.finish_and_clear();

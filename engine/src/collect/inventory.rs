@@ -105,7 +105,54 @@ impl Inventory {
             }
             inventory.files.push(FileEntry { path, size, role: Default::default() });
         }
+        if options.respect_gitignore {
+            inventory.add_tracked(root, options);
+        }
         inventory
+    }
+
+    /// Adds the files git tracks that an ignore rule hides from the walk (`test-*` in
+    /// `.gitignore` does not untrack `.github/workflows/test-e2e.yml`): ignore rules only
+    /// keep untracked files out of a repository, so they must not keep tracked ones out of
+    /// its assessment.
+    fn add_tracked(&mut self, root: &Path, options: WalkOptions) {
+        let Ok(repository) = git2::Repository::open(root) else { return };
+        if repository.workdir().and_then(|w| std::fs::canonicalize(w).ok()) != std::fs::canonicalize(root).ok() {
+            return;
+        }
+        let Ok(index) = repository.index() else { return };
+        let known: std::collections::HashSet<String> =
+            self.files.iter().map(|f| f.path.clone()).chain(self.skipped.iter().map(|s| s.path.clone())).collect();
+        let mut added = Vec::new();
+        let mut too_large = Vec::new();
+        for entry in index.iter() {
+            // Regular files only (not symbolic links, submodules).
+            if entry.mode & 0o170000 != 0o100000 {
+                continue;
+            }
+            let Ok(path) = std::str::from_utf8(&entry.path) else { continue };
+            if known.contains(path) || path.split('/').any(|s| s == ".git") {
+                continue;
+            }
+            let Ok(meta) = std::fs::symlink_metadata(root.join(path)) else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            if meta.len() > options.max_file_size {
+                too_large.push(Skipped::new(
+                    path.to_owned(),
+                    format!("{} bytes, above the {}-byte size cap", meta.len(), options.max_file_size),
+                ));
+                continue;
+            }
+            added.push(FileEntry { path: path.to_owned(), size: meta.len(), role: Default::default() });
+        }
+        self.skipped.extend(too_large);
+        if !added.is_empty() {
+            self.files.extend(added);
+            self.files.sort_by(|a, b| a.path.cmp(&b.path));
+            self.files.truncate(MAX_FILES);
+        }
     }
 }
 
@@ -165,6 +212,31 @@ mod tests {
         assert_eq!(paths(&inv), [".gitignore", "Dockerfile"]);
         let all = Inventory::walk(root, WalkOptions { respect_gitignore: false, ..WalkOptions::default() });
         assert_eq!(paths(&all), [".gitignore", "Dockerfile", "build.log", "target/debug/app"]);
+    }
+
+    #[test]
+    fn tracked_files_are_kept_whatever_the_ignore_rules_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(root)
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        git(&["init", "-q"]);
+        std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        std::fs::write(root.join(".github/workflows/test-e2e.yml"), "jobs: {}\n").unwrap();
+        std::fs::write(root.join(".gitignore"), "test-*\nbuild.log\n").unwrap();
+        std::fs::write(root.join("build.log"), "log").unwrap();
+        git(&["add", "-f", ".gitignore", ".github/workflows/test-e2e.yml"]);
+        std::fs::write(root.join("test-output"), "untracked and ignored").unwrap();
+        let inv = Inventory::walk(root, WalkOptions::default());
+        assert_eq!(paths(&inv), [".github/workflows/test-e2e.yml", ".gitignore"]);
     }
 
     #[test]

@@ -91,9 +91,8 @@ const TEST_DIRS: &[&str] = &[
 /// Extensions of source code: a test's code is the repository's own.
 const CODE_EXTENSIONS: &[&str] = &[
     "go", "rs", "py", "rb", "js", "mjs", "cjs", "jsx", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "c", "h",
-    "cc", "cpp", "cxx", "hpp", "hh", "cs", "fs", "vb", "swift", "m", "mm", "php", "pl", "pm", "ex", "exs", "erl",
-    "hs", "clj", "lua", "dart", "r", "jl", "sh", "bash", "zsh", "ps1", "bats", "nim", "zig", "ml", "elm", "vue",
-    "svelte",
+    "cc", "cpp", "cxx", "hpp", "hh", "cs", "fs", "vb", "swift", "m", "mm", "php", "pl", "pm", "ex", "exs", "erl", "hs",
+    "clj", "lua", "dart", "r", "jl", "sh", "bash", "zsh", "ps1", "bats", "nim", "zig", "ml", "elm", "vue", "svelte",
 ];
 
 /// The role of a path by layout conventions alone.
@@ -319,16 +318,7 @@ mod tests {
         let roles = assign(root, &paths, &overrides);
         assert_eq!(
             roles,
-            [
-                Role::Own,
-                Role::Generated,
-                Role::Vendored,
-                Role::Own,
-                Role::Own,
-                Role::Docs,
-                Role::Own,
-                Role::Own,
-            ]
+            [Role::Own, Role::Generated, Role::Vendored, Role::Own, Role::Own, Role::Docs, Role::Own, Role::Own,]
         );
     }
 }

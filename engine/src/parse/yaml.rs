@@ -130,8 +130,7 @@ impl Builder {
     }
 
     fn fail(&mut self, message: String, mark: Marker) {
-        self.failed =
-            Some(Failure { message, line: Some(mark.line() as u32), column: Some(mark.col() as u32 + 1) });
+        self.failed = Some(Failure { message, line: Some(mark.line() as u32), column: Some(mark.col() as u32 + 1) });
         self.stack.clear();
     }
 

@@ -56,6 +56,8 @@ struct RawInputs {
     pipelines: bool,
     #[serde(default)]
     cloud: bool,
+    #[serde(default)]
+    ci: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +135,9 @@ pub struct Inputs {
     pub pipelines: bool,
     /// Whether it wants cloud inventory.
     pub cloud: bool,
+    /// Whether it wants the repository's CI definitions as the host understood them
+    /// (pipelines, jobs, commands, the tools of the catalogue they run).
+    pub ci: bool,
 }
 
 /// Files to parse and their format.
@@ -334,6 +339,7 @@ impl Manifest {
                 git: raw.inputs.git,
                 pipelines: raw.inputs.pipelines,
                 cloud: raw.inputs.cloud,
+                ci: raw.inputs.ci,
             },
             facts,
             checks,

@@ -40,6 +40,9 @@ pub struct Request<'a> {
     /// Cloud inventory, when declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<&'a Value>,
+    /// The repository's CI definitions as the host understood them, when declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci: Option<&'a kaizen_evidence::ci::Ci>,
     /// The plugin's configuration (an empty object if none).
     pub config: &'a Value,
 }

@@ -36,7 +36,10 @@ fn a_script_is_split_into_simple_commands_with_their_lines() {
 fn quoting_is_removed_and_quoted_operators_stay_inside_words() {
     assert_eq!(first(r#"echo "a && b" 'c; d' e\ f"#), vec!["echo", "a && b", "c; d", "e f"]);
     assert_eq!(first(r#"git commit -m "it's \"done\"""#), vec!["git", "commit", "-m", "it's \"done\""]);
-    assert_eq!(first("${{ env.CARGO }} test --workspace ${{ env.FLAGS }}"), vec!["${{env.CARGO}}", "test", "--workspace", "${{env.FLAGS}}"]);
+    assert_eq!(
+        first("${{ env.CARGO }} test --workspace ${{ env.FLAGS }}"),
+        vec!["${{env.CARGO}}", "test", "--workspace", "${{env.FLAGS}}"]
+    );
     assert_eq!(first("echo # a comment\n"), vec!["echo"]);
     assert_eq!(argvs("# cargo test\n"), Vec::<Vec<String>>::new());
     assert_eq!(first("build 2>&1 | tee log"), vec!["build", "2>&1"]);
@@ -92,7 +95,8 @@ fn containers_keep_their_image_and_run_their_command() {
 
 #[test]
 fn here_documents_are_skipped() {
-    let script = "cat <<EOF > config.yml\nkubectl apply -f x\nEOF\nmake test\ncat <<-'END'\n\tnot a command\n\tEND\nmake lint\n";
+    let script =
+        "cat <<EOF > config.yml\nkubectl apply -f x\nEOF\nmake test\ncat <<-'END'\n\tnot a command\n\tEND\nmake lint\n";
     assert_eq!(argvs(script), vec![words("cat > config.yml"), words("make test"), words("cat"), words("make lint")]);
     let lines: Vec<u32> = commands(script, 1).iter().map(|c| c.line).collect();
     assert_eq!(lines, vec![1, 4, 5, 8]);
