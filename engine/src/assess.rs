@@ -559,6 +559,7 @@ fn parse_documents<'a>(
     selections: impl IntoIterator<Item = &'a Selection>,
     extra: Vec<(String, Format)>,
 ) -> Documents {
+    let templates = helm_templates(inventory);
     let mut wanted: Vec<(String, Format)> = extra;
     for selection in selections {
         for (index, formats) in selection {
@@ -571,11 +572,37 @@ fn parse_documents<'a>(
         .into_par_iter()
         .map(|(path, format)| {
             let parsed = match read_bounded(&root.join(&path)) {
+                Ok(bytes) if format == Format::Yaml && templates.contains(path.as_str()) => {
+                    parse::parse_helm_template(&bytes)
+                }
                 Ok(bytes) => parse::parse_located(format, &bytes),
                 Err(e) => vec![Err(parse::Failure { message: e, line: None, column: None })],
             };
             ((path, format), parsed)
         })
+        .collect()
+}
+
+/// The files of a target that are Helm chart templates: below `templates/` beside a
+/// `Chart.yaml`. They are YAML only once rendered, so the host reads them with their
+/// template actions masked.
+fn helm_templates(inventory: &Inventory) -> std::collections::HashSet<&str> {
+    let charts: Vec<String> = inventory
+        .files
+        .iter()
+        .filter_map(|f| {
+            let dir = f.path.strip_suffix("Chart.yaml").or_else(|| f.path.strip_suffix("Chart.yml"))?;
+            (dir.is_empty() || dir.ends_with('/')).then(|| format!("{dir}templates/"))
+        })
+        .collect();
+    if charts.is_empty() {
+        return Default::default();
+    }
+    inventory
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| (p.ends_with(".yaml") || p.ends_with(".yml")) && charts.iter().any(|c| p.starts_with(c.as_str())))
         .collect()
 }
 
@@ -628,6 +655,7 @@ fn run_plugin(
 
 fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, options: &Options) -> Vec<u8> {
     let Evidence { target, kind, inventory, documents, git: git_facts, ci } = *evidence;
+    let templates = helm_templates(inventory);
     let m = &p.plugin.manifest;
     // A file is listed when a `files` or a `parse` glob matches it (see [`select`]), and its
     // documents are added for each `parse` glob that does.
@@ -643,6 +671,7 @@ fn request_bytes(p: &Prepared, selection: &Selection, evidence: &Evidence, optio
                 format: *format,
                 index,
                 role: file.role,
+                templated: templates.contains(file.path.as_str()),
                 value: doc.as_ref().ok().map(|(value, _)| value),
                 lines: doc.as_ref().ok().map(|(_, lines)| lines.as_slice()).filter(|l| !l.is_empty()),
                 error: doc.as_ref().err(),

@@ -186,41 +186,7 @@ pub fn is_gitlab_job(key: &str, value: &Value) -> bool {
             .is_some_and(|job| ["script", "trigger", "extends", "run"].iter().any(|k| job.contains_key(*k)))
 }
 
-/// Whether the name of a job, stage or step says it deploys or releases: `deploy-prod`,
-/// `Release`, `publish to staging`.
-pub fn is_deploy_name(name: &str) -> bool {
-    const DEPLOY: &[&str] = &["deploy", "deploys", "deployment", "deployments", "release", "releases", "rollout"];
-    const ENVIRONMENTS: &[&str] =
-        &["prod", "production", "staging", "stage", "preprod", "live", "qa", "uat", "dev", "env", "environment"];
-    let words = words_of_name(name);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    has(DEPLOY) || (has(&["publish"]) && has(ENVIRONMENTS))
-}
-
-/// The lower-case words of a name, split on punctuation and camel case.
-pub fn words_of_name(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut current = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let boundary = i > 0
-                && c.is_ascii_uppercase()
-                && (chars[i - 1].is_ascii_lowercase()
-                    || chars[i - 1].is_ascii_digit()
-                    || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
-            if boundary && !current.is_empty() {
-                out.push(current.to_ascii_lowercase());
-                current.clear();
-            }
-            current.push(c);
-        }
-        if !current.is_empty() {
-            out.push(current.to_ascii_lowercase());
-        }
-    }
-    out
-}
+pub use kaizen_evidence::ci::{is_deploy_name, words_of_name};
 
 /// A job as read from a pipeline, before its scripts are understood.
 #[derive(Debug, Default)]
@@ -905,25 +871,4 @@ fn azure_command(task: &str, node: Node<'_>) -> Option<String> {
         },
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_split_on_case_and_punctuation() {
-        assert_eq!(words_of_name("withSonarQubeEnv"), vec!["with", "sonar", "qube", "env"]);
-        assert_eq!(words_of_name("run_tests-e2e"), vec!["run", "tests", "e2e"]);
-    }
-
-    #[test]
-    fn deploy_names() {
-        for name in ["deploy", "Deploy to production", "deploy:prod", "release", "publish-to-staging", "k8sDeploy"] {
-            assert!(is_deploy_name(name), "{name}");
-        }
-        for name in ["build", "test", "publish-docs", "undeployed", "lint"] {
-            assert!(!is_deploy_name(name), "{name}");
-        }
-    }
 }

@@ -139,6 +139,17 @@ pub fn parse(format: Format, bytes: &[u8]) -> Vec<Parsed> {
     parse_located(format, bytes).into_iter().map(|d| d.map(|(value, _)| value)).collect()
 }
 
+/// Parses a Helm chart's template as YAML, its template actions masked
+/// ([`yaml::mask_templates`]).
+pub fn parse_helm_template(bytes: &[u8]) -> Vec<Located> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.len() as u64 <= MAX_PARSE_BYTES && !bytes[..bytes.len().min(8192)].contains(&0) => {
+            parse_located(Format::Yaml, yaml::mask_templates(text).as_bytes())
+        }
+        _ => parse_located(Format::Yaml, bytes),
+    }
+}
+
 /// Parses a file's bytes in a format, with the line of every node where the format's
 /// parser records them (YAML).
 pub fn parse_located(format: Format, bytes: &[u8]) -> Vec<Located> {

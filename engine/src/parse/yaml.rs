@@ -416,10 +416,61 @@ fn parse_float(text: &str) -> Option<Value> {
     serde_json::Number::from_f64(float).map(Value::Number)
 }
 
+/// A Helm template read as YAML: every `{{ … }}` action (over several lines too) is masked.
+/// A line holding nothing but actions (`{{- if .Values.x }}`, `{{- include "labels" . |
+/// nindent 4 }}`) becomes empty; an action inside a line becomes the word `TEMPLATED`, so
+/// `name: {{ .Release.Name }}` still reads as a key with a value. Enough survives to see
+/// each document's `kind` and keys (a `PrometheusRule`, a `ServiceMonitor`, a dashboard
+/// ConfigMap), though not the values the chart computes. Lines keep their numbers.
+pub fn mask_templates(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // Each line's content outside actions, to know whether a line was only actions.
+    while let Some(open) = rest.find("{{") {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let close = after.find("}}").map_or(after.len(), |c| c + 2);
+        let action = &after[..close];
+        let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+        let line_before = &out[line_start..];
+        let line_after = after[close..].split('\n').next().unwrap_or("");
+        let alone =
+            line_before.trim().is_empty() && (line_after.trim().is_empty() || line_after.trim().starts_with("{{"));
+        if alone {
+            // Only the newlines of a multi-line action stay.
+            out.truncate(line_start + line_before.len());
+            out.extend(action.chars().filter(|c| *c == '\n'));
+        } else {
+            out.push_str("TEMPLATED");
+            out.extend(action.chars().filter(|c| *c == '\n'));
+        }
+        rest = &after[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn helm_templates_are_masked_enough_to_read_their_kinds() {
+        let template = "{{- if .Values.rules.enabled }}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: {{ include \"app.fullname\" . }}\n  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\nspec:\n  groups:\n    - name: app\n      rules:\n        - alert: AppDown\n          expr: up{job=\"{{ .Release.Name }}\"} == 0\n{{- end }}\n";
+        let masked = mask_templates(template);
+        assert_eq!(masked.lines().count(), template.lines().count(), "{masked}");
+        let (value, lines) = parse(&masked).remove(0).unwrap();
+        assert_eq!(value["kind"], "PrometheusRule");
+        assert_eq!(value["metadata"]["name"], "TEMPLATED");
+        assert_eq!(value["spec"]["groups"][0]["rules"][0]["alert"], "AppDown");
+        use kaizen_evidence::positions::line_of_pointer;
+        assert_eq!(line_of_pointer(&value, &lines, "/spec/groups/0/rules/0/alert"), Some(12));
+        let multi = "a: 1\n{{- /*\n  a comment\n*/ -}}\nb: {{ .Values.b\n  | quote }}\nc: 3\n";
+        let masked = mask_templates(multi);
+        assert_eq!(masked.lines().count(), multi.lines().count(), "{masked:?}");
+        assert_eq!(parse(&masked).remove(0).unwrap().0, json!({"a": 1, "b": "TEMPLATED", "c": 3}));
+    }
 
     fn one(text: &str) -> (Value, Vec<u32>) {
         parse(text).remove(0).unwrap()

@@ -91,6 +91,10 @@ pub struct DocumentRef<'a> {
     /// What its file is to the repository (written only when it is not its own).
     #[serde(skip_serializing_if = "Role::is_own_ref")]
     pub role: Role,
+    /// A Helm chart's template, read with its template actions masked: kinds and keys are
+    /// there, values the chart computes are `TEMPLATED`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub templated: bool,
     /// The value, when it parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<&'a Value>,

@@ -1,18 +1,16 @@
 //! What a pipeline runs through the build files at the repository's root: linters and
-//! coverage that `pom.xml` binds into the Maven lifecycle, Gradle plugins that `check`
-//! runs, and the `package.json` scripts a pipeline calls by name. A pipeline that runs
-//! `./mvnw verify` runs Checkstyle when the POM says so, without a word about it in the
-//! pipeline.
+//! coverage that `pom.xml` binds into the Maven lifecycle, and Gradle plugins that `check`
+//! runs. A pipeline that runs `./mvnw verify` runs Checkstyle when the POM says so, without
+//! a word about it in the pipeline. (Package scripts, make targets and the like are
+//! followed by the host.)
 
-use crate::commands::{self, Category};
-use crate::systems::{Run, Scan};
-use crate::Hit;
-use kaizen_plugin_sdk::{find_line, Request, Value};
+use crate::{Category, Hit};
+use kaizen_plugin_sdk::{Ci, Request, Value};
 
 /// The build files read (root only: a monorepo's nested build files are not followed);
 /// `plugin.toml` must list them (a test keeps the two in step).
 #[cfg(test)]
-pub(crate) const FILES: &[&str] = &["pom.xml", "build.gradle", "build.gradle.kts", "package.json"];
+pub(crate) const FILES: &[&str] = &["pom.xml", "build.gradle", "build.gradle.kts"];
 
 /// Maven plugins that check code, and the one that measures coverage. They run in the
 /// build when the POM binds them to a phase (`<executions>`).
@@ -48,63 +46,31 @@ pub(crate) struct Invoked {
     pub(crate) maven: Option<String>,
     /// A Gradle task that runs `check` (`./gradlew build`).
     pub(crate) gradle: Option<String>,
-    /// `package.json` scripts run by name, with the command that runs each.
-    pub(crate) scripts: Vec<(String, String)>,
 }
 
-/// The build-tool calls in the pipelines' shell steps.
-pub(crate) fn invoked(scan: &Scan) -> Invoked {
+/// The build-tool calls among the commands of the pipelines' steps.
+pub(crate) fn invoked(ci: &Ci) -> Invoked {
+    const PHASES: &[&str] = &["validate", "compile", "test", "package", "verify", "install", "deploy"];
     let mut out = Invoked::default();
-    for pipeline in &scan.pipelines {
-        for step in &pipeline.steps {
-            if let Run::Shell(script) = &step.run {
-                for line in script.lines() {
-                    for command in line.split([';', '&', '|']) {
-                        read_command(command.trim(), &mut out);
-                    }
-                }
+    let commands = ci.pipelines.iter().flat_map(|p| &p.jobs).flat_map(|j| &j.steps).flat_map(|s| &s.commands);
+    for command in commands {
+        let program = match command.argv.first() {
+            Some(first) => first.rsplit('/').next().unwrap_or(first).trim_end_matches(".cmd").trim_end_matches(".bat"),
+            None => continue,
+        };
+        let args: Vec<&str> = command.argv[1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+        match program {
+            "mvn" | "mvnw" if out.maven.is_none() && args.iter().any(|a| PHASES.contains(a)) => {
+                out.maven = Some(command.text.clone());
             }
+            "gradle" | "gradlew" if out.gradle.is_none() && args.iter().any(|a| matches!(*a, "build" | "check")) => {
+                out.gradle = Some(command.text.clone());
+            }
+            _ => {}
         }
     }
-    out.scripts.sort();
-    out.scripts.dedup();
     out
 }
-
-fn read_command(command: &str, out: &mut Invoked) {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let program = match words.first() {
-        Some(first) => first.rsplit('/').next().unwrap_or(first).trim_end_matches(".cmd").trim_end_matches(".bat"),
-        None => return,
-    };
-    let args: Vec<&str> = words[1..].iter().copied().filter(|w| !w.starts_with('-')).collect();
-    match program {
-        "mvn" | "mvnw" => {
-            const PHASES: &[&str] = &["validate", "compile", "test", "package", "verify", "install", "deploy"];
-            if out.maven.is_none() && args.iter().any(|a| PHASES.contains(a)) {
-                out.maven = Some(command.to_string());
-            }
-        }
-        "gradle" | "gradlew" if out.gradle.is_none() && args.iter().any(|a| matches!(*a, "build" | "check")) => {
-            out.gradle = Some(command.to_string());
-        }
-        "npm" | "yarn" | "pnpm" | "bun" => {
-            let script = match args.as_slice() {
-                ["test", ..] | ["t", ..] => Some("test"),
-                ["run", name, ..] | ["run-script", name, ..] => Some(*name),
-                [name, ..] if program != "npm" && !NOT_SCRIPTS.contains(name) => Some(*name),
-                _ => None,
-            };
-            if let Some(name) = script {
-                out.scripts.push((name.to_string(), command.to_string()));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// yarn, pnpm and bun subcommands that are not scripts.
-const NOT_SCRIPTS: &[&str] = &["install", "add", "remove", "ci", "i", "dlx", "exec", "x", "create", "why", "publish"];
 
 /// The tests, linters and coverage the build files run for these calls, as hits on the
 /// build files' lines.
@@ -120,11 +86,6 @@ pub(crate) fn hits(request: &Request, invoked: &Invoked) -> Vec<(Category, Hit)>
             if let Ok(text) = request.read_file(path) {
                 gradle(path, &text, command, &mut out);
             }
-        }
-    }
-    if !invoked.scripts.is_empty() {
-        if let Some(package) = root_document(request, "package.json") {
-            scripts(request, package, &invoked.scripts, &mut out);
         }
     }
     out
@@ -183,24 +144,6 @@ fn gradle(path: &str, text: &str, command: &str, out: &mut Vec<(Category, Hit)>)
             let category = if GRADLE_COVERAGE.contains(&id) { Category::Coverage } else { Category::Lint };
             let what = format!("Gradle plugin `{id}`, run by `{}`", short(command));
             out.push((category, Hit { path: path.into(), line: Some(index as u32 + 1), what }));
-        }
-    }
-}
-
-fn scripts(request: &Request, package: &Value, called: &[(String, String)], out: &mut Vec<(Category, Hit)>) {
-    let text = request.read_file("package.json").unwrap_or_default();
-    for (name, command) in called {
-        let script = match package["scripts"][name.as_str()].as_str() {
-            Some(script) => script,
-            None => continue,
-        };
-        let line = find_line(&text, &format!("\"{name}\""));
-        for found in commands::classify_script(script) {
-            if found.category == Category::Deploy || found.category == Category::Publish {
-                continue;
-            }
-            let what = format!("`{}` in the `{name}` script that `{}` runs", found.command, short(command));
-            out.push((found.category, Hit { path: "package.json".into(), line, what }));
         }
     }
 }

@@ -1,23 +1,24 @@
 //! Kaizen's built-in `ci` plugin: finds a repository's continuous integration pipelines and
 //! judges whether they run tests and static analysis.
 //!
-//! The host parses the pipeline files `plugin.toml` names. The plugin recognises which
-//! system each document is a pipeline of ([`systems`]), takes out the shell commands it runs
-//! and the actions, tasks or steps it uses, classifies them ([`commands`]), and finds the
-//! line of each piece of evidence in the raw file ([`locate`]).
+//! The host hands the plugin its understanding of the repository's CI (`inputs.ci`): the
+//! pipeline definitions each CI system reads as the repository's own, their jobs, the
+//! commands they run as argument vectors, and the tools of the catalogue those are, each
+//! with its line. The plugin judges from that, and reads the parsed pipeline documents only
+//! for how they are organised: triggers, caches, matrices, environments, approvals
+//! ([`systems`], [`organisation`]), and the root build files for what `mvn verify` or
+//! `gradle build` run without a word in the pipeline ([`build_files`]).
 
 mod build_files;
-mod commands;
-mod locate;
 mod organisation;
 mod systems;
 #[cfg(test)]
 mod tests;
 
-use commands::Category;
-use kaizen_plugin_sdk::{Evidence, Finding, Request, Response, Result, Value};
+use kaizen_plugin_sdk::evidence::ci::{kinds, ToolUse};
+use kaizen_plugin_sdk::{Ci, Evidence, Finding, Request, Response, Result, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use systems::{Pipeline, Place, Run, Scan, Step};
+use systems::Scan;
 
 const PIPELINE_PRESENT: &str = "pipeline-present";
 const RUNS_TESTS: &str = "runs-tests";
@@ -34,40 +35,42 @@ pub(crate) const MAX_EVIDENCE: usize = 20;
 /// The longest command quoted in a message.
 const MAX_QUOTE: usize = 120;
 
+/// What a step is evidence of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// It runs automated tests.
+    Test,
+    /// It runs a linter, a formatter in check mode or another static analysis.
+    Lint,
+    /// It measures or reports test coverage.
+    Coverage,
+}
+
+/// The kinds of the catalogue that count as static analysis.
+const STATIC_KINDS: &[&str] = &[kinds::LINT, kinds::FORMAT, kinds::SAST, kinds::IAC_LINT, kinds::IAC_SCAN];
+
 fn judge(request: &Request) -> Result<Response> {
-    let scan = systems::scan(&request.documents);
-    let mut sources = Sources { request, texts: BTreeMap::new() };
-    let mut tests = Vec::new();
-    let mut lints = Vec::new();
-    let mut coverage = Vec::new();
-    let mut publishes = Vec::new();
-    let mut deploys = scan.pipelines.iter().any(|p| !p.deploys.is_empty());
-    for pipeline in &scan.pipelines {
-        for step in &pipeline.steps {
-            for (category, hit) in classify(pipeline, step, &mut sources) {
-                match category {
-                    Category::Test => tests.push(hit),
-                    Category::Lint => lints.push(hit),
-                    Category::Deploy => deploys = true,
-                    Category::Coverage => coverage.push(hit),
-                    Category::Publish => publishes.push(hit),
-                }
-            }
-        }
-    }
+    let empty = Ci::default();
+    let ci = request.ci.as_ref().unwrap_or(&empty);
+    let scan = systems::scan(ci, &request.documents);
+    let mut tests = hits(ci, &[kinds::TEST], "runs tests");
+    let mut lints = hits(ci, STATIC_KINDS, "runs static analysis");
+    let mut coverage = hits(ci, &[kinds::COVERAGE], "measures coverage");
+    let publishes = hits(ci, &[kinds::RELEASE], "publishes");
+    let deploys = deploys(ci);
     // What the build files run for the build commands the pipelines call.
-    for (category, hit) in build_files::hits(request, &build_files::invoked(&scan)) {
+    for (category, hit) in build_files::hits(request, &build_files::invoked(ci)) {
         match category {
             Category::Test => tests.push(hit),
             Category::Lint => lints.push(hit),
             Category::Coverage => coverage.push(hit),
-            Category::Deploy | Category::Publish => {}
         }
     }
-    for hits in [&mut tests, &mut lints, &mut coverage, &mut publishes] {
+    for hits in [&mut tests, &mut lints, &mut coverage] {
         hits.sort();
         hits.dedup();
     }
+    let mut sources = Sources { request, texts: BTreeMap::new() };
 
     let mut response = Response::new();
     response.push(pipeline_finding(&scan));
@@ -91,12 +94,12 @@ fn judge(request: &Request) -> Result<Response> {
     response.push(organisation::runs_on_changes(RUNS_ON_CHANGES, &scan, &features));
     response.push(organisation::caching(CACHING, &scan, &features));
     response.push(organisation::coverage(COVERAGE, &scan, &tests, &coverage));
-    response.push(organisation::deployments_gated(DEPLOYMENTS_GATED, &scan, deploys, &features));
+    response.push(organisation::deployments_gated(DEPLOYMENTS_GATED, &scan, !deploys.is_empty(), &features));
 
     let systems: BTreeSet<&str> = scan.pipelines.iter().map(|p| p.system.name()).collect();
     response.fact("ci.systems", Value::from(systems.into_iter().collect::<Vec<_>>()));
     response.fact("ci.runs_tests", !tests.is_empty());
-    response.fact("ci.deploys", deploys);
+    response.fact("ci.deploys", !deploys.is_empty());
     response.fact("ci.triggers", Value::from(organisation::trigger_names(&features)));
     response.fact("ci.features", Value::from(organisation::feature_names(&features, &coverage, &publishes)));
     Ok(response)
@@ -109,40 +112,50 @@ kaizen_plugin_sdk::main!(judge);
 pub(crate) struct Hit {
     path: String,
     line: Option<u32>,
-    /// The command in backquotes, or the kind and name of what the pipeline refers to.
+    /// The command in backquotes, or the kind and name of what the pipeline refers to,
+    /// with the tool and where a runner led.
     what: String,
 }
 
-/// What a step is evidence of, with where it is. Deployments only feed a fact, so their
-/// lines are not looked up.
-fn classify(pipeline: &Pipeline, step: &Step, sources: &mut Sources) -> Vec<(Category, Hit)> {
-    let mut out = Vec::new();
-    let mut hit = |category: Category, what: String, line: Option<u32>| {
-        out.push((category, Hit { path: pipeline.path.clone(), line, what }));
+/// The tool uses of the given kinds, as hits: "`pytest -q` (pytest)", "action
+/// `github/codeql-action/analyze@v3` (CodeQL)", "`make test` (go test, Makefile:12)".
+fn hits(ci: &Ci, wanted: &[&str], _doing: &str) -> Vec<Hit> {
+    ci.tools
+        .iter()
+        .filter(|u| wanted.iter().any(|k| u.is(k)))
+        .map(|u| Hit { path: u.path.clone(), line: u.line, what: describe(u) })
+        .collect()
+}
+
+fn describe(u: &ToolUse) -> String {
+    let written = match u.form.as_str() {
+        "command" | "name" => format!("`{}`", quote(&u.text)),
+        form => format!("{} `{}`", form, quote(&u.text)),
     };
-    match &step.run {
-        Run::Shell(script) => {
-            for found in commands::classify_script(script) {
-                let line = match found.category {
-                    Category::Deploy => None,
-                    _ => {
-                        let first_line = script.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-                        let needles = [found.line.as_str(), found.command.as_str(), first_line];
-                        sources.line(&pipeline.path, &step.place, &needles)
-                    }
-                };
-                hit(found.category, format!("`{}`", quote(&found.command)), line);
-            }
-        }
-        Run::Reference(name) => {
-            let categories = commands::classify_reference(name);
-            let line = if categories.iter().any(|c| *c != Category::Deploy) {
-                sources.line(&pipeline.path, &step.place, &[name.as_str()])
-            } else {
-                None
-            };
-            for category in categories {
-                hit(category, format!("{} `{}`", pipeline.system.reference_kind(), quote(name)), line);
+    let mut about = vec![u.name.clone()];
+    for via in &u.via {
+        about.push(format!("via `{}` at {}", via.name, via.location()));
+    }
+    if let Some(note) = &u.note {
+        about.push(note.clone());
+    }
+    format!("{} ({})", written, about.join(", "))
+}
+
+/// Why the pipelines deploy: a deployment or release tool (not in a job that starts a
+/// throwaway cluster: the host made those tests), or a job that targets a deployment
+/// environment.
+fn deploys(ci: &Ci) -> Vec<String> {
+    let mut out: Vec<String> = ci
+        .tools
+        .iter()
+        .filter(|u| u.is(kinds::DEPLOY) || u.is(kinds::RELEASE))
+        .map(|u| format!("{} at {}", describe(u), u.location()))
+        .collect();
+    for pipeline in &ci.pipelines {
+        for job in &pipeline.jobs {
+            if let Some(environment) = &job.environment {
+                out.push(format!("job `{}` in {} uses environment `{}`", job.id, pipeline.path, environment));
             }
         }
     }
@@ -157,72 +170,94 @@ fn quote(command: &str) -> String {
     }
 }
 
-/// The raw text of pipeline files, read once each. A file that cannot be read only costs
-/// its evidence its line number.
+/// The raw text of pipeline files, read once each, for the lines of the features the
+/// structure shows (triggers, caches): a file that cannot be read only costs its evidence
+/// its line number.
 pub(crate) struct Sources<'a> {
     request: &'a Request,
     texts: BTreeMap<String, Option<String>>,
 }
 
 impl Sources<'_> {
-    pub(crate) fn line(&mut self, path: &str, place: &Place, needles: &[&str]) -> Option<u32> {
-        if let Place::Line(line) = place {
-            return Some(*line);
-        }
+    pub(crate) fn line(&mut self, path: &str, needles: &[&str]) -> Option<u32> {
         let request = self.request;
         let text = self.texts.entry(path.to_string()).or_insert_with(|| request.read_file(path).ok()).as_deref()?;
-        match place {
-            Place::Line(line) => Some(*line),
-            Place::Search => locate::first_of(text, needles),
-            Place::Item { anchor, key, value } => {
-                locate::item_line(text, anchor, key, value).or_else(|| locate::command_line(text, anchor))
-            }
-            Place::Also(more) => locate::first_of(text, needles).or_else(|| locate::first_of(text, more)),
-        }
+        needles.iter().filter(|n| !n.trim().is_empty()).find_map(|needle| kaizen_plugin_sdk::find_line(text, needle))
     }
 }
 
 fn pipeline_finding(scan: &Scan) -> Finding {
     let mut files: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for pipeline in &scan.pipelines {
-        files.entry(&pipeline.path).or_default().insert(pipeline.system.name());
-    }
-    let mut broken: BTreeMap<&str, &systems::Broken> = BTreeMap::new();
-    for file in &scan.broken {
-        broken.entry(&file.path).or_insert(file);
+        files.entry(pipeline.path).or_default().insert(pipeline.system.name());
     }
     let systems: BTreeSet<&str> = files.values().flatten().copied().collect();
     let systems = systems.into_iter().collect::<Vec<_>>().join(", ");
-    let unreadable = match broken.len() {
+    let unreadable = match scan.broken.len() {
         1 => "1 file where a pipeline definition was expected could not be parsed".to_string(),
         n => format!("{} files where a pipeline definition was expected could not be parsed", n),
     };
-    let mut finding = match (files.len(), broken.is_empty()) {
-        (0, true) => return Finding::fail(PIPELINE_PRESENT, "no CI pipeline definition found"),
-        (0, false) => {
-            Finding::warn(PIPELINE_PRESENT, format!("no CI pipeline definition could be read: {}", unreadable))
+    let ignored = ignored_note(scan);
+    let mut finding = match (files.len(), scan.broken.is_empty()) {
+        (0, true) => return Finding::fail(PIPELINE_PRESENT, format!("no CI pipeline definition found{}", ignored)),
+        (0, false) => Finding::warn(
+            PIPELINE_PRESENT,
+            format!("no CI pipeline definition could be read: {}{}", unreadable, ignored),
+        ),
+        (n, true) => {
+            Finding::pass(PIPELINE_PRESENT, format!("{} ({}){}", count(n, "CI pipeline definition"), systems, ignored))
         }
-        (n, true) => Finding::pass(PIPELINE_PRESENT, format!("{} ({})", count(n, "CI pipeline definition"), systems)),
         (n, false) => Finding::warn(
             PIPELINE_PRESENT,
-            format!("{} ({}), but {}", count(n, "CI pipeline definition"), systems, unreadable),
+            format!("{} ({}), but {}{}", count(n, "CI pipeline definition"), systems, unreadable, ignored),
         ),
     };
     for (path, names) in files.iter().take(MAX_EVIDENCE) {
         let names = names.iter().copied().collect::<Vec<_>>().join(", ");
         finding = finding.with_evidence(Evidence::file(*path).with_message(format!("{} pipeline", names)));
     }
-    for (path, file) in broken.iter().take(MAX_EVIDENCE) {
-        let expected = file.systems.iter().map(|s| s.name()).collect::<Vec<_>>().join(" or ");
-        let evidence = match file.line {
-            Some(line) => Evidence::line(*path, line),
-            None => Evidence::file(*path),
+    for pipeline in scan.broken.iter().take(MAX_EVIDENCE) {
+        let error = pipeline.error.as_ref().expect("broken pipelines have an error");
+        let evidence = match error.line {
+            Some(line) => Evidence::line(pipeline.path.as_str(), line),
+            None => Evidence::file(pipeline.path.as_str()),
         };
         let message =
-            format!("{} pipeline definition expected here, but it does not parse: {}", expected, file.message);
+            format!("{} pipeline definition expected here, but it does not parse: {}", pipeline.system, error.message);
         finding = finding.with_evidence(evidence.with_message(message));
     }
+    for ignored in scan.ci.ignored.iter().take(MAX_EVIDENCE) {
+        let why = match ignored.reason.as_str() {
+            "not-read" => format!("not where {} reads its pipelines", ignored.system),
+            role => format!("{} file, not the repository's own", role),
+        };
+        finding = finding.with_evidence(
+            Evidence::file(ignored.path.as_str()).with_message(format!("{} pipeline ignored: {}", ignored.system, why)),
+        );
+    }
     finding
+}
+
+/// "; 3 example pipelines and 1 test-fixture pipeline ignored".
+fn ignored_note(scan: &Scan) -> String {
+    if scan.ci.ignored.is_empty() {
+        return String::new();
+    }
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    for ignored in &scan.ci.ignored {
+        *by_reason.entry(ignored.reason.as_str()).or_default() += 1;
+    }
+    let parts: Vec<String> = by_reason
+        .into_iter()
+        .map(|(reason, n)| {
+            let what = match reason {
+                "not-read" => "pipeline file no CI system reads there".to_string(),
+                role => format!("{} pipeline", role),
+            };
+            format!("{} {}{}", n, what, if n == 1 { "" } else { "s" })
+        })
+        .collect();
+    format!("; {} ignored", parts.join(" and "))
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -253,7 +288,7 @@ fn practice_finding(check: &str, scan: &Scan, hits: &[Hit], practice: Practice) 
     }
     let mut finding = match hits.first() {
         None => {
-            let paths: BTreeSet<&str> = scan.pipelines.iter().map(|p| p.path.as_str()).collect();
+            let paths: BTreeSet<&str> = scan.pipelines.iter().map(|p| p.path).collect();
             let mut finding = Finding::fail(
                 check,
                 format!("{} CI pipeline definition{}, but {}", paths.len(), plural(paths.len()), practice.missing),

@@ -2,7 +2,7 @@
 //! coverage, and gate their deployments. Each practice gives a finding with the lines that
 //! show it, and the `ci.triggers` and `ci.features` facts name what was found.
 
-use crate::systems::{Feature, Kind, Place, Scan, System, Trigger};
+use crate::systems::{Feature, Kind, Scan, System, Trigger};
 use crate::{Hit, Sources, MAX_EVIDENCE};
 use kaizen_plugin_sdk::{Evidence, Finding};
 use std::collections::BTreeSet;
@@ -22,9 +22,9 @@ pub(crate) fn located<'a>(scan: &'a Scan, sources: &mut Sources) -> Vec<Located<
             let line = match (feature.line, feature.needle.is_empty()) {
                 (Some(line), _) => Some(line),
                 (None, true) => None,
-                (None, false) => sources.line(&pipeline.path, &Place::Search, &[feature.needle.as_str()]),
+                (None, false) => sources.line(pipeline.path, &[feature.needle.as_str()]),
             };
-            out.push(Located { path: &pipeline.path, feature, line });
+            out.push(Located { path: pipeline.path, feature, line });
         }
     }
     // In file order, whatever order the documents came in.
@@ -81,7 +81,7 @@ pub(crate) fn runs_on_changes(check: &str, scan: &Scan, features: &[Located]) ->
         .pipelines
         .iter()
         .filter(|p| !matches!(p.system, System::Jenkins | System::Tekton | System::AwsCodebuild))
-        .map(|p| p.path.as_str())
+        .map(|p| p.path)
         .collect();
     if visible.is_empty() {
         return Finding::not_applicable(

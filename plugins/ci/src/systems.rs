@@ -2,13 +2,11 @@
 //! pipeline from another file at the same path, and where in a pipeline its commands, the
 //! actions or tasks it uses, and its deployments are.
 
-mod deploys;
 mod features;
-mod steps;
 
 pub use features::{Feature, Kind, Trigger};
 
-use kaizen_plugin_sdk::{glob_match, Document, Value};
+use kaizen_plugin_sdk::{evidence, Ci, Document, Value};
 
 /// A CI system, named in the `ci.systems` fact by [`System::name`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,7 +63,9 @@ impl System {
         match self {
             System::GithubActions => &[".github/workflows/*.{yml,yaml}"],
             System::GitlabCi => &[".gitlab-ci.yml", ".gitlab/ci/**/*.{yml,yaml}"],
-            System::Jenkins => &["**/Jenkinsfile", "**/Jenkinsfile.*", "**/*.jenkinsfile"],
+            System::Jenkins => {
+                &["**/Jenkinsfile", "**/Jenkinsfile.*", "**/Jenkinsfile-*", "**/Jenkinsfile_*", "**/*.jenkinsfile"]
+            }
             System::Circleci => &[".circleci/config.{yml,yaml}"],
             System::AzurePipelines => &[
                 "**/azure-pipelines*.{yml,yaml}",
@@ -82,13 +82,6 @@ impl System {
         }
     }
 
-    /// Whether a file at one of its paths is meant to be a pipeline, so that one which does
-    /// not parse is a broken pipeline. Tekton resources are only known by their content: a
-    /// Helm template under a `tekton/` folder does not parse either.
-    fn named_by_path(self) -> bool {
-        self != System::Tekton
-    }
-
     /// The format the host parses its files as.
     pub fn format(self) -> &'static str {
         match self {
@@ -96,136 +89,55 @@ impl System {
             _ => "yaml",
         }
     }
-
-    /// What the system calls a reusable unit a pipeline refers to by name.
-    pub fn reference_kind(self) -> &'static str {
-        match self {
-            System::GithubActions => "action",
-            System::GitlabCi => "included template",
-            System::Jenkins => "Jenkins step",
-            System::Circleci => "orb",
-            System::AzurePipelines => "task",
-            System::BitbucketPipelines => "pipe",
-            System::Tekton => "task",
-            _ => "step",
-        }
-    }
 }
 
-/// One pipeline definition: a parsed document recognised as a system's pipeline.
+/// One pipeline definition the host recognised, with how it is organised.
 #[derive(Debug)]
-pub struct Pipeline {
-    pub path: String,
+pub struct Pipeline<'a> {
+    pub path: &'a str,
     pub system: System,
-    /// The commands it runs and what it refers to, in document order.
-    pub steps: Vec<Step>,
-    /// Why it looks like it deploys, from its structure (environments, deploy jobs); the
-    /// commands it runs are judged separately.
-    pub deploys: Vec<String>,
     /// What triggers it and how it is organised (caches, matrices, environments...).
     pub features: Vec<Feature>,
 }
 
-/// Something a pipeline runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub run: Run,
-    pub place: Place,
-}
-
-/// What a step runs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Run {
-    /// A shell script (one or more lines).
-    Shell(String),
-    /// An action, task, orb, pipe, template or step referred to by name.
-    Reference(String),
-}
-
-/// How to find a step's line in the raw file.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Place {
-    /// The parser reported it (Jenkinsfiles).
-    Line(u32),
-    /// Search for the command, or the reference, as written.
-    Search,
-    /// The command was assembled from a task's inputs: the line of the first `anchor`
-    /// (`DotNetCoreCLI@2`) whose YAML item has `key: value` (`command: test`).
-    Item { anchor: String, key: String, value: String },
-    /// Search for the command, then for these texts.
-    Also(Vec<String>),
-}
-
-impl Step {
-    fn shell(script: &str) -> Step {
-        Step { run: Run::Shell(script.to_string()), place: Place::Search }
-    }
-
-    fn reference(name: &str) -> Step {
-        Step { run: Run::Reference(name.to_string()), place: Place::Search }
-    }
-}
-
-/// A document at a pipeline path that the host could not parse.
+/// The pipelines of a request: the host's CI model, with each pipeline's features read
+/// from its parsed documents.
 #[derive(Debug)]
-pub struct Broken {
-    pub path: String,
-    pub systems: Vec<System>,
-    pub message: String,
-    pub line: Option<u32>,
+pub struct Scan<'a> {
+    pub ci: &'a Ci,
+    pub pipelines: Vec<Pipeline<'a>>,
+    /// Definitions that do not parse.
+    pub broken: Vec<&'a evidence::ci::Pipeline>,
 }
 
-/// What the plugin made of the documents.
-#[derive(Debug, Default)]
-pub struct Scan {
-    pub pipelines: Vec<Pipeline>,
-    pub broken: Vec<Broken>,
-}
-
-/// Recognises the pipelines among the parsed documents.
-pub fn scan(documents: &[Document]) -> Scan {
-    let mut scan = Scan::default();
-    for document in documents {
-        let candidates: Vec<System> = SYSTEMS
-            .iter()
-            .copied()
-            .filter(|s| s.format() == document.format && s.globs().iter().any(|g| glob_match(g, &document.path)))
-            .collect();
-        if candidates.is_empty() {
+/// Reads the pipelines of a request.
+pub fn scan<'a>(ci: &'a Ci, documents: &'a [Document]) -> Scan<'a> {
+    let mut scan = Scan { ci, pipelines: Vec::new(), broken: Vec::new() };
+    for pipeline in &ci.pipelines {
+        if pipeline.error.is_some() {
+            scan.broken.push(pipeline);
             continue;
         }
-        if let Some(error) = &document.error {
-            let systems: Vec<System> = candidates.into_iter().filter(|s| s.named_by_path()).collect();
-            if !systems.is_empty() {
-                scan.broken.push(Broken {
-                    path: document.path.clone(),
-                    systems,
-                    message: error.message.clone(),
-                    line: error.line,
-                });
-            }
-            continue;
-        }
-        let value = match &document.value {
-            Some(value) => value,
+        let system = match SYSTEMS.iter().copied().find(|s| s.name() == pipeline.system) {
+            Some(system) => system,
             None => continue,
         };
-        if let Some(system) = candidates.into_iter().find(|s| is_pipeline(*s, value)) {
-            scan.pipelines.push(Pipeline {
-                path: document.path.clone(),
-                system,
-                steps: steps::steps(system, value),
-                deploys: deploys::deploys(system, value),
-                features: features::features(system, value),
-            });
+        let mut features = Vec::new();
+        for document in documents.iter().filter(|d| d.path == pipeline.path) {
+            if let Some(value) = document.value.as_ref().filter(|v| is_pipeline(system, v)) {
+                features.extend(features::features(system, value));
+            }
         }
+        features.sort();
+        features.dedup();
+        scan.pipelines.push(Pipeline { path: &pipeline.path, system, features });
     }
     scan
 }
 
 /// Whether a document is a pipeline of the system and not another file at the same path
 /// (a workflow without `jobs`, a Kubernetes manifest under `tekton/`, an empty file).
-fn is_pipeline(system: System, value: &Value) -> bool {
+pub fn is_pipeline(system: System, value: &Value) -> bool {
     let map = match value.as_object() {
         Some(map) => map,
         None => return false,
@@ -309,17 +221,5 @@ mod tests {
         assert!(!is_pipeline(System::Drone, &json!({"kind": "secret", "steps": []})));
         assert!(!is_pipeline(System::AwsCodebuild, &json!({"version": 0.2})));
         assert!(!is_pipeline(System::GithubActions, &json!(["jobs"])));
-    }
-
-    #[test]
-    fn only_files_meant_as_pipelines_are_broken_pipelines() {
-        let error = |path: &str| {
-            let document = json!({"path": path, "format": "yaml", "index": 0, "error": {"message": "bad"}});
-            kaizen_plugin_sdk::serde_json::from_value::<Document>(document).unwrap()
-        };
-        let documents = [error("build/azure-pipelines/product.yml"), error("charts/tekton/templates/run.yaml")];
-        let broken: Vec<(String, Vec<System>)> =
-            scan(&documents).broken.into_iter().map(|b| (b.path, b.systems)).collect();
-        assert_eq!(broken, vec![("build/azure-pipelines/product.yml".to_string(), vec![System::AzurePipelines])]);
     }
 }

@@ -207,6 +207,44 @@ pub struct Ignored {
     pub reason: String,
 }
 
+/// Whether the name of a job, stage or step says it deploys or releases: `deploy-prod`,
+/// `Release`, `publish to staging` (not `publish-docs`, not `undeployed`).
+pub fn is_deploy_name(name: &str) -> bool {
+    const DEPLOY: &[&str] = &["deploy", "deploys", "deployment", "deployments", "release", "releases", "rollout"];
+    const ENVIRONMENTS: &[&str] =
+        &["prod", "production", "staging", "stage", "preprod", "live", "qa", "uat", "dev", "env", "environment"];
+    let words = words_of_name(name);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    has(DEPLOY) || (has(&["publish"]) && has(ENVIRONMENTS))
+}
+
+/// The lower-case words of a name, split on punctuation and camel case: `withSonarQubeEnv`
+/// gives `with`, `sonar`, `qube`, `env`; `VSTest` gives `vs`, `test`.
+pub fn words_of_name(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = i > 0
+                && c.is_ascii_uppercase()
+                && (chars[i - 1].is_ascii_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || (chars[i - 1].is_ascii_uppercase()
+                        && chars.get(i + 1).map_or(false, |n| n.is_ascii_lowercase())));
+            if boundary && !current.is_empty() {
+                out.push(current.to_ascii_lowercase());
+                current.clear();
+            }
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
 /// The kinds of tools, as the catalogue names them.
 pub mod kinds {
     /// Runs automated tests.
@@ -272,6 +310,19 @@ pub mod kinds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_split_on_case_and_punctuation_and_say_when_they_deploy() {
+        assert_eq!(words_of_name("withSonarQubeEnv"), vec!["with", "sonar", "qube", "env"]);
+        assert_eq!(words_of_name("VSTest"), vec!["vs", "test"]);
+        assert_eq!(words_of_name("run_tests-e2e"), vec!["run", "tests", "e2e"]);
+        for name in ["deploy", "Deploy to production", "deploy:prod", "release", "publish-to-staging", "k8sDeploy"] {
+            assert!(is_deploy_name(name), "{}", name);
+        }
+        for name in ["build", "test", "publish-docs", "undeployed", "lint"] {
+            assert!(!is_deploy_name(name), "{}", name);
+        }
+    }
 
     #[test]
     fn a_tool_use_says_where_it_runs_through_its_indirections() {

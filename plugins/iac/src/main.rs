@@ -4,8 +4,10 @@
 //! The host parses the files `plugin.toml` names (HCL, YAML with tags kept, JSON,
 //! Dockerfiles). The plugin recognises each tool by file name or content ([`tools`]), judges
 //! Terraform stacks ([`terraform`]), Kubernetes workloads ([`kubernetes`]) and Dockerfiles
-//! ([`docker`]), looks for validation in the pipelines ([`validation`]), and finds the line
-//! of each piece of evidence in the raw file ([`text`]).
+//! ([`docker`]), looks for validation among the tools the pipelines run (the host's CI model,
+//! [`validation`]), and finds the line of each piece of evidence in the raw file ([`text`]).
+//! Only the repository's own files count: an example's Kubernetes manifests or a test's
+//! Dockerfile are not its infrastructure.
 
 mod docker;
 mod kubernetes;
@@ -37,7 +39,7 @@ fn judge(request: &Request) -> Result<Response> {
     for finding in terraform::findings(&tf, &mut sources) {
         response.push(finding);
     }
-    response.push(validation::finding(request, &found, &mut sources));
+    response.push(validation::finding(request, &found));
     let k8s = kubernetes::findings(&found, &mut sources);
     let k8s_probes = k8s.iter().any(|f| f.check == kubernetes::PROBES && f.score.map_or(false, |s| s > 0.0));
     for finding in k8s {

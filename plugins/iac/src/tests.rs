@@ -28,6 +28,11 @@ impl Repo {
     }
 
     fn judge(&self, documents: &[Value]) -> Response {
+        self.judge_with(documents, json!({}))
+    }
+
+    /// Judges with the host's CI model as given.
+    fn judge_with(&self, documents: &[Value], ci: Value) -> Response {
         let files: Vec<Value> = self.files.iter().map(|(p, n)| json!({"path": p, "size": n})).collect();
         let request = json!({
             "api": 1,
@@ -35,6 +40,7 @@ impl Repo {
             "target": {"name": "t", "kind": "directory", "root": self.root.to_str().unwrap()},
             "files": files,
             "documents": documents,
+            "ci": ci,
         });
         judge(&Request::from_json(&request.to_string()).unwrap()).unwrap()
     }
@@ -371,22 +377,36 @@ fn dockerfiles_are_graded_each_and_averaged() {
     assert_eq!(finding(&response, docker::HEALTHCHECK).score, Some(0.25));
 }
 
+/// A CI model with one GitHub workflow running these tools: (id, kinds, line, text).
+fn ci_running(tools: &[(&str, &[&str], u32, &str)]) -> Value {
+    let path = ".github/workflows/iac.yml";
+    json!({
+        "pipelines": [{"path": path, "system": "github-actions", "jobs": []}],
+        "tools": tools.iter().map(|(id, kinds, line, text)| json!({
+            "tool": id, "name": id, "kinds": kinds, "path": path, "line": line, "form": "command", "text": text,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 #[test]
 fn validation_in_ci_is_found_per_kind_of_code() {
-    let workflow = "\
-on: pull_request
-jobs:
-  tf:
-    steps:
-      # - run: tflint
-      - run: terraform fmt -check -recursive
-";
-    let repo = Repo::new(&[(".github/workflows/iac.yml", workflow), ("main.tf", "")]);
-    let response =
-        repo.judge(&[doc("main.tf", "hcl", 0, json!({})), dockerfile("Dockerfile", &[("FROM", "alpine:3.20", 1)])]);
+    let repo = Repo::new(&[("main.tf", "")]);
+    let documents = [doc("main.tf", "hcl", 0, json!({})), dockerfile("Dockerfile", &[("FROM", "alpine:3.20", 1)])];
+    let response = repo.judge_with(
+        &documents,
+        ci_running(&[("terraform-validate", &["iac-lint"], 6, "terraform fmt -check -recursive")]),
+    );
     let validated = finding(&response, validation::CHECK);
     assert_eq!((validated.status, validated.score), (Status::Warn, Some(0.5)), "{:?}", validated);
     assert_eq!(lines(validated), vec![("Dockerfile", None), (".github/workflows/iac.yml", Some(6))]);
+    // `trivy config` scans every format; `trivy image` scans images, not configuration.
+    let response = repo.judge_with(&documents, ci_running(&[("trivy", &["container-scan"], 7, "trivy image app")]));
+    assert_eq!(finding(&response, validation::CHECK).status, Status::Fail);
+    let response = repo.judge_with(
+        &documents,
+        ci_running(&[("trivy", &["iac-scan"], 7, "trivy config ."), ("hadolint", &["lint"], 8, "hadolint Dockerfile")]),
+    );
+    assert_eq!(finding(&response, validation::CHECK).status, Status::Pass);
 }
 
 #[test]
@@ -397,29 +417,16 @@ fn no_pipeline_means_no_validation() {
 }
 
 #[test]
-fn validation_prefers_commands_to_labels_and_whole_words() {
-    let workflow = "\
-env:
-  TFLINT_VERSION: v0.59.1
-jobs:
-  lint:
-    steps:
-      - name: helm lint
-        run: helm lint ./charts/web
-      - run: tflint --recursive
-";
-    let repo = Repo::new(&[(".github/workflows/lint.yml", workflow), ("main.tf", "")]);
-    let response = repo.judge(&[
-        doc("main.tf", "hcl", 0, json!({})),
-        doc("charts/web/Chart.yaml", "yaml", 0, json!({"apiVersion": "v2", "name": "web"})),
-    ]);
-    let validated = finding(&response, validation::CHECK);
-    assert_eq!(validated.status, Status::Pass);
-    assert_eq!(validated.message, "all 2 infrastructure formats are validated in CI");
-    assert_eq!(
-        lines(validated),
-        vec![(".github/workflows/lint.yml", Some(8)), (".github/workflows/lint.yml", Some(7))]
-    );
+fn examples_and_fixtures_are_not_the_repositorys_infrastructure() {
+    let manifest = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}, "spec": {}});
+    let repo = Repo::new(&[]);
+    let mut example = doc("examples/k8s/deploy.yaml", "yaml", 0, manifest.clone());
+    example["role"] = json!("example");
+    let mut fixture = dockerfile("test/integration/Dockerfile", &[("FROM", "alpine:3.20", 1)]);
+    fixture["role"] = json!("test-fixture");
+    let response = repo.judge(&[example, fixture, dockerfile("Dockerfile.debug", &[("FROM", "alpine:3.20", 1)])]);
+    assert_eq!(response.facts["iac.tools"], json!([]));
+    assert_eq!(response.facts["container.dockerfiles"], json!(1));
 }
 
 #[test]
@@ -436,4 +443,17 @@ fn images_built_at_deploy_time_are_not_judged() {
     let response = repo.judge(&[doc("config/controller.yaml", "yaml", 0, deployment)]);
     let images = finding(&response, kubernetes::IMAGES);
     assert_eq!((images.status, images.evidence.len()), (Status::Pass, 1), "{:?}", images);
+}
+
+#[test]
+fn everything_in_a_chart_folder_is_the_charts() {
+    let repo = Repo::new(&[]);
+    let crd =
+        json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "x"}});
+    let response = repo.judge(&[
+        doc("charts/stack/Chart.yaml", "yaml", 0, json!({"apiVersion": "v2", "name": "stack"})),
+        doc("charts/stack/charts/crds/crds/crd-rules.yaml", "yaml", 0, crd.clone()),
+        doc("charts/stack/templates/deployment.yaml", "yaml", 0, crd),
+    ]);
+    assert_eq!(response.facts["iac.tools"], json!(["helm"]));
 }

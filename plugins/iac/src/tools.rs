@@ -137,7 +137,7 @@ fn join(dir: &str, relative: &str) -> Option<String> {
 /// Looks at every document and file the plugin asked for.
 pub fn scan<'a>(request: &'a Request, sources: &mut Sources) -> Found<'a> {
     let mut found = Found::default();
-    let docs: Vec<&Document> = request.documents.iter().filter(|d| !generated(&d.path)).collect();
+    let docs: Vec<&Document> = request.documents.iter().filter(|d| d.is_own() && !generated(&d.path)).collect();
 
     // Chart folders and Kustomize patches first: they decide which documents are manifests.
     let mut patches = BTreeSet::new();
@@ -193,7 +193,10 @@ pub fn scan<'a>(request: &'a Request, sources: &mut Sources) -> Found<'a> {
             Some(value) if doc.format == "yaml" => value,
             _ => continue,
         };
-        if path.starts_with(".github/") || found.charts.iter().any(|chart| under(path, &format!("{}/templates", chart)))
+        // Everything in a chart's folder is the chart's: its templates, and the CRDs Helm
+        // installs from `crds/` (and a chart's sub-charts), not raw manifests.
+        if path.starts_with(".github/")
+            || found.charts.iter().any(|chart| under(path, chart) && file_name(path) != "Chart.yaml")
         {
             continue;
         }
@@ -247,7 +250,7 @@ pub fn scan<'a>(request: &'a Request, sources: &mut Sources) -> Found<'a> {
         }
     }
 
-    for file in &request.files {
+    for file in request.files.iter().filter(|f| f.role.is_own()) {
         let path = file.path.as_str();
         if generated(path) {
             continue;

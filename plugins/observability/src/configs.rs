@@ -246,6 +246,27 @@ fn probes(value: &Value, depth: usize, found: &mut Found) {
     }
 }
 
+/// Whether an alarm's actions only scale (each names an `AWS::ApplicationAutoScaling` or
+/// `AWS::AutoScaling` scaling policy of the template): an autoscaling trigger tells nobody
+/// anything, so it is not alerting.
+fn scales_only(properties: &Value, resources: &kaizen_plugin_sdk::serde_json::Map<String, Value>) -> bool {
+    let actions: Vec<&Value> = ["AlarmActions", "OKActions", "InsufficientDataActions"]
+        .iter()
+        .filter_map(|k| properties[*k].as_array())
+        .flatten()
+        .collect();
+    if actions.is_empty() {
+        return false;
+    }
+    actions.iter().all(|action| {
+        let target = action.get("!Ref").or_else(|| action.get("Ref")).and_then(Value::as_str);
+        target.and_then(|name| resources.get(name)).map_or(false, |r| {
+            let kind = text(r, "Type");
+            kind == "AWS::ApplicationAutoScaling::ScalingPolicy" || kind == "AWS::AutoScaling::ScalingPolicy"
+        })
+    })
+}
+
 fn cloudformation(value: &Value, found: &mut Found) {
     let resources = match value["Resources"].as_object() {
         Some(resources) => resources,
@@ -258,7 +279,7 @@ fn cloudformation(value: &Value, found: &mut Found) {
         let kind = text(resource, "Type");
         let properties = &resource["Properties"];
         match kind {
-            "AWS::CloudWatch::Alarm" | "AWS::CloudWatch::CompositeAlarm" => {
+            "AWS::CloudWatch::Alarm" | "AWS::CloudWatch::CompositeAlarm" if !scales_only(properties, resources) => {
                 found.add(Signal::AlertRules, format!("{}:", name), format!("CloudWatch alarm `{}`", name))
             }
             "AWS::XRay::Group" | "AWS::XRay::SamplingRule" => {

@@ -132,8 +132,10 @@ kaizen_plugin_sdk::main!(judge);
 fn scan(request: &Request) -> Scan {
     let mut scan = Scan::default();
     let mut texts = Texts { request, cache: BTreeMap::new() };
+    // Only the repository's own files: examples, fixtures, vendored copies and documentation
+    // say nothing about how its services are observed.
     for document in &request.documents {
-        if source::is_vendored(&document.path) {
+        if !document.is_own() || source::is_vendored(&document.path) {
             continue;
         }
         let is_manifest = matches!(document.format.as_str(), "go-mod" | "requirements")
@@ -181,7 +183,7 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
     let mut sources = Vec::new();
     for file in &request.files {
         let path = file.path.as_str();
-        if source::is_vendored(path) {
+        if !file.role.is_own() || source::is_vendored(path) {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -205,6 +207,8 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
         } else if name == "Dockerfile"
             || name.ends_with(".Dockerfile")
             || name.starts_with("Dockerfile.")
+            || name.starts_with("Dockerfile-")
+            || name.starts_with("Dockerfile_")
             || name == "Containerfile"
         {
             if own {

@@ -117,6 +117,9 @@ pub fn scan_source(path: &str, text: &str) -> Vec<(Signal, u32, String)> {
         if line.contains("grpc_health_v1") || line.contains("grpc.health.v1") {
             out.push((Signal::HealthChecks, number, "gRPC health service".to_string()));
         }
+        if go && !test && (line.contains(".AddHealthzCheck(") || line.contains(".AddReadyzCheck(")) {
+            out.push((Signal::HealthChecks, number, "controller-runtime health probe".to_string()));
+        }
     }
     out.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
     out
@@ -211,6 +214,9 @@ mod tests {
     #[test]
     fn health_routes_are_quoted_literals() {
         assert_eq!(health_route(r#"  mux.HandleFunc("/healthz", h)"#), Some("/healthz"));
+        let probe =
+            scan_source("cmd/main.go", "if err := mgr.AddHealthzCheck(\"healthz\", healthz.Ping); err != nil {\n");
+        assert_eq!(probe, vec![(Signal::HealthChecks, 1, "controller-runtime health probe".to_string())]);
         assert_eq!(health_route(r#"@app.get('/health/ready')"#), Some("/health/ready"));
         assert_eq!(health_route("app.get(`/readyz`, ok)"), Some("/readyz"));
         assert_eq!(health_route(r#"fetch("/healthy-food")"#), None);

@@ -237,3 +237,35 @@ fn empty_probes_and_probe_schemas_are_no_health_checks() {
     assert_eq!(signals(&response), json!([]));
     assert_eq!(finding(&response, "health-checks").status, Status::Fail);
 }
+
+#[test]
+fn alarms_that_only_scale_are_not_alerting() {
+    let repo = Repo::new(&[("service.yaml", "Resources:\n")]);
+    let scaling = json!({
+        "Policy": {"Type": "AWS::ApplicationAutoScaling::ScalingPolicy"},
+        "ScaleOut": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmActions": [{"!Ref": "Policy"}]}},
+        "Service": {"Type": "AWS::ECS::Service"},
+    });
+    let response = repo.judge(&[doc("service.yaml", "yaml", json!({"Resources": scaling}))]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::Fail, "an autoscaling trigger tells nobody");
+    let paging = json!({
+        "Topic": {"Type": "AWS::SNS::Topic"},
+        "Errors": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmActions": [{"!Ref": "Topic"}]}},
+        "Service": {"Type": "AWS::ECS::Service"},
+    });
+    let response = repo.judge(&[doc("service.yaml", "yaml", json!({"Resources": paging}))]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::Pass);
+}
+
+#[test]
+fn examples_fixtures_and_vendored_files_are_not_the_repositorys_observability() {
+    let repo = Repo::new(&[]);
+    let rule = json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "x"},
+                      "spec": {"groups": [{"name": "g", "rules": [{"alert": "Down", "expr": "up == 0"}]}]}});
+    for role in ["example", "test-fixture", "vendored", "docs"] {
+        let mut document = doc("deploy/rules.yaml", "yaml", rule.clone());
+        document["role"] = json!(role);
+        assert_eq!(signals(&repo.judge(&[document])), json!([]), "{}", role);
+    }
+    assert_eq!(signals(&repo.judge(&[doc("deploy/rules.yaml", "yaml", rule)])), json!(["alert-rules"]));
+}

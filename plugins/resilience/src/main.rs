@@ -142,8 +142,10 @@ fn is_auxiliary(path: &str) -> bool {
 fn scan(request: &Request) -> Scan {
     let mut scan = Scan::default();
     let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Only the repository's own files: examples, fixtures, vendored copies and documentation
+    // say nothing about how it recovers.
     for document in &request.documents {
-        if is_vendored(&document.path) {
+        if !document.is_own() || is_vendored(&document.path) {
             continue;
         }
         let found = detect::examine(document);
@@ -161,11 +163,11 @@ fn scan(request: &Request) -> Scan {
     }
     for file in &request.files {
         let path = file.path.as_str();
-        if is_vendored(path) {
+        if !file.role.is_own() || is_vendored(path) {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
-        if name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile") {
+        if name == "Dockerfile" || name.starts_with("Dockerfile") || name.ends_with(".Dockerfile") {
             if is_auxiliary(path) {
                 continue;
             }

@@ -158,6 +158,10 @@ pub struct Document {
     /// What its file is to the repository.
     #[serde(default)]
     pub role: Role,
+    /// A Helm chart's template, which the host read with its template actions (`{{ … }}`)
+    /// masked: its kinds and keys are there, the values the chart computes read `TEMPLATED`.
+    #[serde(default)]
+    pub templated: bool,
     /// The document as a JSON value, when it parsed.
     #[serde(default)]
     pub value: Option<Value>,

@@ -1,20 +1,21 @@
 //! Kaizen's built-in `security` plugin: the security practices visible in a repository, in
 //! the spirit of OpenSSF Scorecard, and committed secrets.
 //!
-//! GitHub workflows and GitLab CI come parsed from the host ([`workflows`], [`scanners`]);
-//! everything else is judged from the file inventory and by reading text files
-//! ([`repo`]), once each, with [`kaizen_secrets`] finding credentials. A secret's value
+//! The scanners, SBOM generators and signing steps the pipelines run come from the host's CI
+//! model (the tools of the catalogue, each with the line that runs it); GitHub workflows
+//! come parsed for pinning, permissions and dangerous patterns ([`workflows`]); everything
+//! else is judged from the file inventory and by reading text files ([`repo`]), once each,
+//! with [`kaizen_secrets`] finding credentials. A secret's value
 //! never leaves this plugin: findings name its kind, file and line, and a marker that
 //! keeps at most its public prefix (`AKIA…(redacted aws-access-key-id)`).
 
 mod repo;
-mod scanners;
 #[cfg(test)]
 mod tests;
 mod workflows;
 
-use kaizen_plugin_sdk::{find_line, Evidence, Finding, Request, Response, Result, Value};
-use scanners::Purpose;
+use kaizen_plugin_sdk::evidence::ci::kinds;
+use kaizen_plugin_sdk::{find_line, Ci, Evidence, Finding, Request, Response, Result, ToolUse, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use workflows::{Permissions, Workflow};
 
@@ -28,15 +29,28 @@ fn judge(request: &Request) -> Result<Response> {
         .filter(|w| w.value.get("jobs").map_or(false, Value::is_object))
         .collect();
     let mut texts = Texts { request, cache: BTreeMap::new() };
-    let ci = ci_present(request, &workflows);
+    let empty = Ci::default();
+    let model = request.ci.as_ref().unwrap_or(&empty);
+    let ci = !model.pipelines.is_empty();
 
     let mut response = Response::new();
     let files = &request.files;
 
-    let policy = repo::security_policy(files);
-    response.push(match policy {
-        Some(path) => Finding::pass("security-policy", format!("security policy in {}", path)).with_evidence_path(path),
-        None => Finding::fail("security-policy", "no SECURITY.md at the root, in .github/ or in docs/"),
+    let candidates = repo::security_policy_files(files);
+    let policy = candidates.iter().copied().find(|path| texts.get(path).map_or(false, repo::is_disclosure_policy));
+    response.push(match (policy, candidates.first()) {
+        (Some(path), _) => {
+            Finding::pass("security-policy", format!("security policy in {}", path)).with_evidence_path(path)
+        }
+        (None, Some(path)) => Finding::fail(
+            "security-policy",
+            format!(
+                "{} does not say how to report a vulnerability (an address, a form, a private advisory link)",
+                path
+            ),
+        )
+        .with_evidence_path(*path),
+        (None, None) => Finding::fail("security-policy", "no SECURITY.md at the root, in .github/ or in docs/"),
     });
     let owners = repo::codeowners(files);
     response.push(match owners {
@@ -60,13 +74,17 @@ fn judge(request: &Request) -> Result<Response> {
         None => Finding::fail("dependency-update-tool", "neither Dependabot nor Renovate is configured"),
     });
 
-    let hits = scanner_hits(request, &workflows, &mut texts);
-    for (check, purpose, what) in [
-        ("sast", Purpose::Sast, "static application security testing"),
-        ("vulnerability-scanning", Purpose::Vulnerabilities, "dependency or container vulnerability scanner"),
-        ("secret-scanning", Purpose::Secrets, "secret scanner"),
+    let scanners: Vec<&ToolUse> = model.tools.iter().filter(|u| u.is_security_scan()).collect();
+    for (check, wanted, what) in [
+        ("sast", &[kinds::SAST, kinds::IAC_SCAN, kinds::DAST][..], "static application security testing"),
+        (
+            "vulnerability-scanning",
+            &[kinds::SCA, kinds::CONTAINER_SCAN][..],
+            "dependency or container vulnerability scanner",
+        ),
+        ("secret-scanning", &[kinds::SECRETS][..], "secret scanner"),
     ] {
-        response.push(scanner_finding(check, purpose, what, &hits, ci, &mut texts));
+        response.push(scanner_finding(check, wanted, what, &scanners, ci, model));
     }
 
     let (pinned_fact, pinned_finding) = pinned_actions(&workflows, &mut texts);
@@ -83,7 +101,7 @@ fn judge(request: &Request) -> Result<Response> {
         None => Finding::fail("pre-commit-hooks", "no pre-commit, husky or lefthook configuration"),
     });
 
-    let release = release_signals(request, &workflows, &mut texts);
+    let release = release_signals(request, model, &workflows, &mut texts);
     response.push(release_finding("sbom", "an SBOM is generated", &release.sbom, &release, ci));
     response.push(release_finding("signed-releases", "releases are signed", &release.signing, &release, ci));
 
@@ -115,7 +133,7 @@ fn judge(request: &Request) -> Result<Response> {
 
     let update_fact = chosen.map_or("none", |t| t.name);
     let all_tools: BTreeSet<&str> = tools.iter().map(|t| t.name).collect();
-    let names: BTreeSet<&str> = hits.iter().map(|h| h.name).collect();
+    let names: BTreeSet<&str> = scanners.iter().map(|u| u.tool.as_str()).collect();
     response.fact("security.dependency_updates", update_fact);
     response.fact("security.dependency_update_tools", Value::from(all_tools.into_iter().collect::<Vec<_>>()));
     response.fact("security.policy", policy.is_some());
@@ -158,132 +176,46 @@ impl Texts<'_> {
     }
 }
 
-/// Whether the repository has any CI definition, where scanners could run.
-fn ci_present(request: &Request, workflows: &[Workflow]) -> bool {
-    !workflows.is_empty()
-        || request.files.iter().any(|f| f.path == ".gitlab-ci.yml" || repo::matches_any(repo::OTHER_CI_FILES, &f.path))
-}
-
-/// A scanner invoked in CI, and where.
-struct Hit {
-    name: &'static str,
-    path: String,
-    needle: String,
-}
-
-fn scanner_hits(request: &Request, workflows: &[Workflow], texts: &mut Texts) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    let mut push = |name: &'static str, path: &str, needle: &str| {
-        hits.push(Hit { name, path: path.to_string(), needle: needle.to_string() });
-    };
-    for workflow in workflows {
-        for uses in workflow.uses() {
-            if let Some(name) = scanners::from_action(uses) {
-                push(name, workflow.path, uses);
-            }
-        }
-        for run in workflow.runs() {
-            for line in run.lines() {
-                for name in scanners::from_command_line(line) {
-                    push(name, workflow.path, line);
-                }
-            }
-        }
-    }
-    for doc in request.documents.iter().filter(|d| d.path == ".gitlab-ci.yml" || d.path.starts_with(".gitlab/ci/")) {
-        let value = match &doc.value {
-            Some(v) => v,
-            None => continue,
-        };
-        for include in gitlab_includes(value) {
-            for name in scanners::from_gitlab_include(include) {
-                push(name, &doc.path, include);
-            }
-        }
-        for (_, job) in value.as_object().into_iter().flatten() {
-            let mut lines = Vec::new();
-            for key in ["before_script", "script", "after_script"] {
-                collect_strings(job.get(key), &mut lines);
-            }
-            for line in lines.iter().flat_map(|s| s.lines()) {
-                for name in scanners::from_command_line(line) {
-                    push(name, &doc.path, line);
-                }
-            }
-            let image = job.get("image").and_then(|i| i.as_str().or_else(|| i.get("name").and_then(Value::as_str)));
-            if let Some(image) = image {
-                if let Some(name) = scanners::from_image(image) {
-                    push(name, &doc.path, image);
-                }
-            }
-        }
-    }
-    for file in request.files.iter().filter(|f| repo::matches_any(repo::OTHER_CI_FILES, &f.path)) {
-        if let Some(text) = texts.get(&file.path) {
-            for line in text.lines() {
-                for name in scanners::from_command_line(line) {
-                    hits.push(Hit { name, path: file.path.clone(), needle: line.to_string() });
-                }
-            }
-        }
-    }
-    hits
-}
-
-/// The strings of a GitLab `include`: templates, components, local and project files.
-fn gitlab_includes(value: &Value) -> Vec<&str> {
-    let mut out = Vec::new();
-    let items: Vec<&Value> = match value.get("include") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
-        None => return out,
-    };
-    for item in items {
-        match item {
-            Value::String(s) => out.push(s.as_str()),
-            Value::Object(map) => {
-                for key in ["template", "component", "local", "remote", "file"] {
-                    match map.get(key) {
-                        Some(Value::String(s)) => out.push(s.as_str()),
-                        Some(Value::Array(files)) => out.extend(files.iter().filter_map(Value::as_str)),
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn collect_strings<'a>(value: Option<&'a Value>, out: &mut Vec<&'a str>) {
-    match value {
-        Some(Value::String(s)) => out.push(s),
-        Some(Value::Array(items)) => items.iter().for_each(|v| collect_strings(Some(v), out)),
-        _ => {}
-    }
-}
-
-fn scanner_finding(check: &str, purpose: Purpose, what: &str, hits: &[Hit], ci: bool, texts: &mut Texts) -> Finding {
-    let relevant: Vec<&Hit> = hits.iter().filter(|h| scanners::purposes(h.name).contains(&purpose)).collect();
+fn scanner_finding(check: &str, wanted: &[&str], what: &str, scanners: &[&ToolUse], ci: bool, model: &Ci) -> Finding {
+    let relevant: Vec<&&ToolUse> = scanners.iter().filter(|u| wanted.iter().any(|k| u.is(k))).collect();
     if relevant.is_empty() {
         if !ci {
             return Finding::not_applicable(check, "no CI definition found in which a scanner could run");
         }
-        return Finding::fail(check, format!("no {} runs in CI", what));
+        let ignored = model.ignored.len();
+        let note = if ignored > 0 {
+            format!(" ({} CI file{} that are not the repository's own were not read)", ignored, plural(ignored))
+        } else {
+            String::new()
+        };
+        return Finding::fail(check, format!("no {} runs in CI{}", what, note));
     }
-    let names: BTreeSet<&str> = relevant.iter().map(|h| h.name).collect();
+    let names: BTreeSet<&str> = relevant.iter().map(|u| u.name.as_str()).collect();
     let names = names.into_iter().collect::<Vec<_>>().join(", ");
     let mut finding = Finding::pass(check, format!("{} in CI: {}", what, names));
-    let mut texts_seen = BTreeSet::new();
-    for hit in relevant {
-        if texts_seen.insert((hit.path.as_str(), hit.name)) && finding.evidence.len() < MAX_EVIDENCE {
-            let evidence = texts.evidence(&hit.path, &hit.needle);
-            finding =
-                finding.with_evidence(evidence.with_message(format!("runs {}: {}", hit.name, short(&hit.needle))));
+    let mut seen = BTreeSet::new();
+    for u in relevant {
+        if seen.insert((u.path.as_str(), u.tool.as_str())) && finding.evidence.len() < MAX_EVIDENCE {
+            let at = match u.line {
+                Some(line) => Evidence::line(u.path.as_str(), line),
+                None => Evidence::file(u.path.as_str()),
+            };
+            finding = finding.with_evidence(at.with_message(format!("runs {}: {}", u.name, tool_message(u))));
         }
     }
     finding
+}
+
+/// What shows a tool use: the command or reference, and the runner that led to it.
+fn tool_message(u: &ToolUse) -> String {
+    let mut out = match u.form.as_str() {
+        "command" => format!("`{}`", short(&u.text)),
+        form => format!("{} `{}`", form, short(&u.text)),
+    };
+    for via in &u.via {
+        out.push_str(&format!(" via `{}` ({})", via.name, via.location()));
+    }
+    out
 }
 
 fn short(text: &str) -> String {
@@ -398,31 +330,43 @@ fn dangerous_workflows(workflows: &[Workflow], texts: &mut Texts) -> Finding {
 
 /// SBOM and signing steps, and whether a release process is visible at all.
 struct Release {
-    sbom: Vec<(String, u32, &'static str)>,
-    signing: Vec<(String, u32, &'static str)>,
+    sbom: Vec<(String, u32, String)>,
+    signing: Vec<(String, u32, String)>,
     visible: bool,
 }
 
-fn release_signals(request: &Request, workflows: &[Workflow], texts: &mut Texts) -> Release {
+fn release_signals(request: &Request, model: &Ci, workflows: &[Workflow], texts: &mut Texts) -> Release {
     let mut release = Release { sbom: Vec::new(), signing: Vec::new(), visible: false };
-    for file in request.files.iter().filter(|f| repo::matches_any(repo::RELEASE_FILES, &f.path)) {
+    // What the pipelines run: SBOM generators, signing and attestation steps, releases.
+    for u in &model.tools {
+        let line = u.line.unwrap_or(0);
+        if u.is(kinds::SBOM) {
+            release.sbom.push((u.path.clone(), line, u.name.clone()));
+        }
+        if u.is(kinds::SIGN) {
+            release.signing.push((u.path.clone(), line, u.name.clone()));
+        }
+        if u.is(kinds::RELEASE) {
+            release.visible = true;
+        }
+    }
+    // What release configuration files say: GoReleaser's `sboms` and `signs`, Maven's GPG
+    // plugin, Gradle's signing plugin.
+    for file in request.files_matching("**").filter(|f| repo::matches_any(repo::RELEASE_FILES, &f.path)) {
         let lower = file.path.to_ascii_lowercase();
-        if lower.contains("release") || lower.contains("publish") || lower.contains("goreleaser") {
+        if lower.contains("goreleaser") {
             release.visible = true;
         }
         let text = match texts.get(&file.path) {
             Some(t) => t,
             None => continue,
         };
-        if text.contains("CI_COMMIT_TAG") || text.contains("mvn deploy") || text.contains("npm publish") {
-            release.visible = true;
-        }
         for (i, line) in text.lines().enumerate() {
             if let Some(what) = repo::sbom_signal(line) {
-                release.sbom.push((file.path.clone(), i as u32 + 1, what));
+                release.sbom.push((file.path.clone(), i as u32 + 1, what.to_string()));
             }
             if let Some(what) = repo::signing_signal(line) {
-                release.signing.push((file.path.clone(), i as u32 + 1, what));
+                release.signing.push((file.path.clone(), i as u32 + 1, what.to_string()));
             }
         }
     }
@@ -440,7 +384,7 @@ fn release_signals(request: &Request, workflows: &[Workflow], texts: &mut Texts)
 fn release_finding(
     check: &str,
     doing: &str,
-    signals: &[(String, u32, &'static str)],
+    signals: &[(String, u32, String)],
     release: &Release,
     ci: bool,
 ) -> Finding {
@@ -449,8 +393,10 @@ fn release_finding(
             let mut f = Finding::pass(check, format!("{}: {} in {}", doing, what, path));
             let mut seen = BTreeSet::new();
             for (path, line, what) in signals {
-                if seen.insert((path.as_str(), *what)) && f.evidence.len() < MAX_EVIDENCE {
-                    f = f.with_evidence(Evidence::line(path.as_str(), *line).with_message(*what));
+                if seen.insert((path.as_str(), what.as_str())) && f.evidence.len() < MAX_EVIDENCE {
+                    let at =
+                        if *line > 0 { Evidence::line(path.as_str(), *line) } else { Evidence::file(path.as_str()) };
+                    f = f.with_evidence(at.with_message(what.as_str()));
                 }
             }
             f
@@ -549,8 +495,10 @@ fn scan_files(request: &Request) -> Scan {
         if repo::is_minified(&text) {
             continue;
         }
-        let documentation = repo::is_documentation(&file.path);
-        let test = repo::is_test_path(&file.path);
+        let documentation = repo::is_documentation(&file.path) || file.role == kaizen_plugin_sdk::Role::Docs;
+        // Examples, fixtures and vendored copies hold throwaway keys more often than not.
+        let test =
+            repo::is_test_path(&file.path) || !(file.role.is_own() || file.role == kaizen_plugin_sdk::Role::Docs);
         for m in kaizen_secrets::find(&text) {
             if documentation && m.kind == kaizen_secrets::Kind::Assigned {
                 continue;
@@ -587,7 +535,7 @@ fn secrets_finding(scan: &Scan) -> Finding {
     let (mut finding, listed) = if scan.secrets.is_empty() {
         let n = scan.test_secrets.len();
         let message = format!(
-            "no secrets outside tests, but {} secret{} in test files or fixtures ({}); make sure they are throwaway{}",
+            "no secrets in the repository's own files, but {} secret{} in tests, fixtures, examples or vendored code ({}); make sure they are throwaway{}",
             n,
             plural(n),
             kinds(&scan.test_secrets),
@@ -598,7 +546,10 @@ fn secrets_finding(scan: &Scan) -> Finding {
         let n = scan.secrets.len();
         let mut message = format!("{} secret{} committed: {}", n, plural(n), kinds(&scan.secrets));
         if !scan.test_secrets.is_empty() {
-            message.push_str(&format!(", and {} more in test files or fixtures", scan.test_secrets.len()));
+            message.push_str(&format!(
+                ", and {} more in tests, fixtures, examples or vendored code",
+                scan.test_secrets.len()
+            ));
         }
         (Finding::fail(CHECK, format!("{}{}", message, notes)), &scan.secrets)
     };

@@ -27,13 +27,68 @@ pub fn find_in<'a>(files: &'a [FileEntry], dirs: &[&str], name: impl Fn(&str) ->
         .min_by_key(|p| (p.matches('/').count(), p.len()))
 }
 
-pub fn security_policy(files: &[FileEntry]) -> Option<&str> {
-    find_in(files, &["", ".github/", "docs/"], |n| {
-        matches!(
-            n,
-            "SECURITY.MD" | "SECURITY.RST" | "SECURITY.TXT" | "SECURITY.ADOC" | "SECURITY.MARKDOWN" | "SECURITY"
-        )
-    })
+/// The files where GitHub looks for a security policy (the root, `.github/`, `docs/`),
+/// nearest the root first.
+pub fn security_policy_files(files: &[FileEntry]) -> Vec<&str> {
+    let mut out: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|path| {
+            let (dir, base) = match path.rfind('/') {
+                Some(i) => (&path[..i + 1], &path[i + 1..]),
+                None => ("", *path),
+            };
+            ["", ".github/", "docs/"].contains(&dir)
+                && matches!(
+                    base.to_ascii_uppercase().as_str(),
+                    "SECURITY.MD"
+                        | "SECURITY.RST"
+                        | "SECURITY.TXT"
+                        | "SECURITY.ADOC"
+                        | "SECURITY.MARKDOWN"
+                        | "SECURITY"
+                )
+        })
+        .collect();
+    out.sort_by_key(|p| (p.matches('/').count(), p.len()));
+    out
+}
+
+/// Whether a security file is a vulnerability-disclosure policy: it says how to report a
+/// vulnerability (an address, a form, a private advisory link, a bug bounty) or points to
+/// the policy that does. A page that describes hardening or configuration is not one.
+pub fn is_disclosure_policy(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let reporting =
+        has(&["report", "disclos", "contact us", "reach out", "notify us", "let us know", "send an email", "email us"]);
+    let vulnerabilities = has(&[
+        "vulnerab",
+        "security issue",
+        "security bug",
+        "security problem",
+        "security flaw",
+        "exploit",
+        "security concern",
+        "security-related",
+    ]);
+    let channel = lower.contains('@')
+        || has(&[
+            "security/advisories",
+            "private vulnerability reporting",
+            "report a vulnerability",
+            "hackerone",
+            "bugcrowd",
+            "huntr",
+            "intigriti",
+            "bug bounty",
+            "security advisory",
+            "http://",
+            "https://",
+        ]);
+    let pointer =
+        has(&["security policy", "security-policy", "/security"]) && has(&["http://", "https://", "](", "see "]);
+    (reporting && (vulnerabilities || channel)) || (vulnerabilities && channel) || pointer
 }
 
 pub fn codeowners(files: &[FileEntry]) -> Option<&str> {
@@ -239,19 +294,6 @@ pub const RELEASE_FILES: &[&str] = &[
     "build.gradle.kts",
     "**/publish.gradle",
     "**/publish.gradle.kts",
-];
-
-/// CI definitions other than GitHub Actions and GitLab CI (which are parsed), whose lines
-/// are read for scanner commands.
-pub const OTHER_CI_FILES: &[&str] = &[
-    "**/Jenkinsfile",
-    ".circleci/config.{yml,yaml}",
-    "**/azure-pipelines*.{yml,yaml}",
-    ".travis.yml",
-    "bitbucket-pipelines.yml",
-    ".buildkite/**/*.{yml,yaml}",
-    ".drone.{yml,yaml}",
-    "**/buildspec*.{yml,yaml}",
 ];
 
 pub fn matches_any(globs: &[&str], path: &str) -> bool {

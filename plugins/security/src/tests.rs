@@ -4,7 +4,7 @@
 //! Secret-looking values are built by concatenation at run time, so this file holds none.
 
 use super::*;
-use kaizen_plugin_sdk::{json, Status};
+use kaizen_plugin_sdk::{json, Status, ToolUse};
 use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,7 +32,29 @@ impl Repo {
     }
 
     fn judge(&self, documents: &[Value]) -> Response {
+        self.judge_with(documents, &[])
+    }
+
+    /// Judges with the host's CI model: a pipeline per CI document, and these tools.
+    fn judge_with(&self, documents: &[Value], tools: &[ToolUse]) -> Response {
         let files: Vec<Value> = self.files.iter().map(|(p, s)| json!({"path": p, "size": s})).collect();
+        let mut ci = Ci::default();
+        for d in documents {
+            let path = d["path"].as_str().unwrap();
+            let system = if path.starts_with(".github/workflows/") {
+                "github-actions"
+            } else if path.contains("gitlab") {
+                "gitlab-ci"
+            } else {
+                continue;
+            };
+            ci.pipelines.push(kaizen_plugin_sdk::evidence::ci::Pipeline {
+                path: path.into(),
+                system: system.into(),
+                ..Default::default()
+            });
+        }
+        ci.tools = tools.to_vec();
         let request = json!({
             "api": 1,
             "kaizen_version": "0.1.0",
@@ -40,6 +62,7 @@ impl Repo {
             "target": {"name": "t", "kind": "directory", "root": self.root.to_str().unwrap()},
             "files": files,
             "documents": documents,
+            "ci": ci,
         });
         judge(&Request::from_json(&request.to_string()).unwrap()).unwrap()
     }
@@ -48,6 +71,20 @@ impl Repo {
 impl Drop for Repo {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+/// A tool the host found in a pipeline.
+fn tool(id: &str, kinds: &[&str], path: &str, line: u32, form: &str, text: &str) -> ToolUse {
+    ToolUse {
+        tool: id.into(),
+        name: id.into(),
+        kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        path: path.into(),
+        line: Some(line),
+        form: form.into(),
+        text: text.into(),
+        ..ToolUse::default()
     }
 }
 
@@ -143,11 +180,21 @@ fn a_mature_repository() {
         ("parse/parse_test.go", "package parse\nfunc FuzzParse(f *testing.F) {}\n"),
         ("README.md", "# x\n"),
     ]);
-    let r = repo.judge(&[
-        doc(".github/workflows/release.yml", release()),
-        doc(".github/workflows/codeql.yml", codeql()),
-        doc(".github/dependabot.yml", json!({"version": 2, "updates": [{"package-ecosystem": "gomod"}]})),
-    ]);
+    let codeql_path = ".github/workflows/codeql.yml";
+    let release_path = ".github/workflows/release.yml";
+    let r = repo.judge_with(
+        &[
+            doc(release_path, release()),
+            doc(codeql_path, codeql()),
+            doc(".github/dependabot.yml", json!({"version": 2, "updates": [{"package-ecosystem": "gomod"}]})),
+        ],
+        &[
+            tool("codeql", &["sast"], codeql_path, 9, "action", "github/codeql-action/init@x"),
+            tool("trivy", &["sca"], codeql_path, 12, "command", "trivy fs --exit-code 1 ."),
+            tool("syft", &["sbom"], release_path, 14, "action", "anchore/sbom-action@x"),
+            tool("cosign", &["sign"], release_path, 15, "command", "cosign sign-blob --yes dist/app.tar.gz"),
+        ],
+    );
     assert_eq!(r.facts["security.policy"], json!(true));
     assert_eq!(r.facts["security.codeowners"], json!(true));
     assert_eq!(r.facts["security.dependency_updates"], json!("dependabot"));
@@ -179,6 +226,10 @@ fn a_mature_repository() {
     assert!(lines(finding(&r, "sast")).contains(&(".github/workflows/codeql.yml", Some(9))));
     assert!(lines(finding(&r, "vulnerability-scanning")).contains(&(".github/workflows/codeql.yml", Some(12))));
     assert_eq!(lines(finding(&r, "signed-releases")), vec![(".github/workflows/release.yml", Some(15))]);
+    assert_eq!(
+        finding(&r, "sast").evidence[0].message.as_deref(),
+        Some("runs codeql: action `github/codeql-action/init@x`")
+    );
 }
 
 #[test]
@@ -293,34 +344,53 @@ fn untrusted_contexts() {
 }
 
 #[test]
-fn gitlab_templates_and_commands_are_scanners() {
-    let gitlab = json!({
-        "include": [{"template": "Security/SAST.gitlab-ci.yml"}, {"template": "Jobs/Secret-Detection.gitlab-ci.yml"}],
-        "scan": {"image": "aquasec/trivy:0.50.0", "script": ["trivy image $IMAGE"]},
-        "deps": {"script": "mvn org.owasp:dependency-check-maven:check"}
-    });
+fn scanners_are_the_security_tools_the_host_found() {
+    let gitlab = json!({"include": [{"template": "Security/SAST.gitlab-ci.yml"}]});
     let repo = Repo::new(&[(".gitlab-ci.yml", "include:\n  - template: Security/SAST.gitlab-ci.yml\n")]);
-    let r = repo.judge(&[doc(".gitlab-ci.yml", gitlab)]);
-    assert_eq!(
-        r.facts["security.scanners"],
-        json!(["dependency-check", "gitlab-sast", "gitlab-secret-detection", "trivy"])
+    let path = ".gitlab-ci.yml";
+    let r = repo.judge_with(
+        &[doc(path, gitlab)],
+        &[
+            tool("gitlab-sast", &["sast"], path, 2, "template", "Security/SAST.gitlab-ci.yml"),
+            tool("gitlab-secret-detection", &["secrets"], path, 3, "template", "Jobs/Secret-Detection.gitlab-ci.yml"),
+            ToolUse {
+                via: vec![kaizen_plugin_sdk::evidence::ci::Via {
+                    kind: "make".into(),
+                    name: "make audit".into(),
+                    path: "Makefile".into(),
+                    line: Some(7),
+                }],
+                ..tool("dependency-check", &["sca"], path, 9, "command", "make audit")
+            },
+            tool("pytest", &["test"], path, 12, "command", "pytest"),
+        ],
     );
+    assert_eq!(r.facts["security.scanners"], json!(["dependency-check", "gitlab-sast", "gitlab-secret-detection"]));
     assert_eq!(finding(&r, "secret-scanning").status, Status::Pass);
     assert_eq!(lines(finding(&r, "sast")), vec![(".gitlab-ci.yml", Some(2))]);
+    assert_eq!(
+        finding(&r, "vulnerability-scanning").evidence[0].message.as_deref(),
+        Some("runs dependency-check: `make audit` via `make audit` (Makefile:7)")
+    );
 }
 
 #[test]
-fn scanner_commands() {
-    assert_eq!(scanners::from_command_line("docker run --rm aquasec/trivy:latest image x"), vec!["trivy"]);
-    assert_eq!(scanners::from_command_line("npx snyk test"), vec!["snyk"]);
-    assert_eq!(scanners::from_command_line("./gradlew sonar"), vec!["sonarqube"]);
-    assert!(scanners::from_command_line("echo run trivy later").is_empty());
-    assert!(scanners::from_command_line("cat .trivyignore").is_empty());
-    assert_eq!(
-        scanners::from_gitlab_include("Jobs/Dependency-Scanning.latest.gitlab-ci.yml"),
-        vec!["gitlab-dependency-scanning"]
-    );
-    assert_eq!(scanners::from_action("SonarSource/sonarcloud-github-action@v2"), Some("sonarqube"));
+fn a_security_page_is_a_policy_only_when_it_says_how_to_report() {
+    for (text, policy) in [
+        ("# Security\nPlease report vulnerabilities to security@example.org.\n", true),
+        ("# Reporting\nUse GitHub's private vulnerability reporting.\n", true),
+        ("See our organisation's [security policy](https://example.org/security).\n", true),
+        ("# Security\nThis page lists the hardening exceptions of the default deployment: the node exporter runs as root.\n", false),
+        ("# Security considerations\nAll traffic is encrypted with TLS 1.3.\n", false),
+    ] {
+        assert_eq!(repo::is_disclosure_policy(text), policy, "{}", text);
+    }
+    let repo = Repo::new(&[("docs/security.md", "# Security\nThe pods run with a read-only root filesystem.\n")]);
+    let r = repo.judge(&[]);
+    assert_eq!(r.facts["security.policy"], json!(false));
+    let f = finding(&r, "security-policy");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("does not say how to report a vulnerability"), "{}", f.message);
 }
 
 #[test]

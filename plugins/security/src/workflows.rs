@@ -34,11 +34,6 @@ impl<'a> Workflow<'a> {
         out
     }
 
-    /// Every `run:` script.
-    pub fn runs(&self) -> Vec<&'a str> {
-        self.steps().filter_map(|s| s.get("run").and_then(Value::as_str)).collect()
-    }
-
     /// The events that trigger it (`on` as a string, a list or a map). YAML 1.1 parsers
     /// read `on` as `true`; the host's parser keeps it a string, but both are accepted.
     pub fn triggers(&self) -> Vec<&'a str> {

@@ -1,9 +1,9 @@
 //! How a pipeline is organised, from its structure: what triggers it, and whether it
 //! caches, builds a matrix, reuses shared definitions, deploys to named environments and
-//! waits for a person's approval. Commands are judged separately ([`crate::commands`]).
+//! waits for a person's approval. What the pipelines run is the host's CI model.
 
 use super::{is_gitlab_job, System};
-use crate::commands::is_deploy_name;
+use kaizen_plugin_sdk::evidence::ci::is_deploy_name;
 use kaizen_plugin_sdk::serde_json::Map;
 use kaizen_plugin_sdk::Value;
 
