@@ -24,14 +24,23 @@
 //! kaizen_plugin_sdk::main!(judge);
 //! ```
 //!
+//! The evidence the engine collected is read typed: [`Request::git`] gives the
+//! [`git::GitFacts`], [`Request::pipelines`] the [`runs::PipelineRuns`] and
+//! [`Request::cloud`] the [`cloud::Inventory`], the very types the engine writes them from
+//! (the `kaizen-evidence` crate, re-exported here), so a field renamed on one side cannot go
+//! missing silently on the other. They are read when asked for, so a plugin that does not
+//! ask carries none of their code.
+//!
 //! The crate compiles with Rust 1.63 (Debian's `wasm32-wasi` toolchain) and with current
-//! stable (`wasm32-wasip1`). Its only dependencies are `serde` and `serde_json`.
+//! stable (`wasm32-wasip1`). Its only dependencies are `serde`, `serde_json` and
+//! `kaizen-evidence` (serde only).
 //!
 //! # Compatibility
 //!
 //! | SDK version | protocol (`api`) | Kaizen engine |
 //! | --- | --- | --- |
 //! | 0.1 | 1 | 0.1 and later |
+//! | 0.2 | 1 | 0.1 and later |
 #![deny(missing_docs)]
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +48,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Read, Write};
 
+pub use kaizen_evidence::{cloud, git, runs};
 pub use serde_json::{self, json, Value};
 
 /// The protocol version this SDK speaks. The engine refuses a response with another one.
@@ -71,15 +81,15 @@ pub struct Request {
     /// document: a multi-document YAML file gives several entries with rising `index`.
     #[serde(default)]
     pub documents: Vec<Document>,
-    /// Facts from the target's git history, when the manifest sets `inputs.git`.
+    /// The git facts as sent: read them with [`Request::git`].
     #[serde(default)]
-    pub git: Option<Value>,
-    /// Pipeline runs, when the manifest sets `inputs.pipelines`.
+    git: Option<Value>,
+    /// The pipeline runs as sent: read them with [`Request::pipelines`].
     #[serde(default)]
-    pub pipelines: Option<Value>,
-    /// Cloud inventory, when the manifest sets `inputs.cloud`.
+    pipelines: Option<Value>,
+    /// The cloud inventory as sent: read it with [`Request::cloud`].
     #[serde(default)]
-    pub cloud: Option<Value>,
+    cloud: Option<Value>,
     /// The plugin's own configuration from the assessment file (an empty object if none).
     #[serde(default)]
     pub config: Value,
@@ -342,6 +352,35 @@ impl Request {
         Ok(serde_json::from_str(text)?)
     }
 
+    /// The target's git facts, when the manifest sets `inputs.git = true` and the target is
+    /// a git repository.
+    ///
+    /// ```
+    /// # let request = kaizen_plugin_sdk::Request::from_json(
+    /// #     r#"{"api":1,"plugin":{"id":"x","version":"1"},"target":{"name":"t","kind":"directory","root":"/repo"}}"#,
+    /// # ).unwrap();
+    /// match request.git()? {
+    ///     Some(git) => println!("{} commits, {} release tags", git.commits.count, git.tags_in_window),
+    ///     None => println!("not a git repository"),
+    /// }
+    /// # Ok::<(), kaizen_plugin_sdk::Error>(())
+    /// ```
+    pub fn git(&self) -> Result<Option<git::GitFacts>> {
+        typed("git", &self.git)
+    }
+
+    /// The target's pipeline runs, when the manifest sets `inputs.pipelines = true` and
+    /// runs were given for the target.
+    pub fn pipelines(&self) -> Result<Option<runs::PipelineRuns>> {
+        typed("pipelines", &self.pipelines)
+    }
+
+    /// The cloud account's inventory, when the manifest sets `inputs.cloud = true` and the
+    /// target is a cloud account (`target.kind` is `cloud`).
+    pub fn cloud(&self) -> Result<Option<cloud::Inventory>> {
+        typed("cloud", &self.cloud)
+    }
+
     /// Reads a file of the target as text, by its path relative to the repository root.
     ///
     /// Invalid UTF-8 is replaced rather than refused, since evidence search is best effort.
@@ -359,6 +398,16 @@ impl Request {
     /// The files whose path matches a glob (see [`glob_match`]).
     pub fn files_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a FileEntry> + 'a {
         self.files.iter().filter(move |f| glob_match(pattern, &f.path))
+    }
+}
+
+/// A field of the request read as its type: absent or `null` is `None`.
+fn typed<T: serde::de::DeserializeOwned>(field: &str, value: &Option<Value>) -> Result<Option<T>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::deserialize(value)
+            .map(Some)
+            .map_err(|e| Error::new(format!("the request's `{}` field is not what this SDK reads: {}", field, e))),
     }
 }
 
@@ -587,7 +636,7 @@ mod tests {
         )
         .unwrap();
         assert!(r.documents.is_empty());
-        assert!(r.git.is_none());
+        assert!(r.git().unwrap().is_none());
     }
 
     #[test]
