@@ -92,5 +92,5 @@ print(f"   ratio, medians of {runs} alternating runs: {k[0] / p[0]:.1f}x wall, {
 print("   plain: " + open(os.path.join(work, "plain.log")).read().splitlines()[-1])
 PY
 echo "   where Kaizen's time goes (one more run, its debug log):"
-KAIZEN_LOG=kaizen::assess=debug "$KAIZEN" assess "$REPO" --quiet --format json --out "$work/out" 2>&1 >/dev/null \
-    | sed 's/\x1b\[[0-9;]*m//g; s/^DEBUG kaizen::assess: /     /'
+KAIZEN_LOG=kaizen::judge=debug "$KAIZEN" assess "$REPO" --quiet --format json --out "$work/out" 2>&1 >/dev/null \
+    | sed 's/\x1b\[[0-9;]*m//g; s/^DEBUG kaizen::judge: /     /'

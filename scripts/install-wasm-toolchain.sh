@@ -40,9 +40,10 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 SUDO=""
 [[ $(id -u) != 0 ]] && SUDO="sudo"
-echo "wasm toolchain: installing Debian's rustc, cargo and libstd-rust-dev-wasm32" >&2
+echo "wasm toolchain: installing Debian's rustc, cargo, libstd-rust-dev-wasm32 and lld" >&2
 $SUDO apt-get update -qq
+# lld (the linker behind /usr/bin/rust-lld) is only recommended by the Rust packages.
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    rustc cargo libstd-rust-dev-wasm32 >/dev/null
+    rustc cargo libstd-rust-dev-wasm32 lld >/dev/null
 have_debian || { echo "error: Debian packages installed but /usr/lib/rustlib/wasm32-wasi is missing" >&2; exit 1; }
 echo "wasm toolchain: Debian $(/usr/bin/rustc --version) with wasm32-wasi (installed)"

@@ -34,7 +34,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 have_debian() {
-    [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d /usr/lib/rustlib/wasm32-wasi/lib ]]
+    # rust-lld is Debian's link to lld-14, which the packages only recommend: a dangling
+    # link means the linker is missing.
+    [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d /usr/lib/rustlib/wasm32-wasi/lib && -x /usr/bin/rust-lld ]]
 }
 have_rustup() {
     command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1
@@ -58,7 +60,7 @@ fi
 
 case "$toolchain" in
     debian)
-        have_debian || { echo "error: the Debian toolchain is not installed: sudo apt-get install rustc cargo libstd-rust-dev-wasm32" >&2; exit 1; }
+        have_debian || { echo "error: the Debian toolchain is not installed: sudo apt-get install rustc cargo libstd-rust-dev-wasm32 lld" >&2; exit 1; }
         target=wasm32-wasi
         cargo_cmd=(env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
             __CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS=nightly

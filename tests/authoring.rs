@@ -99,7 +99,7 @@ fn a_broken_expectation_is_named_with_its_position() {
 /// Whether a WebAssembly toolchain is installed; without one the round trip is skipped,
 /// unless `KAIZEN_TEST_REQUIRE_SERVICES` is set (as in CI), which makes it a failure.
 fn toolchain_or_skip() -> bool {
-    match kaizen::plugin::authoring::toolchain::detect(None) {
+    match kaizen::authoring::toolchain::detect(None) {
         Ok(_) => true,
         Err(e) if std::env::var_os("KAIZEN_TEST_REQUIRE_SERVICES").is_some() => {
             panic!("KAIZEN_TEST_REQUIRE_SERVICES is set but no wasm toolchain is installed: {e}")

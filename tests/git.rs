@@ -4,8 +4,10 @@
 //! plugin that declares `git = true`, with no personal data.
 
 use crate::support::{self, test_plugin};
-use kaizen::assess::{self, Target};
 use kaizen::collect::git::{self, GitOptions};
+use kaizen::collect::pipelines::{PipelineRun, PipelineRuns};
+use kaizen::collect::Target;
+use kaizen::judge;
 use kaizen::plugin::{Registry, Runtime, RuntimeOptions};
 use std::path::Path;
 use std::process::Command;
@@ -173,9 +175,9 @@ fn plugins_that_declare_git_receive_the_facts_and_no_personal_data() {
     let runtime =
         Runtime::new(RuntimeOptions { cache_dir: Some(support::cache_dir().join("modules")), fixed_clock: None })
             .unwrap();
-    let options = assess::Options { git: Some(options()), ..Default::default() };
+    let options = judge::Options { git: Some(options()), ..Default::default() };
     let result =
-        assess::assess(&registry, &runtime, &[Target::local(repo.to_str().unwrap()).unwrap()], &options, &|_| {});
+        judge::judge(&registry, &runtime, &[Target::local(repo.to_str().unwrap()).unwrap()], &options, &|_| {});
     let t = &result.targets[0];
     assert_eq!(t.kind, "git");
     assert!(t.errors.is_empty(), "{:#?}", t.errors);
@@ -194,7 +196,7 @@ fn a_folder_that_is_not_a_repository_gets_no_git_facts() {
     let mut registry = Registry::empty();
     registry.add_dir(&test_plugin("git_echo")).unwrap();
     let runtime = Runtime::new(RuntimeOptions::default()).unwrap();
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime,
         &[Target::local(dir.path().to_str().unwrap()).unwrap()],
@@ -234,14 +236,38 @@ fn deployments_from_pipeline_runs_give_the_lead_time_to_deploy() {
     git(&repo, ALICE, 5, &["-c", "gpg.format=ssh", "-c", &signing_key, "tag", "-s", "v1.0", "-m", "Release 1.0"]);
 
     let at = |days: i64| jiff::Timestamp::from_second(NOW - days * DAY).unwrap().to_string();
-    let runs = serde_json::json!({ "runs": [
-        { "deployment": true, "conclusion": "success", "head_sha": c2, "created_at": at(20), "finished_at": at(19) },
-        { "deployment": true, "conclusion": "failure", "head_sha": c4, "created_at": at(5), "finished_at": at(5) },
-        { "deployment": true, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(4) },
-        { "deployment": false, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(5) },
-        { "deployment": true, "conclusion": "success", "head_sha": "0000000000000000000000000000000000000000",
-          "finished_at": at(1) },
-    ]});
+    let run = |id: &str, fields: serde_json::Value| {
+        let mut run =
+            serde_json::json!({ "source": "github-actions", "id": id, "workflow": "Deploy", "status": "completed" });
+        run.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        serde_json::from_value::<PipelineRun>(run).unwrap()
+    };
+    let runs = PipelineRuns {
+        runs: vec![
+            run(
+                "1",
+                serde_json::json!({ "deployment": true, "conclusion": "success", "head_sha": c2, "created_at": at(20), "finished_at": at(19) }),
+            ),
+            run(
+                "2",
+                serde_json::json!({ "deployment": true, "conclusion": "failure", "head_sha": c4, "created_at": at(5), "finished_at": at(5) }),
+            ),
+            run(
+                "3",
+                serde_json::json!({ "deployment": true, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(4) }),
+            ),
+            run(
+                "4",
+                serde_json::json!({ "deployment": false, "conclusion": "success", "head_sha": c4, "created_at": at(5), "finished_at": at(5) }),
+            ),
+            run(
+                "5",
+                serde_json::json!({ "deployment": true, "conclusion": "success", "head_sha": "0000000000000000000000000000000000000000",
+          "created_at": at(1), "finished_at": at(1) }),
+            ),
+        ],
+        ..PipelineRuns::default()
+    };
     let mut target = Target::local(repo.to_str().unwrap()).unwrap();
     target.pipelines = Some(runs);
     let mut registry = Registry::empty();
@@ -249,8 +275,8 @@ fn deployments_from_pipeline_runs_give_the_lead_time_to_deploy() {
     let runtime =
         Runtime::new(RuntimeOptions { cache_dir: Some(support::cache_dir().join("modules")), fixed_clock: None })
             .unwrap();
-    let assess_options = assess::Options { git: Some(options()), ..Default::default() };
-    let result = assess::assess(&registry, &runtime, &[target], &assess_options, &|_| {});
+    let assess_options = judge::Options { git: Some(options()), ..Default::default() };
+    let result = judge::judge(&registry, &runtime, &[target], &assess_options, &|_| {});
     let facts = &result.targets[0].facts["echo.git"];
     // c1 and c2 reach production with c2's deployment (11 days and 1 day); c3 and c4 with
     // c4's successful one (6 days, 1 day): 24, 24, 144, 264 hours.

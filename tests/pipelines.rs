@@ -38,7 +38,7 @@ fn lines(runs: &[PipelineRun]) -> Vec<String> {
 }
 
 fn summary(imports: &[Imported]) -> serde_json::Value {
-    pipelines::to_request_value(imports)["summary"].clone()
+    serde_json::to_value(pipelines::pipeline_runs(imports)).unwrap()["summary"].clone()
 }
 
 #[test]

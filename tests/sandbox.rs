@@ -3,7 +3,8 @@
 //! the same run still produces its findings.
 
 use crate::support::{self, test_plugin};
-use kaizen::assess::{self, Target};
+use kaizen::collect::Target;
+use kaizen::judge;
 use kaizen::plugin::registry::load_plugin_dir;
 use kaizen::plugin::{ErrorKind, Registry, Runtime, RuntimeOptions, Status};
 use std::time::{Duration, Instant};
@@ -69,7 +70,7 @@ fn every_hostile_plugin_fails_with_its_own_kind_and_the_friendly_one_still_works
     names.extend(SURVIVED);
     let registry = registry_of(&names);
     let target = Target::local(repo.to_str().unwrap()).unwrap();
-    let result = assess::assess(&registry, &runtime(), &[target], &Default::default(), &|_| {});
+    let result = judge::judge(&registry, &runtime(), &[target], &Default::default(), &|_| {});
     let t = &result.targets[0];
 
     for (name, kind) in HOSTILE {
@@ -92,7 +93,7 @@ fn every_hostile_plugin_fails_with_its_own_kind_and_the_friendly_one_still_works
 fn errors_carry_the_plugin_id_and_the_tail_of_stderr() {
     let (_dir, repo) = repo_with_outside();
     let registry = registry_of(&["sandbox_exit_3", "sandbox_trap", "sandbox_api_mismatch", "sandbox_manifest_api_99"]);
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime(),
         &[Target::local(repo.to_str().unwrap()).unwrap()],
@@ -115,7 +116,7 @@ fn errors_carry_the_plugin_id_and_the_tail_of_stderr() {
 fn nothing_outside_the_repository_is_visible_and_nothing_inside_can_change() {
     let (_dir, repo) = repo_with_outside();
     let registry = registry_of(&["sandbox_read_outside", "sandbox_write_repo", "sandbox_sock_symlink"]);
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime(),
         &[Target::local(repo.to_str().unwrap()).unwrap()],
@@ -148,7 +149,7 @@ fn assert_repo_unchanged(repo: &std::path::Path) {
 fn evidence_outside_the_repository_is_dropped_with_a_warning_and_the_finding_kept() {
     let (_dir, repo) = repo_with_outside();
     let registry = registry_of(&["sandbox_evidence_outside"]);
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime(),
         &[Target::local(repo.to_str().unwrap()).unwrap()],
@@ -172,16 +173,16 @@ fn a_million_findings_is_an_output_limit_and_fewer_are_cut_to_the_cap() {
     let (_dir, repo) = repo_with_outside();
     let registry = registry_of(&["sandbox_million_findings", "friendly"]);
     let target = Target::local(repo.to_str().unwrap()).unwrap();
-    let million = assess::assess(&registry, &runtime(), std::slice::from_ref(&target), &Default::default(), &|_| {});
+    let million = judge::judge(&registry, &runtime(), std::slice::from_ref(&target), &Default::default(), &|_| {});
     let t = &million.targets[0];
     assert_eq!(t.errors.len(), 1, "{:#?}", t.errors);
     assert_eq!(t.errors[0].kind, ErrorKind::OutputLimit);
     assert_eq!(t.errors[0].message, "wrote more than 16777216 bytes to stdout");
     assert_eq!(t.findings.iter().filter(|f| f.plugin == "friendly").count(), 1);
 
-    let mut options = assess::Options::default();
+    let mut options = judge::Options::default();
     options.plugin_config.insert("sandbox_million_findings".into(), serde_json::json!({"count": 100_000}));
-    let fewer = assess::assess(&registry, &runtime(), &[target], &options, &|_| {});
+    let fewer = judge::judge(&registry, &runtime(), &[target], &options, &|_| {});
     let t = &fewer.targets[0];
     assert!(t.errors.is_empty(), "{:#?}", t.errors);
     let kept: Vec<_> = t.findings.iter().filter(|f| f.plugin == "sandbox_million_findings").collect();
@@ -202,7 +203,7 @@ fn a_million_findings_is_an_output_limit_and_fewer_are_cut_to_the_cap() {
 fn invalid_utf8_output_is_invalid_output_with_a_readable_stderr_tail() {
     let (_dir, repo) = repo_with_outside();
     let registry = registry_of(&["sandbox_invalid_utf8"]);
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime(),
         &[Target::local(repo.to_str().unwrap()).unwrap()],
@@ -269,7 +270,7 @@ fn a_module_that_is_not_valid_or_lacks_start_or_imports_outside_wasi_is_a_load_e
     support::write_files(plugins.path(), &[("missing/plugin.toml", &manifest("missing"))]);
     let mut registry = registry_of(&["friendly"]);
     registry.add_dir(plugins.path()).unwrap();
-    let result = assess::assess(
+    let result = judge::judge(
         &registry,
         &runtime(),
         &[Target::local(repo.to_str().unwrap()).unwrap()],
@@ -302,7 +303,7 @@ fn limits_hold_with_eight_targets_and_every_hostile_plugin_in_parallel() {
     names.push("friendly");
     names.extend(SURVIVED);
     let registry = registry_of(&names);
-    let result = assess::assess(&registry, &runtime(), &targets, &Default::default(), &|_| {});
+    let result = judge::judge(&registry, &runtime(), &targets, &Default::default(), &|_| {});
     assert_eq!(result.targets.len(), 8);
     for ((_, repo), t) in dirs.iter().zip(&result.targets) {
         // Every plugin accounted for: the hostile ones failed with their own kind...
@@ -352,9 +353,9 @@ fn the_guest_clock_can_be_fixed_for_reproducible_runs() {
     let registry = registry_of(&["sandbox_clock"]);
     let fixed = Runtime::new(RuntimeOptions { cache_dir: None, fixed_clock: Some(1_700_000_000) }).unwrap();
     let target = Target::local(repo.to_str().unwrap()).unwrap();
-    let result = assess::assess(&registry, &fixed, std::slice::from_ref(&target), &Default::default(), &|_| {});
+    let result = judge::judge(&registry, &fixed, std::slice::from_ref(&target), &Default::default(), &|_| {});
     assert_eq!(result.targets[0].facts["sandbox.wall_clock_secs"], 1_700_000_000u64);
-    let real = assess::assess(&registry, &runtime(), &[target], &Default::default(), &|_| {});
+    let real = judge::judge(&registry, &runtime(), &[target], &Default::default(), &|_| {});
     assert!(real.targets[0].facts["sandbox.wall_clock_secs"].as_u64().unwrap() > 1_700_000_000);
 }
 

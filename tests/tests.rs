@@ -3,6 +3,7 @@
 
 mod support;
 
+mod assertions;
 mod assess;
 mod authoring;
 mod bad_input;

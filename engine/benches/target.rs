@@ -6,9 +6,10 @@
 //! Run with `cargo bench --bench target` (scripts/bench.sh runs it with the others).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kaizen::assess::{self, Target};
 use kaizen::collect::git::{self, GitOptions};
+use kaizen::collect::Target;
 use kaizen::collect::{Inventory, WalkOptions};
+use kaizen::judge;
 use kaizen::plugin::{Registry, Runtime, RuntimeOptions};
 use std::path::Path;
 
@@ -35,7 +36,7 @@ fn target(c: &mut Criterion) {
     group.bench_function("git_facts", |b| b.iter(|| git::collect(&repo, GitOptions::new(now)).expect("git facts")));
     group.bench_function("assess_all_builtin_plugins", |b| {
         b.iter(|| {
-            let result = assess::assess(&registry, &runtime, &targets, &Default::default(), &|_| {});
+            let result = judge::judge(&registry, &runtime, &targets, &Default::default(), &|_| {});
             assert!(result.targets[0].errors.is_empty(), "{:?}", result.targets[0].errors);
         })
     });

@@ -2,10 +2,18 @@
 //!
 //! Schema version 1. Field names are part of Kaizen's contract with other tools: add fields
 //! freely, but rename or remove one only with a new `schema_version`.
+//!
+//! A result is composed once, at the end of an assessment, from the values of the stages
+//! before it ([`AssessmentResult::compose`]): the judged targets, their scores, the
+//! roadmap, the trend. Nothing here computes them; the records of the judge stage
+//! ([`FindingRecord`] and the others) are re-exported from [`crate::judge`].
 
 use crate::collect::Skipped;
 use crate::diag::Diagnostic;
-use crate::plugin::{ErrorKind, Evidence, Status};
+pub use crate::judge::{CheckRecord, ErrorRecord, ExemptionRecord, FindingRecord, PluginRecord};
+use crate::judge::{Judged, JudgedTarget};
+use crate::roadmap::Roadmap;
+use crate::score::{OrganisationAssessment, TargetAssessment};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -44,10 +52,10 @@ pub struct AssessmentResult {
     pub scoring: Option<ScoringRecord>,
     /// The organisation's aggregates across targets: levels, practices, coverage, DORA, groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisation_assessment: Option<crate::score::OrganisationAssessment>,
+    pub organisation_assessment: Option<OrganisationAssessment>,
     /// What to do next, in horizons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<crate::roadmap::Roadmap>,
+    pub roadmap: Option<Roadmap>,
     /// The organisation's area levels in each result of the history folder, oldest first,
     /// ending with this one (`--history`); empty without a history.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -71,12 +79,16 @@ pub struct TrendPoint {
 impl TrendPoint {
     /// The point of a scored result (none when it was not scored).
     pub fn of(result: &AssessmentResult) -> Option<TrendPoint> {
-        let org = result.organisation_assessment.as_ref()?;
-        Some(TrendPoint {
-            started_at: result.started_at.clone(),
+        Some(TrendPoint::new(&result.started_at, result.organisation_assessment.as_ref()?))
+    }
+
+    /// The point of the organisation's figures of an assessment started at `started_at`.
+    pub fn new(started_at: &str, org: &OrganisationAssessment) -> TrendPoint {
+        TrendPoint {
+            started_at: started_at.to_owned(),
             levels: org.areas.iter().map(|a| (a.id.clone(), a.level)).collect(),
             coverage: org.coverage,
-        })
+        }
     }
 }
 
@@ -183,40 +195,6 @@ pub struct UnavailableTarget {
     pub reason: String,
 }
 
-/// A plugin that took part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PluginRecord {
-    /// Its id.
-    pub id: String,
-    /// Its display name.
-    pub name: String,
-    /// Its version.
-    pub version: String,
-    /// The protocol version its manifest declares.
-    pub api: u32,
-    /// `built-in` or the folder it came from.
-    pub source: String,
-    /// SHA-256 of its module, hex.
-    pub sha256: String,
-    /// The checks it declares, for reports (titles, areas, remediation).
-    pub checks: Vec<CheckRecord>,
-}
-
-/// A check a plugin declares.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CheckRecord {
-    /// Id, unique within its plugin.
-    pub id: String,
-    /// Short title.
-    pub title: String,
-    /// Maturity-model area.
-    pub area: String,
-    /// What it checks.
-    pub description: String,
-    /// How to fix a failure (Markdown).
-    pub remediation: String,
-}
-
 /// Everything found about one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetResult {
@@ -243,53 +221,108 @@ pub struct TargetResult {
     pub skipped: Vec<Skipped>,
     /// The target scored against the model: practices, areas, DORA, answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assessment: Option<crate::score::TargetAssessment>,
+    pub assessment: Option<TargetAssessment>,
 }
 
-/// One check result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct FindingRecord {
-    /// The plugin that reported it.
-    pub plugin: String,
-    /// The check id.
-    pub check: String,
-    /// The outcome: `pass`, `fail`, `warn` or `not_applicable`.
-    pub status: Status,
-    /// Partial score in 0..=1, for checks that can pass partly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    /// One readable sentence.
-    pub message: String,
-    /// Where the evidence is: path relative to the target, 1-based line.
-    pub evidence: Vec<Evidence>,
-    /// Set when the assessment file exempts this check for this target: the status is
-    /// then `not_applicable`, and the plugin's own status is kept here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exemption: Option<ExemptionRecord>,
+/// The values an assessment's result is composed of, each built once by its stage.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// The organisation's name, from the assessment file.
+    pub organisation: Option<String>,
+    /// What the plugins found, target by target.
+    pub judged: Judged,
+    /// Targets that could not be collected.
+    pub unavailable: Vec<UnavailableTarget>,
+    /// The scores and the roadmap, when the targets were scored.
+    pub scored: Option<Scored>,
+    /// The points of the results already in the history folder, oldest first (`None`
+    /// without a history folder); this result's own point is added after them.
+    pub history: Option<Vec<TrendPoint>>,
+    /// The slice of the targets, for the result of one shard.
+    pub shard: Option<ShardRecord>,
 }
 
-/// Why a finding was set to `not_applicable` by the assessor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ExemptionRecord {
-    /// The reason written in the assessment file.
-    pub reason: String,
-    /// The status the plugin reported.
-    pub original_status: Status,
+/// What scoring and planning made of the judged targets.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// The model scored against.
+    pub model: ModelRecord,
+    /// How it was scored.
+    pub scoring: ScoringRecord,
+    /// The targets' assessments (in the order of the judged targets) and the organisation's.
+    pub assessment: crate::score::Assessment,
+    /// The roadmap.
+    pub roadmap: Roadmap,
 }
 
-/// A plugin that failed on a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ErrorRecord {
-    /// The plugin's id.
-    pub plugin: String,
-    /// What kind of failure: `timeout`, `memory`, `output_limit`, `trap`, `exit`,
-    /// `invalid_output`, `api_mismatch`, `undeclared_check` or `load`.
-    pub kind: ErrorKind,
-    /// What happened.
-    pub message: String,
-    /// The tail of the plugin's stderr.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub stderr: String,
+impl AssessmentResult {
+    /// The result of an assessment, composed from its parts.
+    pub fn compose(parts: Parts) -> AssessmentResult {
+        let Parts { organisation, judged, unavailable, scored, history, shard } = parts;
+        let Judged { started_at, duration_ms, plugins, targets } = judged;
+        let (model, scoring, assessments, organisation_assessment, roadmap) = match scored {
+            Some(s) => (
+                Some(s.model),
+                Some(s.scoring),
+                s.assessment.targets.into_iter().map(Some).collect(),
+                Some(s.assessment.organisation),
+                Some(s.roadmap),
+            ),
+            None => (None, None, Vec::new(), None, None),
+        };
+        let trend = match history {
+            Some(mut points) => {
+                points.extend(organisation_assessment.as_ref().map(|org| TrendPoint::new(&started_at, org)));
+                points
+            }
+            None => Vec::new(),
+        };
+        let targets = targets
+            .into_iter()
+            .zip(assessments.into_iter().chain(std::iter::repeat_with(|| None)))
+            .map(|(judged, assessment)| TargetResult::new(judged, assessment))
+            .collect();
+        AssessmentResult {
+            schema_version: SCHEMA_VERSION,
+            kaizen_version: env!("CARGO_PKG_VERSION").into(),
+            organisation,
+            started_at,
+            duration_ms,
+            plugins,
+            targets,
+            unavailable,
+            model,
+            scoring,
+            organisation_assessment,
+            roadmap,
+            trend,
+            shard,
+        }
+    }
+}
+
+impl TargetResult {
+    /// A judged target and its assessment, as the result records them.
+    pub fn new(judged: JudgedTarget, assessment: Option<TargetAssessment>) -> TargetResult {
+        let JudgedTarget { name, path, kind, labels, files, facts, findings, errors, warnings, skipped } = judged;
+        TargetResult { name, path, kind, labels, files, facts, findings, errors, warnings, skipped, assessment }
+    }
+
+    /// What the plugins found, as the judge stage gave it: to score a result read back.
+    pub fn judged(&self) -> JudgedTarget {
+        JudgedTarget {
+            name: self.name.clone(),
+            path: self.path.clone(),
+            kind: self.kind.clone(),
+            labels: self.labels.clone(),
+            files: self.files,
+            facts: self.facts.clone(),
+            findings: self.findings.clone(),
+            errors: self.errors.clone(),
+            warnings: self.warnings.clone(),
+            skipped: self.skipped.clone(),
+        }
+    }
 }
 
 /// The JSON Schema of `result.json` (draft 2020-12), generated from these types: every
@@ -311,7 +344,7 @@ impl AssessmentResult {
 
     /// Reads a result file; see [`AssessmentResult::from_json`].
     pub fn load(path: &Path) -> Result<AssessmentResult, Diagnostic> {
-        let text = crate::diag::read_text("result-unreadable", path)?;
+        let text = crate::diag::read_text(crate::diag::ResultCode::Unreadable, path)?;
         AssessmentResult::from_json(path, &text)
     }
 
@@ -322,10 +355,14 @@ impl AssessmentResult {
     pub fn from_json(path: &Path, text: &str) -> Result<AssessmentResult, Diagnostic> {
         const EXPECTED: &str = "expected a result.json written by `kaizen assess`";
         if text.trim().is_empty() {
-            return Err(Diagnostic::new("result-syntax", path, format!("the file is empty; {EXPECTED}")));
+            return Err(Diagnostic::new(
+                crate::diag::ResultCode::Syntax,
+                path,
+                format!("the file is empty; {EXPECTED}"),
+            ));
         }
         let json_error = |e: serde_json::Error| {
-            let code = if e.is_data() { "result-invalid" } else { "result-syntax" };
+            let code = if e.is_data() { crate::diag::ResultCode::Invalid } else { crate::diag::ResultCode::Syntax };
             let mut d = Diagnostic::from_json(code, path, text, &e);
             if (d.line, d.column) == (Some(1), Some(1)) || e.is_eof() && !text.trim_start().starts_with('{') {
                 d.message = format!("not JSON ({}); {EXPECTED}", d.message);
@@ -347,7 +384,7 @@ impl AssessmentResult {
                 };
                 let at = text.len() - text.trim_start().len();
                 return Err(Diagnostic::at(
-                    "result-not-a-result",
+                    crate::diag::ResultCode::NotAResult,
                     path,
                     text,
                     at,
@@ -359,7 +396,7 @@ impl AssessmentResult {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(v) => {
                 return Err(Diagnostic::new(
-                    "result-schema-version",
+                    crate::diag::ResultCode::SchemaVersion,
                     path,
                     format!(
                         "result has schema version {v}; this Kaizen ({}) reads schema version {SCHEMA_VERSION}{}",
@@ -371,7 +408,7 @@ impl AssessmentResult {
             None if version.is_some() => {} // the full parse below names its type and position
             None => {
                 return Err(Diagnostic::new(
-                    "result-not-a-result",
+                    crate::diag::ResultCode::NotAResult,
                     path,
                     format!("not a Kaizen result: no `schema_version`; {EXPECTED}"),
                 ))

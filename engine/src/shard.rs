@@ -2,8 +2,11 @@
 //! balanced slice of the targets, and [`merge`] puts the shards' results back together
 //! into the result one unsharded run would have written (apart from timings).
 
-use crate::result::{AssessmentResult, ShardRecord};
+use crate::result::{AssessmentResult, ShardRecord, TargetResult};
+use crate::roadmap::Roadmap;
+use crate::score::{OrganisationAssessment, TargetAssessment};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Shard `index` (1-based) of `count`.
@@ -119,10 +122,9 @@ pub fn merge(parts: Vec<(PathBuf, AssessmentResult)>) -> Result<AssessmentResult
         return Err(MergeError::Missing { missing: missing.join(", "), count });
     }
 
-    let mut merged = first.clone();
-    merged.shard = None;
-    merged.started_at = parts.iter().map(|(_, p)| p.started_at.clone()).min().unwrap_or_default();
-    merged.duration_ms = parts.iter().map(|(_, p)| p.duration_ms).max().unwrap_or(0);
+    let started_at = parts.iter().map(|(_, p)| p.started_at.clone()).min().unwrap_or_default();
+    let duration_ms = parts.iter().map(|(_, p)| p.duration_ms).max().unwrap_or(0);
+    let first = first.clone();
     let mut targets = Vec::new();
     let mut unavailable = Vec::new();
     for (_, part) in parts {
@@ -137,10 +139,38 @@ pub fn merge(parts: Vec<(PathBuf, AssessmentResult)>) -> Result<AssessmentResult
     }
     targets.sort_by_key(|(position, _)| *position);
     unavailable.sort_by_key(|(position, _)| *position);
-    merged.targets = targets.into_iter().map(|(_, t)| t).collect();
-    merged.unavailable = unavailable.into_iter().map(|(_, u)| u).collect();
-    crate::assess::aggregate(&mut merged);
-    Ok(merged)
+    let targets: Vec<TargetResult> = targets.into_iter().map(|(_, t)| t).collect();
+    let (organisation_assessment, roadmap) = match aggregate(&first, &targets) {
+        Some((org, roadmap)) => (Some(org), Some(roadmap)),
+        None => (first.organisation_assessment, first.roadmap),
+    };
+    Ok(AssessmentResult {
+        shard: None,
+        started_at,
+        duration_ms,
+        targets,
+        unavailable: unavailable.into_iter().map(|(_, u)| u).collect(),
+        organisation_assessment,
+        roadmap,
+        ..first
+    })
+}
+
+/// The organisation's figures and the roadmap over `targets`, with the model and profile
+/// the shards recorded (none when they were not scored).
+fn aggregate(first: &AssessmentResult, targets: &[TargetResult]) -> Option<(OrganisationAssessment, Roadmap)> {
+    let (Some(model), Some(scoring)) = (&first.model, &first.scoring) else { return None };
+    let profile = crate::score::Profile {
+        weights: scoring.weights.clone(),
+        disabled: scoring.disabled.iter().cloned().collect(),
+        organisation_share: scoring.organisation_share,
+    };
+    let scored: Vec<(&str, &BTreeMap<String, String>, &TargetAssessment)> =
+        targets.iter().filter_map(|t| t.assessment.as_ref().map(|a| (t.name.as_str(), &t.labels, a))).collect();
+    let org = crate::score::organisation(&model.model, &scored, &profile);
+    let named: Vec<(&str, &TargetAssessment)> = scored.iter().map(|(n, _, a)| (*n, *a)).collect();
+    let roadmap = crate::roadmap::plan(&model.model, &named, &org, scoring.capacity);
+    Some((org, roadmap))
 }
 
 #[cfg(test)]

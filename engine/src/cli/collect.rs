@@ -2,7 +2,8 @@
 //! that `assess` reads later, offline and reproducibly. One sub-subcommand per collector.
 
 use anyhow::Context;
-use kaizen::collect::pipelines::{self, DeployPatterns, GithubFetch, Imported, Token};
+use kaizen::collect::pipelines::{self, DeployPatterns, GithubFetch, Imported};
+use kaizen::settings::Since;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -57,8 +58,8 @@ pub struct PipelinesArgs {
     #[arg(long, value_name = "URL", default_value = pipelines::github_api::DEFAULT_API)]
     github_api: String,
     /// Runs to fetch from GitHub: a number of days back, or a date (YYYY-MM-DD) [default: 365].
-    #[arg(long, value_name = "DAYS|DATE", value_parser = super::assess::parse_since)]
-    since: Option<super::assess::Since>,
+    #[arg(long, value_name = "DAYS|DATE", value_parser = kaizen::settings::parse_since)]
+    since: Option<Since>,
     /// Most runs fetched per GitHub repository, newest first.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_runs: usize,
@@ -83,15 +84,8 @@ fn pipelines_command(args: PipelinesArgs) -> anyhow::Result<ExitCode> {
         imports.push(pipelines::import_file(path, &patterns)?);
     }
     if !args.github.is_empty() {
-        let since = match args.since {
-            None => now - jiff::SignedDuration::from_hours(24 * 365),
-            Some(super::assess::Since::Days(days)) => now - jiff::SignedDuration::from_hours(24 * i64::from(days)),
-            Some(super::assess::Since::Date(date)) => date.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp(),
-        };
-        let token = ["GITHUB_TOKEN", "GH_TOKEN"]
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|t| !t.trim().is_empty()))
-            .map(|t| Token::new(t.trim()));
+        let since = args.since.unwrap_or(Since::Days(365)).start(now)?;
+        let token = pipelines::token_from_env();
         if token.is_none() {
             eprintln!("note: no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour");
         }

@@ -2,7 +2,7 @@
 
 use kaizen::history;
 use kaizen::result::AssessmentResult;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Output formats of `compare`.
@@ -28,17 +28,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let old = read(&args.old)?;
-    let new = read(&args.new)?;
+    let old = AssessmentResult::load(&args.old)?;
+    let new = AssessmentResult::load(&args.new)?;
     let comparison = history::compare(&old, &new);
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
         Format::Md | Format::Table => print!("{}", comparison.markdown()),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a result file, naming it (and where it can, the line and column) in every error.
-pub fn read(path: &Path) -> anyhow::Result<AssessmentResult> {
-    Ok(AssessmentResult::load(path)?)
 }

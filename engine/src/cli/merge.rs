@@ -1,5 +1,7 @@
 //! `kaizen merge`: combine the results of `kaizen assess --shard I/N` into one.
 
+use kaizen::report::{output, Format};
+use kaizen::result::AssessmentResult;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,20 +15,20 @@ pub struct Args {
     out: PathBuf,
     /// Output formats (comma-separated).
     #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md,html")]
-    format: Vec<super::report::Format>,
+    format: Vec<Format>,
     /// Templates overriding the built-in ones by name (report.md.j2, report.html.j2).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let templates = super::report::prepare(&args.format, args.templates.as_deref(), &args.out)?;
+    let templates = output::prepare(&args.format, args.templates.as_deref(), &args.out)?;
     let mut parts = Vec::new();
     for path in &args.parts {
-        parts.push((path.clone(), super::compare::read(path)?));
+        parts.push((path.clone(), AssessmentResult::load(path)?));
     }
     let merged = kaizen::shard::merge(parts)?;
-    super::report::write(&merged, &args.format, &templates, &args.out)?;
+    output::write(&merged, &args.format, &templates, &args.out)?;
     eprintln!(
         "merged {} shards: {} targets, {} not assessed; wrote {}",
         args.parts.len(),

@@ -83,18 +83,3 @@ pub fn init_logging(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KAIZEN_LOG").unwrap_or_else(|_| default.into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
 }
-
-/// Builds the runtime shared by the commands that run plugins.
-fn runtime(cache: Option<std::path::PathBuf>) -> anyhow::Result<kaizen::plugin::Runtime> {
-    let cache_dir = cache.or_else(kaizen::default_cache_dir).map(|d| d.join("modules"));
-    kaizen::plugin::Runtime::new(kaizen::plugin::RuntimeOptions { cache_dir, fixed_clock: None })
-}
-
-/// The registry: built-in plugins plus the given folders.
-fn registry(dirs: &[std::path::PathBuf]) -> anyhow::Result<kaizen::plugin::Registry> {
-    let mut registry = kaizen::plugin::Registry::builtin()?;
-    for dir in dirs {
-        registry.add_dir(dir)?;
-    }
-    Ok(registry)
-}

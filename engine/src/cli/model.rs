@@ -28,9 +28,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let catalogue = Catalogue::from_registry(&super::registry(&args.plugins)?);
+    let catalogue = Catalogue::from_registry(&kaizen::plugin::Registry::with_dirs(&args.plugins)?);
     let (path, source) = match &args.file {
-        Some(file) => match kaizen::diag::read_text("model-unreadable", file) {
+        Some(file) => match kaizen::diag::read_text(kaizen::diag::ModelCode::Unreadable, file) {
             Ok(source) => (file.clone(), source),
             Err(problem) => {
                 eprintln!("{problem}");

@@ -1,7 +1,7 @@
 //! `kaizen plugin`: list, check and run plugins, and the plugin author's tools (`new`,
 //! `build`, `test`).
 
-use kaizen::plugin::authoring::{harness, scaffold, toolchain};
+use kaizen::authoring::{harness, scaffold, toolchain};
 use kaizen::plugin::registry::{load_plugin_dir, Plugin, RegistryError};
 use kaizen::plugin::Runtime;
 use std::path::{Path, PathBuf};
@@ -96,7 +96,7 @@ pub fn run(command: Command, verbose: u8) -> anyhow::Result<ExitCode> {
 }
 
 fn list(dirs: &[PathBuf], verbose: bool) -> anyhow::Result<ExitCode> {
-    let registry = super::registry(dirs)?;
+    let registry = kaizen::plugin::Registry::with_dirs(dirs)?;
     for note in registry.notes() {
         eprintln!("note: {note}");
     }
@@ -208,8 +208,8 @@ fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Re
             None => anyhow::bail!("`{spec}` is neither a plugin folder or file nor the id of a built-in plugin"),
         }
     };
-    let target = kaizen::assess::Target::local(target)?;
-    let request = kaizen::assess::request_for(&plugin, &target, &Default::default());
+    let target = kaizen::collect::Target::local(target)?;
+    let request = kaizen::judge::request_for(&plugin, &target, &Default::default());
     if let Some(out) = request_out {
         kaizen::output::write_atomic(&out, &request)?;
         eprintln!(
@@ -228,7 +228,7 @@ fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Re
         anyhow::bail!("{}", kaizen::plugin::manifest_api_mismatch(m));
     }
     let wasm = plugin.wasm.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let runtime = super::runtime(None)?;
+    let runtime = kaizen::plugin::Runtime::with_cache(None)?;
     let compiled = runtime.compile(wasm)?;
     let output = match runtime.invoke(&compiled, &request, &target.root, &m.limits) {
         Ok(output) => output,

@@ -209,9 +209,9 @@ fn load_model(path: Option<&Path>) -> Result<Model, Diagnostics> {
     match path {
         None => Model::builtin(),
         Some(path) => {
-            let source = kaizen::diag::read_text("model-unreadable", path)?;
-            let catalogue =
-                Catalogue::builtin().map_err(|e| Diagnostics(vec![Diagnostic::new("model-catalogue", path, e)]))?;
+            let source = kaizen::diag::read_text(kaizen::diag::ModelCode::Unreadable, path)?;
+            let catalogue = Catalogue::builtin()
+                .map_err(|e| Diagnostics(vec![Diagnostic::new(kaizen::diag::ModelCode::Catalogue, path, e)]))?;
             model::load(path, &source, &catalogue)
         }
     }

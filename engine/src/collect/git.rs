@@ -6,7 +6,7 @@
 //! bounded time. No personal data leaves this module: authors and committers are counted,
 //! never named, and commit messages are only classified.
 
-use serde::Serialize;
+pub use kaizen_evidence::git::{Branch, CommitFigures, Distribution, GitFacts, Tag, Window};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -34,41 +34,6 @@ impl GitOptions {
     }
 }
 
-/// The git facts of one repository (the `git` field of a plugin request).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GitFacts {
-    /// No commits at all (a new repository): every figure below is empty or zero.
-    pub empty: bool,
-    /// A shallow clone: history stops early, figures cover what is there.
-    pub shallow: bool,
-    /// The commit HEAD points at.
-    pub head: Option<String>,
-    /// The branch HEAD is on, if any.
-    pub head_branch: Option<String>,
-    /// The default branch: `origin/HEAD`'s target, else HEAD's branch, else `main`/`master`.
-    pub default_branch: Option<String>,
-    /// The window the figures cover.
-    pub window: Window,
-    /// Commit figures inside the window, on the history of HEAD.
-    pub commits: CommitFigures,
-    /// Distinct authors of the commits in the window (by e-mail, counted only).
-    pub authors: usize,
-    /// Distinct committers of the commits in the window.
-    pub committers: usize,
-    /// Local and remote-tracking branches with the date of their last commit.
-    pub branches: Vec<Branch>,
-    /// Tags pointing at commits, oldest first, with their date.
-    pub tags: Vec<Tag>,
-    /// Tags created inside the window.
-    pub tags_in_window: usize,
-    /// Hours from a commit to the first tag containing it, for commits in the window.
-    pub lead_time_hours: Option<Distribution>,
-    /// Hours from a commit to the first successful deployment containing it, for commits in
-    /// the window, when the target's pipeline runs name deployments with their commit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deploy_lead_time_hours: Option<Distribution>,
-}
-
 /// A successful deployment of a commit, from the target's pipeline runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
@@ -76,97 +41,6 @@ pub struct Deployment {
     pub sha: String,
     /// When the deployment finished, in seconds since the Unix epoch.
     pub time: i64,
-}
-
-/// The time window of the figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Window {
-    /// Start (RFC 3339).
-    pub since: String,
-    /// End, "now" (RFC 3339).
-    pub until: String,
-    /// Length in days.
-    pub days: u32,
-    /// Commits walked.
-    pub commits_walked: usize,
-    /// The commit cap was reached: older commits in the window were not counted.
-    pub truncated: bool,
-}
-
-/// Commit figures inside the window.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct CommitFigures {
-    /// Commits in the window.
-    pub count: usize,
-    /// Commits per week, oldest week first; the last entry is the current week.
-    pub per_week: Vec<u32>,
-    /// Merge commits (more than one parent).
-    pub merges: usize,
-    /// Merges as a share of all commits (0..1).
-    pub merge_share: f64,
-    /// Commits whose message reverts another ("This reverts commit …", `Revert "…"`).
-    pub reverts: usize,
-    /// Commits whose subject marks a hotfix.
-    pub hotfixes: usize,
-    /// Commits whose message shows they were merged from a pull or merge request or went
-    /// through review: GitHub's "Merge pull request #N" and squash subjects ending "(#N)",
-    /// GitLab's "See merge request …", Bitbucket's "(pull request #N)", and the review
-    /// trailers `Reviewed-on:` (Gerrit), `Differential Revision:` (Phabricator),
-    /// `Reviewed-by:` and `Approved-by:`.
-    pub pull_requests: usize,
-    /// Those as a share of all commits (0..1).
-    pub pull_request_share: f64,
-    /// Commits on the first-parent line from HEAD: the changesets that landed on the
-    /// branch, one per pull request merged or per direct push.
-    pub mainline: usize,
-    /// Mainline commits that came from a pull or merge request (see `pull_requests`), or
-    /// merge a branch whose tip did.
-    pub mainline_pull_requests: usize,
-    /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
-    pub signed: usize,
-    /// Signed commits as a share of all commits (0..1).
-    pub signed_share: f64,
-    /// Date of the oldest commit walked (RFC 3339).
-    pub first: Option<String>,
-    /// Date of the newest commit (RFC 3339).
-    pub last: Option<String>,
-}
-
-/// A branch and how old its last commit is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Branch {
-    /// Short name (`main`, `origin/feature-x`).
-    pub name: String,
-    /// Whether it is a remote-tracking branch.
-    pub remote: bool,
-    /// Date of its last commit (RFC 3339).
-    pub last_commit: String,
-    /// Days since its last commit.
-    pub age_days: i64,
-}
-
-/// A tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Tag {
-    /// Short name (`v1.2.0`).
-    pub name: String,
-    /// The tagger's date for an annotated tag, else the commit's date (RFC 3339).
-    pub date: String,
-    /// The commit it points at.
-    pub commit: String,
-    /// An annotated tag carrying a signature (GPG, SSH or X.509), verified or not.
-    pub signed: bool,
-}
-
-/// A distribution of durations.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Distribution {
-    /// How many samples.
-    pub samples: usize,
-    /// Median.
-    pub median: f64,
-    /// 90th percentile.
-    pub p90: f64,
 }
 
 /// Why git facts could not be collected.
@@ -205,7 +79,7 @@ pub fn collect_with_deployments(
     let head = match repo.head() {
         Ok(head) => head,
         Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
-            return Ok(GitFacts::empty(repo.is_shallow(), window(0, false), default_branch(&repo, None)));
+            return Ok(empty_facts(repo.is_shallow(), window(0, false), default_branch(&repo, None)));
         }
         Err(e) => return Err(fail(e)),
     };
@@ -320,24 +194,23 @@ pub fn collect_with_deployments(
     })
 }
 
-impl GitFacts {
-    fn empty(shallow: bool, window: Window, default_branch: Option<String>) -> GitFacts {
-        GitFacts {
-            empty: true,
-            shallow,
-            head: None,
-            head_branch: None,
-            default_branch,
-            window,
-            commits: CommitFigures { per_week: vec![0; WEEKS], ..CommitFigures::default() },
-            authors: 0,
-            committers: 0,
-            branches: Vec::new(),
-            tags: Vec::new(),
-            tags_in_window: 0,
-            lead_time_hours: None,
-            deploy_lead_time_hours: None,
-        }
+/// The facts of a repository without commits.
+fn empty_facts(shallow: bool, window: Window, default_branch: Option<String>) -> GitFacts {
+    GitFacts {
+        empty: true,
+        shallow,
+        head: None,
+        head_branch: None,
+        default_branch,
+        window,
+        commits: CommitFigures { per_week: vec![0; WEEKS], ..CommitFigures::default() },
+        authors: 0,
+        committers: 0,
+        branches: Vec::new(),
+        tags: Vec::new(),
+        tags_in_window: 0,
+        lead_time_hours: None,
+        deploy_lead_time_hours: None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The file inventory of a target: one walk, shared by every plugin.
 
-use crate::plugin::protocol::FileEntry;
+use super::file::FileEntry;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

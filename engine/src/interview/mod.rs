@@ -18,10 +18,11 @@ pub use crate::score::Suggestion;
 /// What the evidence of `target` suggests for each question of `model` that has a `suggest`
 /// rule or a DORA key, by question id.
 pub fn suggestions(model: &Model, target: &TargetResult) -> BTreeMap<String, Suggestion> {
+    let target = target.judged();
     model
         .questions
         .iter()
-        .filter_map(|q| crate::score::suggestion(model, q, target).map(|s| (q.id.clone(), s)))
+        .filter_map(|q| crate::score::suggestion(model, q, &target).map(|s| (q.id.clone(), s)))
         .collect()
 }
 

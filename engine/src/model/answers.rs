@@ -193,21 +193,22 @@ struct RawScope {
 impl Answers {
     /// Reads and validates an answers file against `model`.
     pub fn load(path: &Path, model: &Model) -> Result<Answers, Diagnostics> {
-        let source = crate::diag::read_text("answers-unreadable", path)?;
+        let source = crate::diag::read_text(crate::diag::AnswersCode::Unreadable, path)?;
         Answers::parse(path, &source, model)
     }
 
     /// Parses and validates an answers file's text; `path` names it in diagnostics.
     pub fn parse(path: &Path, source: &str, model: &Model) -> Result<Answers, Diagnostics> {
-        let raw: Raw = toml::from_str(source)
-            .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("answers-syntax", path, source, &e)]))?;
+        let raw: Raw = toml::from_str(source).map_err(|e| {
+            Diagnostics(vec![Diagnostic::from_toml(crate::diag::AnswersCode::Syntax, path, source, &e)])
+        })?;
         let mut problems = Vec::new();
         let table = |raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>, problems: &mut Vec<Diagnostic>| {
             let mut out = BTreeMap::new();
             for (id, value) in raw {
                 match model.question(id.get_ref()) {
                     None => problems.push(Diagnostic::at(
-                        "answers-unknown-question",
+                        crate::diag::AnswersCode::UnknownQuestion,
                         path,
                         source,
                         id.span().start,
@@ -231,7 +232,7 @@ impl Answers {
             let s = scope.get_ref();
             if s.target.is_some() == s.labels.is_some() {
                 problems.push(Diagnostic::at(
-                    "answers-invalid-scope",
+                    crate::diag::AnswersCode::InvalidScope,
                     path,
                     source,
                     scope.span().start,
@@ -240,7 +241,7 @@ impl Answers {
             }
             if s.labels.as_ref().is_some_and(BTreeMap::is_empty) {
                 problems.push(Diagnostic::at(
-                    "answers-invalid-scope",
+                    crate::diag::AnswersCode::InvalidScope,
                     path,
                     source,
                     scope.span().start,
@@ -310,20 +311,21 @@ impl Answers {
 }
 
 /// Reads one answer, checking it fits the question.
-fn answer(question: &Question, value: &toml::Value) -> Result<Answer, (&'static str, String)> {
+fn answer(question: &Question, value: &toml::Value) -> Result<Answer, (crate::diag::AnswersCode, String)> {
     match value {
         toml::Value::Table(t) => {
             for key in t.keys() {
                 if !["value", "origin", "suggested", "evidence", "note"].contains(&key.as_str()) {
                     return Err((
-                        "answers-unknown-key",
+                        crate::diag::AnswersCode::UnknownKey,
                         format!("unknown key `{key}` in the answer to `{}`; expected value, origin, suggested, evidence or note", question.id),
                     ));
                 }
             }
-            let value = t
-                .get("value")
-                .ok_or(("answers-wrong-kind", format!("the answer to `{}` has no `value`", question.id)))?;
+            let value = t.get("value").ok_or((
+                crate::diag::AnswersCode::WrongKind,
+                format!("the answer to `{}` has no `value`", question.id),
+            ))?;
             let origin = match t.get("origin") {
                 None => Origin::Given,
                 Some(toml::Value::String(s)) if s == "given" => Origin::Given,
@@ -331,17 +333,19 @@ fn answer(question: &Question, value: &toml::Value) -> Result<Answer, (&'static 
                 Some(toml::Value::String(s)) if s == "overridden" => Origin::Overridden,
                 Some(other) => {
                     return Err((
-                        "answers-invalid-origin",
+                        crate::diag::AnswersCode::InvalidOrigin,
                         format!("origin {other} must be \"given\", \"confirmed\" or \"overridden\""),
                     ))
                 }
             };
             let suggested = t.get("suggested").map(|s| plain(question, s)).transpose()?;
-            let text = |key: &str| -> Result<Option<String>, (&'static str, String)> {
+            let text = |key: &str| -> Result<Option<String>, (crate::diag::AnswersCode, String)> {
                 match t.get(key) {
                     None => Ok(None),
                     Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-                    Some(other) => Err(("answers-wrong-kind", format!("`{key}` must be a string, not {other}"))),
+                    Some(other) => {
+                        Err((crate::diag::AnswersCode::WrongKind, format!("`{key}` must be a string, not {other}")))
+                    }
                 }
             };
             Ok(Answer {
@@ -357,11 +361,11 @@ fn answer(question: &Question, value: &toml::Value) -> Result<Answer, (&'static 
 }
 
 /// Reads a plain answer value, checking it fits the question.
-fn plain(question: &Question, value: &toml::Value) -> Result<AnswerValue, (&'static str, String)> {
+fn plain(question: &Question, value: &toml::Value) -> Result<AnswerValue, (crate::diag::AnswersCode, String)> {
     let id = &question.id;
     let wrong = |expected: &str| {
         (
-            "answers-wrong-kind",
+            crate::diag::AnswersCode::WrongKind,
             format!("`{id}` is a {} question: expected {expected}, found {value}", question.kind.name()),
         )
     };
@@ -374,7 +378,7 @@ fn plain(question: &Question, value: &toml::Value) -> Result<AnswerValue, (&'sta
             } else {
                 let values: Vec<String> = choices.iter().map(|c| format!("\"{}\"", c.value)).collect();
                 Err((
-                    "answers-unknown-choice",
+                    crate::diag::AnswersCode::UnknownChoice,
                     format!("`{id}` has no choice \"{s}\"; expected one of {}", values.join(", ")),
                 ))
             }
@@ -384,7 +388,10 @@ fn plain(question: &Question, value: &toml::Value) -> Result<AnswerValue, (&'sta
             if (*min..=*max).contains(n) {
                 Ok(AnswerValue::Number(*n as f64))
             } else {
-                Err(("answers-out-of-range", format!("`{id}` is a scale from {min} to {max}; {n} is outside it")))
+                Err((
+                    crate::diag::AnswersCode::OutOfRange,
+                    format!("`{id}` is a scale from {min} to {max}; {n} is outside it"),
+                ))
             }
         }
         (QuestionKind::Scale { min, max, .. }, _) => Err(wrong(&format!("a whole number from {min} to {max}"))),
@@ -393,13 +400,13 @@ fn plain(question: &Question, value: &toml::Value) -> Result<AnswerValue, (&'sta
             Ok(AnswerValue::Number(*f))
         }
         (QuestionKind::Number { .. }, toml::Value::Integer(_) | toml::Value::Float(_)) => {
-            Err(("answers-out-of-range", format!("`{id}` takes a number of at least 0, not {value}")))
+            Err((crate::diag::AnswersCode::OutOfRange, format!("`{id}` takes a number of at least 0, not {value}")))
         }
         (QuestionKind::Number { .. }, _) => Err(wrong("a number")),
         (QuestionKind::Duration, toml::Value::String(s)) => match parse_duration_hours(s) {
             Some(_) => Ok(AnswerValue::Text(s.clone())),
             None => Err((
-                "answers-invalid-duration",
+                crate::diag::AnswersCode::InvalidDuration,
                 format!(
                     "`{id}`: \"{s}\" is not a duration; write a number and a unit: \"30m\", \"4h\", \"2d\", \"3w\""
                 ),

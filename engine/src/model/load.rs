@@ -183,7 +183,7 @@ enum OneOrMany {
 /// and facts must be declared in `catalogue`.
 pub fn load(path: &Path, source: &str, catalogue: &Catalogue) -> Result<Model, Diagnostics> {
     let raw: Raw = toml::from_str(source)
-        .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("model-syntax", path, source, &e)]))?;
+        .map_err(|e| Diagnostics(vec![Diagnostic::from_toml(crate::diag::ModelCode::Syntax, path, source, &e)]))?;
     let mut v = Validator {
         path,
         source,
@@ -213,14 +213,14 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn problem(&mut self, code: &'static str, span: Range<usize>, message: impl Into<String>) {
+    fn problem(&mut self, code: crate::diag::ModelCode, span: Range<usize>, message: impl Into<String>) {
         self.problems.push(Diagnostic::at(code, self.path, self.source, span.start, message));
     }
 
     fn model(&mut self, raw: Raw) -> Model {
         self.identifier(&raw.model.id, "model");
         if raw.model.version.get_ref().trim().is_empty() {
-            self.problem("model-invalid-version", raw.model.version.span(), "version must not be empty");
+            self.problem(crate::diag::ModelCode::InvalidVersion, raw.model.version.span(), "version must not be empty");
         }
         self.markdown(&raw.model.description, "description");
         let levels = self.levels(&raw.level);
@@ -253,7 +253,7 @@ impl Validator<'_> {
             && s.starts_with(|c: char| c.is_ascii_lowercase());
         if !ok {
             self.problem(
-                "model-invalid-id",
+                crate::diag::ModelCode::InvalidId,
                 id.span(),
                 format!("{what} id `{s}` must start with a lowercase letter and hold only lowercase letters, digits, `-` or `_`"),
             );
@@ -264,7 +264,7 @@ impl Validator<'_> {
         for (offset, message) in markdown::problems(text.get_ref()) {
             let at = locate(self.source, text.span(), text.get_ref(), offset);
             self.problems.push(Diagnostic::at(
-                "model-markdown",
+                crate::diag::ModelCode::Markdown,
                 self.path,
                 self.source,
                 at,
@@ -280,7 +280,7 @@ impl Validator<'_> {
             let number = *level.get_ref().number.get_ref();
             if number != expected {
                 self.problem(
-                    "model-levels",
+                    crate::diag::ModelCode::Levels,
                     level.get_ref().number.span(),
                     format!(
                         "level number {number} out of order: levels are numbered 1 to 5 in order, expected {expected}"
@@ -297,7 +297,7 @@ impl Validator<'_> {
         if raw.len() != 5 {
             let span = raw.get(5).map(|l| l.span()).unwrap_or(0..0);
             self.problem(
-                "model-levels",
+                crate::diag::ModelCode::Levels,
                 span,
                 format!("a model has exactly five levels (1 to 5); this one has {}", raw.len()),
             );
@@ -312,7 +312,7 @@ impl Validator<'_> {
             self.identifier(&area.id, "area");
             if !seen.insert(area.id.get_ref().clone()) {
                 self.problem(
-                    "model-duplicate-id",
+                    crate::diag::ModelCode::DuplicateId,
                     area.id.span(),
                     format!("area `{}` is defined twice", area.id.get_ref()),
                 );
@@ -327,7 +327,7 @@ impl Validator<'_> {
             });
         }
         if raw.is_empty() {
-            self.problem("model-no-areas", 0..0, "the model has no `[[area]]`");
+            self.problem(crate::diag::ModelCode::NoAreas, 0..0, "the model has no `[[area]]`");
         }
         areas
     }
@@ -343,7 +343,11 @@ impl Validator<'_> {
             self.identifier(&q.id, "question");
             let id = q.id.get_ref().clone();
             if self.questions.contains_key(&id) {
-                self.problem("model-duplicate-id", q.id.span(), format!("question `{id}` is defined twice"));
+                self.problem(
+                    crate::diag::ModelCode::DuplicateId,
+                    q.id.span(),
+                    format!("question `{id}` is defined twice"),
+                );
                 continue;
             }
             self.markdown(&q.help, "help");
@@ -352,7 +356,7 @@ impl Validator<'_> {
                     Some(area) => Some(area.clone()),
                     None => {
                         self.problem(
-                            "model-unknown-practice",
+                            crate::diag::ModelCode::UnknownPractice,
                             p.span(),
                             format!(
                                 "question `{id}` names practice `{}`, which the model does not define",
@@ -366,13 +370,13 @@ impl Validator<'_> {
                     if areas.iter().any(|x| &x.id == a.get_ref()) {
                         Some(a.get_ref().clone())
                     } else {
-                        self.problem("model-unknown-area", a.span(), unknown_area(a.get_ref(), areas));
+                        self.problem(crate::diag::ModelCode::UnknownArea, a.span(), unknown_area(a.get_ref(), areas));
                         None
                     }
                 }
                 (Some(p), Some(_)) => {
                     self.problem(
-                        "model-question-target",
+                        crate::diag::ModelCode::QuestionTarget,
                         p.span(),
                         format!(
                             "question `{id}` names both a practice and an area: name one (a practice implies its area)"
@@ -382,7 +386,7 @@ impl Validator<'_> {
                 }
                 (None, None) => {
                     self.problem(
-                        "model-question-target",
+                        crate::diag::ModelCode::QuestionTarget,
                         q.id.span(),
                         format!("question `{id}` names neither `practice` nor `area`"),
                     );
@@ -393,7 +397,7 @@ impl Validator<'_> {
             let dora = q.dora.as_ref().and_then(|d| match DoraKey::parse(d.get_ref()) {
                 Some(key) => Some(key),
                 None => {
-                    self.problem("model-unknown-dora-key", d.span(), unknown_dora_key(d.get_ref()));
+                    self.problem(crate::diag::ModelCode::UnknownDoraKey, d.span(), unknown_dora_key(d.get_ref()));
                     None
                 }
             });
@@ -402,7 +406,7 @@ impl Validator<'_> {
                     matches!(kind, QuestionKind::Choice { choices } if choices.iter().all(|c| c.band.is_some()));
                 if !banded {
                     self.problem(
-                        "model-dora-question",
+                        crate::diag::ModelCode::DoraQuestion,
                         q.dora.as_ref().map(|d| d.span()).unwrap_or_default(),
                         format!("question `{id}` reports a DORA key: it must be a `choice` question with a `band` on every choice"),
                     );
@@ -433,7 +437,7 @@ impl Validator<'_> {
         let extra = |v: &mut Self, present: bool, key: &str, span: Range<usize>| {
             if present {
                 v.problem(
-                    "model-question-kind",
+                    crate::diag::ModelCode::QuestionKind,
                     span,
                     format!("`{key}` does not apply to a `{kind_name}` question (`{id}`)"),
                 );
@@ -459,7 +463,7 @@ impl Validator<'_> {
                 extra(self, q.unit.is_some(), "unit", unit_span);
                 let Some(scale) = &q.scale else {
                     self.problem(
-                        "model-question-kind",
+                        crate::diag::ModelCode::QuestionKind,
                         q.kind.span(),
                         format!(
                             "scale question `{id}` needs `scale = {{ min = 1, max = 5, low = \"…\", high = \"…\" }}`"
@@ -470,7 +474,7 @@ impl Validator<'_> {
                 let s = scale.get_ref();
                 if s.min >= s.max {
                     self.problem(
-                        "model-question-kind",
+                        crate::diag::ModelCode::QuestionKind,
                         scale.span(),
                         format!("scale of `{id}`: min ({}) must be below max ({})", s.min, s.max),
                     );
@@ -482,7 +486,7 @@ impl Validator<'_> {
                 extra(self, q.unit.is_some(), "unit", unit_span);
                 let Some(raw) = &q.choices else {
                     self.problem(
-                        "model-question-kind",
+                        crate::diag::ModelCode::QuestionKind,
                         q.kind.span(),
                         format!("choice question `{id}` needs `choices = [{{ value = \"…\", label = \"…\" }}, …]`"),
                     );
@@ -490,7 +494,7 @@ impl Validator<'_> {
                 };
                 if raw.get_ref().len() < 2 {
                     self.problem(
-                        "model-question-kind",
+                        crate::diag::ModelCode::QuestionKind,
                         raw.span(),
                         format!("choice question `{id}` needs at least two choices"),
                     );
@@ -500,7 +504,7 @@ impl Validator<'_> {
                 for c in raw.get_ref() {
                     if !seen.insert(c.value.get_ref().clone()) {
                         self.problem(
-                            "model-duplicate-id",
+                            crate::diag::ModelCode::DuplicateId,
                             c.value.span(),
                             format!("choice `{}` appears twice in `{id}`", c.value.get_ref()),
                         );
@@ -508,7 +512,7 @@ impl Validator<'_> {
                     let band = c.band.as_ref().and_then(|b| match Band::parse(b.get_ref()) {
                         Some(band) => Some(band),
                         None => {
-                            self.problem("model-unknown-band", b.span(), unknown_band(b.get_ref()));
+                            self.problem(crate::diag::ModelCode::UnknownBand, b.span(), unknown_band(b.get_ref()));
                             None
                         }
                     });
@@ -518,7 +522,7 @@ impl Validator<'_> {
             }
             other => {
                 self.problem(
-                    "model-question-kind",
+                    crate::diag::ModelCode::QuestionKind,
                     q.kind.span(),
                     format!("unknown question kind `{other}`; expected yes_no, choice, scale, number or duration"),
                 );
@@ -535,7 +539,7 @@ impl Validator<'_> {
                 let is_yes_no = matches!(self.questions.get(q.id.get_ref()), Some(QuestionKind::YesNo));
                 if !is_yes_no {
                     self.problem(
-                        "model-question-kind",
+                        crate::diag::ModelCode::QuestionKind,
                         suggest.span(),
                         format!(
                             "`suggest` is for yes_no questions (`{}` is not); a DORA question is suggested from its key's band",
@@ -557,7 +561,7 @@ impl Validator<'_> {
             self.identifier(&p.id, "practice");
             if ids.insert(p.id.get_ref().clone(), p).is_some() {
                 self.problem(
-                    "model-duplicate-id",
+                    crate::diag::ModelCode::DuplicateId,
                     p.id.span(),
                     format!("practice `{}` is defined twice", p.id.get_ref()),
                 );
@@ -567,12 +571,12 @@ impl Validator<'_> {
         for p in raw {
             let id = p.id.get_ref();
             if !areas.iter().any(|a| &a.id == p.area.get_ref()) {
-                self.problem("model-unknown-area", p.area.span(), unknown_area(p.area.get_ref(), areas));
+                self.problem(crate::diag::ModelCode::UnknownArea, p.area.span(), unknown_area(p.area.get_ref(), areas));
             }
             let level = *p.level.get_ref();
             if !(2..=5).contains(&level) {
                 self.problem(
-                    "model-invalid-level",
+                    crate::diag::ModelCode::InvalidLevel,
                     p.level.span(),
                     format!("practice `{id}` has level {level}; practices belong to levels 2 to 5 (level 1 is where every area starts)"),
                 );
@@ -583,7 +587,7 @@ impl Validator<'_> {
                 "L" => Effort::L,
                 other => {
                     self.problem(
-                        "model-invalid-effort",
+                        crate::diag::ModelCode::InvalidEffort,
                         p.effort.span(),
                         format!("effort `{other}` must be \"S\", \"M\" or \"L\""),
                     );
@@ -592,24 +596,36 @@ impl Validator<'_> {
             };
             let impact = *p.impact.get_ref();
             if !(1..=3).contains(&impact) {
-                self.problem("model-invalid-impact", p.impact.span(), format!("impact {impact} must be 1, 2 or 3"));
+                self.problem(
+                    crate::diag::ModelCode::InvalidImpact,
+                    p.impact.span(),
+                    format!("impact {impact} must be 1, 2 or 3"),
+                );
             }
             if p.title.trim().is_empty() {
-                self.problem("model-empty-text", p.id.span(), format!("practice `{id}` has an empty title"));
+                self.problem(
+                    crate::diag::ModelCode::EmptyText,
+                    p.id.span(),
+                    format!("practice `{id}` has an empty title"),
+                );
             }
             if p.guidance.get_ref().trim().is_empty() {
-                self.problem("model-empty-text", p.guidance.span(), format!("practice `{id}` has empty guidance"));
+                self.problem(
+                    crate::diag::ModelCode::EmptyText,
+                    p.guidance.span(),
+                    format!("practice `{id}` has empty guidance"),
+                );
             }
             self.markdown(&p.guidance, "guidance");
             for dep in &p.depends_on {
                 match ids.get(dep.get_ref()) {
                     None => self.problem(
-                        "model-unknown-practice",
+                        crate::diag::ModelCode::UnknownPractice,
                         dep.span(),
                         format!("practice `{id}` depends on `{}`, which the model does not define", dep.get_ref()),
                     ),
                     Some(d) if d.area.get_ref() == p.area.get_ref() && *d.level.get_ref() > level => self.problem(
-                        "model-unreachable-level",
+                        crate::diag::ModelCode::UnreachableLevel,
                         dep.span(),
                         format!(
                             "practice `{id}` (level {level}) depends on `{}` (level {}) of the same area: level {level} of `{}` could not be reached before level {}",
@@ -626,7 +642,7 @@ impl Validator<'_> {
             for (framework, ids) in &p.maps_to {
                 if !FRAMEWORKS.contains(&framework.get_ref().as_str()) {
                     self.problem(
-                        "model-unknown-framework",
+                        crate::diag::ModelCode::UnknownFramework,
                         framework.span(),
                         format!(
                             "unknown framework `{}` in maps_to; expected one of {}",
@@ -687,7 +703,7 @@ impl Validator<'_> {
                             let key: BTreeSet<&str> = cycle.iter().copied().collect();
                             if reported.insert(key.into_iter().map(str::to_owned).collect::<Vec<_>>()) {
                                 self.problem(
-                                    "model-dependency-cycle",
+                                    crate::diag::ModelCode::DependencyCycle,
                                     dep.span(),
                                     format!("dependency cycle: {}", cycle.join(" → ")),
                                 );
@@ -710,7 +726,7 @@ impl Validator<'_> {
             if !missing.is_empty() {
                 let span = self.area_spans.get(&area.id).cloned().unwrap_or_default();
                 self.problem(
-                    "model-empty-level",
+                    crate::diag::ModelCode::EmptyLevel,
                     span,
                     format!(
                         "area `{}` has no practice at level {}: every level from 2 to 5 needs at least one, or the level is reached without doing anything",
@@ -740,7 +756,7 @@ impl Validator<'_> {
         .map(|(name, _)| name)
         .collect();
         if let (Some(then), false) = (&r.then, r.when.is_some()) {
-            self.problem("model-invalid-rule", then.span(), "`then` goes with `when = RULE`");
+            self.problem(crate::diag::ModelCode::InvalidRule, then.span(), "`then` goes with `when = RULE`");
             return None;
         }
         if heads.len() != 1 {
@@ -752,7 +768,7 @@ impl Validator<'_> {
                     heads.join(", ")
                 )
             };
-            self.problem("model-invalid-rule", span, message);
+            self.problem(crate::diag::ModelCode::InvalidRule, span, message);
             return None;
         }
         let allowed: &[&str] = match heads[0] {
@@ -774,7 +790,11 @@ impl Validator<'_> {
         for (name, at) in modifiers {
             if let Some(at) = at {
                 if !allowed.contains(&name) {
-                    self.problem("model-invalid-rule", at, format!("`{name}` does not go with `{}`", heads[0]));
+                    self.problem(
+                        crate::diag::ModelCode::InvalidRule,
+                        at,
+                        format!("`{name}` does not go with `{}`", heads[0]),
+                    );
                     ok = false;
                 }
             }
@@ -795,7 +815,7 @@ impl Validator<'_> {
                 let condition = r.when.as_ref()?;
                 let Some(then) = &r.then else {
                     self.problem(
-                        "model-invalid-rule",
+                        crate::diag::ModelCode::InvalidRule,
                         span,
                         "`when = RULE` needs `then = RULE`: what decides when the condition holds",
                     );
@@ -809,7 +829,7 @@ impl Validator<'_> {
                 let list = if group == "all" { r.all.as_ref()? } else { r.any.as_ref()? };
                 if list.get_ref().is_empty() {
                     self.problem(
-                        "model-invalid-rule",
+                        crate::diag::ModelCode::InvalidRule,
                         list.span(),
                         format!("`{group}` needs at least one rule (an empty `{group}` decides nothing)"),
                     );
@@ -828,7 +848,7 @@ impl Validator<'_> {
             Some((p, c)) if !p.is_empty() && !c.is_empty() => (p, c),
             _ => {
                 self.problem(
-                    "model-unknown-check",
+                    crate::diag::ModelCode::UnknownCheck,
                     name.span(),
                     format!("check `{}` must be written `plugin/check`, e.g. `ci/runs-tests`", name.get_ref()),
                 );
@@ -839,7 +859,7 @@ impl Validator<'_> {
             None => {
                 let known: Vec<&str> = self.catalogue.checks.keys().map(String::as_str).collect();
                 self.problem(
-                    "model-unknown-check",
+                    crate::diag::ModelCode::UnknownCheck,
                     name.span(),
                     format!(
                         "unknown plugin `{plugin}` in check `{}`; the plugins are {}",
@@ -852,7 +872,7 @@ impl Validator<'_> {
             Some(checks) if !checks.contains(check) => {
                 let near = nearest(check, checks.iter().map(String::as_str));
                 self.problem(
-                    "model-unknown-check",
+                    crate::diag::ModelCode::UnknownCheck,
                     name.span(),
                     format!(
                         "plugin `{plugin}` declares no check `{check}`{}",
@@ -879,7 +899,7 @@ impl Validator<'_> {
                         "not_applicable" => statuses.push(Status::NotApplicable),
                         other => {
                             self.problem(
-                                "model-invalid-rule",
+                                crate::diag::ModelCode::InvalidRule,
                                 s.span(),
                                 format!("status `{other}` must be `pass`, `warn`, `fail` or `not_applicable` (a check that does not apply makes the rule unknown unless `not_applicable` is listed)"),
                             );
@@ -888,7 +908,7 @@ impl Validator<'_> {
                     }
                 }
                 if statuses.is_empty() {
-                    self.problem("model-invalid-rule", s.span(), "`status` needs at least one status");
+                    self.problem(crate::diag::ModelCode::InvalidRule, s.span(), "`status` needs at least one status");
                     return None;
                 }
                 statuses
@@ -897,7 +917,7 @@ impl Validator<'_> {
         let min_score = match &r.min_score {
             Some(m) if !(0.0..=1.0).contains(m.get_ref()) => {
                 self.problem(
-                    "model-invalid-rule",
+                    crate::diag::ModelCode::InvalidRule,
                     m.span(),
                     format!("min_score {} must be between 0 and 1", m.get_ref()),
                 );
@@ -914,7 +934,7 @@ impl Validator<'_> {
         if !self.catalogue.facts.contains(name.get_ref()) {
             let near = nearest(name.get_ref(), self.catalogue.facts.iter().map(String::as_str));
             self.problem(
-                "model-unknown-fact",
+                crate::diag::ModelCode::UnknownFact,
                 name.span(),
                 format!(
                     "no plugin declares fact `{}`{}",
@@ -931,12 +951,12 @@ impl Validator<'_> {
     fn dora_rule(&mut self, r: &RawRule, span: Range<usize>) -> Option<Rule> {
         let key = r.dora.as_ref()?;
         let Some(dora) = DoraKey::parse(key.get_ref()) else {
-            self.problem("model-unknown-dora-key", key.span(), unknown_dora_key(key.get_ref()));
+            self.problem(crate::diag::ModelCode::UnknownDoraKey, key.span(), unknown_dora_key(key.get_ref()));
             return None;
         };
         let Some(at_least) = &r.at_least else {
             self.problem(
-                "model-invalid-rule",
+                crate::diag::ModelCode::InvalidRule,
                 span,
                 "a `dora` rule needs `at_least = \"elite\" | \"high\" | \"medium\" | \"low\"`",
             );
@@ -945,7 +965,11 @@ impl Validator<'_> {
         match at_least.get_ref().as_str().and_then(Band::parse) {
             Some(band) => Some(Rule::Dora { key: dora, at_least: band }),
             None => {
-                self.problem("model-unknown-band", at_least.span(), unknown_band(&at_least.get_ref().to_string()));
+                self.problem(
+                    crate::diag::ModelCode::UnknownBand,
+                    at_least.span(),
+                    unknown_band(&at_least.get_ref().to_string()),
+                );
                 None
             }
         }
@@ -955,11 +979,19 @@ impl Validator<'_> {
         let question = r.answer.as_ref()?;
         let id = question.get_ref();
         let Some(kind) = self.questions.get(id).cloned() else {
-            self.problem("model-unknown-question", question.span(), format!("no question `{id}` in the model"));
+            self.problem(
+                crate::diag::ModelCode::UnknownQuestion,
+                question.span(),
+                format!("no question `{id}` in the model"),
+            );
             return None;
         };
         if r.contains.is_some() {
-            self.problem("model-answer-kind", span, format!("`contains` does not apply to answers (`{id}`)"));
+            self.problem(
+                crate::diag::ModelCode::AnswerKind,
+                span,
+                format!("`contains` does not apply to answers (`{id}`)"),
+            );
             return None;
         }
         let bound = r.at_least.as_ref().or(r.at_most.as_ref());
@@ -968,7 +1000,7 @@ impl Validator<'_> {
             if !named {
                 let values: Vec<&str> = choices.iter().map(|c| c.value.as_str()).collect();
                 self.problem(
-                    "model-answer-kind",
+                    crate::diag::ModelCode::AnswerKind,
                     bound.span(),
                     format!(
                         "`{id}` is a choice question: `at_least`/`at_most` name one of its choices ({}), ordered as written",
@@ -1004,7 +1036,7 @@ impl Validator<'_> {
         };
         if let Some(message) = problem {
             let at = if matches!(test, Test::Equals(_)) { equals_span } else { span };
-            self.problem("model-answer-kind", at, message);
+            self.problem(crate::diag::ModelCode::AnswerKind, at, message);
             return None;
         }
         Some(Rule::Answer { question: id.clone(), test })
@@ -1024,7 +1056,7 @@ impl Validator<'_> {
         .collect();
         if given.len() != 1 {
             self.problem(
-                "model-invalid-rule",
+                crate::diag::ModelCode::InvalidRule,
                 span,
                 format!("a `{head}` rule needs exactly one of `equals`, `contains`, `at_least`, `at_most`"),
             );
@@ -1050,7 +1082,7 @@ impl Validator<'_> {
         };
         let Some(n) = n else {
             self.problem(
-                "model-invalid-rule",
+                crate::diag::ModelCode::InvalidRule,
                 bound.span(),
                 format!(
                     "`{}` needs a number, a duration such as \"2d\", or (for a choice question) one of its choices",

@@ -440,7 +440,11 @@ impl Model {
     /// The embedded default model, validated against the built-in plugins.
     pub fn builtin() -> Result<Model, crate::diag::Diagnostics> {
         let catalogue = Catalogue::builtin().map_err(|e| {
-            crate::diag::Diagnostics(vec![crate::diag::Diagnostic::new("model-catalogue", Path::new(DEFAULT_PATH), e)])
+            crate::diag::Diagnostics(vec![crate::diag::Diagnostic::new(
+                crate::diag::ModelCode::Catalogue,
+                Path::new(DEFAULT_PATH),
+                e,
+            )])
         })?;
         load(Path::new(DEFAULT_PATH), DEFAULT_SOURCE, &catalogue)
     }

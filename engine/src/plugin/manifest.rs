@@ -210,8 +210,9 @@ mod millis {
 impl Manifest {
     /// Parses and validates a manifest's text; `path` is used in diagnostics only.
     pub fn parse(path: &Path, source: &str) -> Result<Manifest, Diagnostics> {
-        let raw: RawManifest = toml::from_str(source)
-            .map_err(|e| Diagnostics(vec![Diagnostic::from_toml("manifest-syntax", path, source, &e)]))?;
+        let raw: RawManifest = toml::from_str(source).map_err(|e| {
+            Diagnostics(vec![Diagnostic::from_toml(crate::diag::ManifestCode::Syntax, path, source, &e)])
+        })?;
         let mut problems = Vec::new();
         let mut problem = |code, span: std::ops::Range<usize>, message: String| {
             problems.push(Diagnostic::at(code, path, source, span.start, message));
@@ -219,18 +220,18 @@ impl Manifest {
 
         if !is_identifier(raw.id.get_ref()) {
             problem(
-                "manifest-invalid-id",
+                crate::diag::ManifestCode::InvalidId,
                 raw.id.span(),
                 format!("plugin id `{}` must be lowercase letters, digits, `-` or `_`", raw.id.get_ref()),
             );
         }
         if raw.version.get_ref().trim().is_empty() {
-            problem("manifest-invalid-version", raw.version.span(), "version must not be empty".into());
+            problem(crate::diag::ManifestCode::InvalidVersion, raw.version.span(), "version must not be empty".into());
         }
         let wasm = raw.wasm.get_ref();
         if wasm.contains('/') || wasm.contains('\\') || wasm == ".." || !wasm.ends_with(".wasm") {
             problem(
-                "manifest-invalid-wasm",
+                crate::diag::ManifestCode::InvalidWasm,
                 raw.wasm.span(),
                 format!("wasm `{wasm}` must be a file name ending in .wasm, beside plugin.toml"),
             );
@@ -239,19 +240,19 @@ impl Manifest {
         let mut globs = Vec::new();
         for glob in &raw.inputs.files {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
-                problem("manifest-invalid-glob", glob.span(), format!("invalid glob: {e}"));
+                problem(crate::diag::ManifestCode::InvalidGlob, glob.span(), format!("invalid glob: {e}"));
             }
             globs.push(glob.get_ref().clone());
         }
         let mut parse = Vec::new();
         for p in &raw.inputs.parse {
             if let Err(e) = globset::Glob::new(p.glob.get_ref()) {
-                problem("manifest-invalid-glob", p.glob.span(), format!("invalid glob: {e}"));
+                problem(crate::diag::ManifestCode::InvalidGlob, p.glob.span(), format!("invalid glob: {e}"));
             }
             match p.format.get_ref().parse::<Format>() {
                 Ok(format) => parse.push(ParseDecl { glob: p.glob.get_ref().clone(), format }),
                 Err(()) => problem(
-                    "manifest-unknown-format",
+                    crate::diag::ManifestCode::UnknownFormat,
                     p.format.span(),
                     format!("unknown format `{}`; expected one of {}", p.format.get_ref(), Format::NAMES.join(", ")),
                 ),
@@ -264,12 +265,16 @@ impl Manifest {
             let name = fact.name.get_ref();
             if !is_fact_name(name) {
                 problem(
-                    "manifest-invalid-fact",
+                    crate::diag::ManifestCode::InvalidFact,
                     fact.name.span(),
                     format!("fact name `{name}` must be dotted lowercase words, e.g. `ci.systems`"),
                 );
             } else if !seen.insert(name.clone()) {
-                problem("manifest-duplicate-fact", fact.name.span(), format!("fact `{name}` is declared twice"));
+                problem(
+                    crate::diag::ManifestCode::DuplicateFact,
+                    fact.name.span(),
+                    format!("fact `{name}` is declared twice"),
+                );
             }
             facts.push(FactDecl { name: name.clone(), description: fact.description.clone() });
         }
@@ -280,19 +285,27 @@ impl Manifest {
             let id = check.id.get_ref();
             if !is_identifier(id) {
                 problem(
-                    "manifest-invalid-check",
+                    crate::diag::ManifestCode::InvalidCheck,
                     check.id.span(),
                     format!("check id `{id}` must be lowercase letters, digits, `-` or `_`"),
                 );
             } else if !seen.insert(id.clone()) {
-                problem("manifest-duplicate-check", check.id.span(), format!("check `{id}` is declared twice"));
+                problem(
+                    crate::diag::ManifestCode::DuplicateCheck,
+                    check.id.span(),
+                    format!("check `{id}` is declared twice"),
+                );
             }
             if check.title.get_ref().trim().is_empty() {
-                problem("manifest-empty-title", check.title.span(), format!("check `{id}` has an empty title"));
+                problem(
+                    crate::diag::ManifestCode::EmptyTitle,
+                    check.title.span(),
+                    format!("check `{id}` has an empty title"),
+                );
             }
             if !is_identifier(check.area.get_ref()) {
                 problem(
-                    "manifest-invalid-area",
+                    crate::diag::ManifestCode::InvalidArea,
                     check.area.span(),
                     format!("area `{}` must be a kebab-case id", check.area.get_ref()),
                 );
@@ -311,7 +324,7 @@ impl Manifest {
             match value {
                 None => ceiling,
                 Some(v) if *v.get_ref() == 0 => {
-                    problem("manifest-invalid-limit", v.span(), format!("limit {name} must be above 0"));
+                    problem(crate::diag::ManifestCode::InvalidLimit, v.span(), format!("limit {name} must be above 0"));
                     ceiling
                 }
                 Some(v) => v.get_ref().saturating_mul(scale).min(ceiling),

@@ -5,7 +5,6 @@
 //! `book/src/authors/protocol.md`. Every way a plugin can fail is a [`PluginError`] with a
 //! stable [`ErrorKind`], reported in the result, never a reason to stop the assessment.
 
-pub mod authoring;
 pub mod manifest;
 pub mod protocol;
 pub mod registry;

@@ -6,6 +6,7 @@
 
 use crate::parse::{Failure, Format};
 use kaizen_evidence::roles::Role;
+use kaizen_evidence::{cloud, git, runs};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -28,18 +29,18 @@ pub struct Request<'a> {
     /// The target.
     pub target: TargetRef<'a>,
     /// Files matching the plugin's declared globs, sorted by path.
-    pub files: Vec<&'a FileEntry>,
+    pub files: Vec<FileRef<'a>>,
     /// Parsed documents matching its `parse` declarations.
     pub documents: Vec<DocumentRef<'a>>,
-    /// Git facts, when declared (collected in a later stage of the project).
+    /// Git facts, when declared and the target is a repository.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub git: Option<&'a Value>,
-    /// Pipeline runs, when declared.
+    pub git: Option<&'a git::GitFacts>,
+    /// Pipeline runs, when declared and the target has some.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<&'a Value>,
-    /// Cloud inventory, when declared.
+    pub pipelines: Option<&'a runs::PipelineRuns>,
+    /// Cloud inventory, when declared and the target is a cloud account.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cloud: Option<&'a Value>,
+    pub cloud: Option<&'a cloud::Inventory>,
     /// The repository's CI definitions as the host understood them, when declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci: Option<&'a kaizen_evidence::ci::Ci>,
@@ -61,21 +62,21 @@ pub struct PluginRef<'a> {
 pub struct TargetRef<'a> {
     /// Display name.
     pub name: &'a str,
-    /// `git` or `directory`.
+    /// `git`, `directory` or `cloud`.
     pub kind: &'a str,
     /// Guest path of the mount ([`GUEST_ROOT`]).
     pub root: &'static str,
 }
 
-/// A file of the target's inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileEntry {
+/// A file of the target's inventory in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FileRef<'a> {
     /// Path relative to the target root, `/`-separated.
-    pub path: String,
+    pub path: &'a str,
     /// Size in bytes.
     pub size: u64,
     /// What the file is to the repository (written only when it is not its own).
-    #[serde(default, skip_serializing_if = "Role::is_own_ref")]
+    #[serde(skip_serializing_if = "Role::is_own_ref")]
     pub role: Role,
 }
 

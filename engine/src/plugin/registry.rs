@@ -95,6 +95,16 @@ impl Registry {
         Ok(registry)
     }
 
+    /// The built-in plugins, then those of each folder of `dirs` in order (see
+    /// [`Registry::add_dir`]).
+    pub fn with_dirs(dirs: &[PathBuf]) -> Result<Registry, RegistryError> {
+        let mut registry = Registry::builtin()?;
+        for dir in dirs {
+            registry.add_dir(dir)?;
+        }
+        Ok(registry)
+    }
+
     /// Adds the plugin in `dir` (a folder with `plugin.toml`) or every plugin one level
     /// below it. A plugin with the id of one already present replaces it, with a note.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), RegistryError> {
@@ -174,7 +184,7 @@ impl Registry {
 /// (errors are kept and reported as a `load` error when the plugin runs).
 pub fn load_plugin_dir(dir: &Path) -> Result<Plugin, RegistryError> {
     let manifest_path = dir.join("plugin.toml");
-    let text = crate::diag::read_text("manifest-unreadable", &manifest_path)
+    let text = crate::diag::read_text(crate::diag::ManifestCode::Unreadable, &manifest_path)
         .map_err(|d| RegistryError::Manifest(Diagnostics(vec![d])))?;
     let manifest = Manifest::parse(&manifest_path, &text).map_err(RegistryError::Manifest)?;
     let wasm_path = dir.join(&manifest.wasm);

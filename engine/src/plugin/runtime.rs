@@ -103,6 +103,13 @@ impl HostWallClock for FixedWallClock {
 }
 
 impl Runtime {
+    /// A runtime caching compiled modules below `cache` (else the default cache folder,
+    /// [`crate::default_cache_dir`]), with the real clock.
+    pub fn with_cache(cache: Option<std::path::PathBuf>) -> anyhow::Result<Runtime> {
+        let cache_dir = cache.or_else(crate::default_cache_dir).map(|d| d.join("modules"));
+        Runtime::new(RuntimeOptions { cache_dir, fixed_clock: None })
+    }
+
     /// Creates the engine, the linker and the epoch ticker.
     pub fn new(options: RuntimeOptions) -> anyhow::Result<Runtime> {
         let mut config = Config::new();

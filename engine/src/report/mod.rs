@@ -4,8 +4,11 @@
 //! bug in Kaizen (or in a user's override), reported with the template's name.
 
 pub mod html;
+pub mod output;
 pub mod sarif;
 pub mod svg;
+
+pub use output::{Format, OutputError};
 
 use crate::diag::Diagnostic;
 use crate::result::AssessmentResult;
@@ -68,8 +71,8 @@ impl RenderError {
     fn diagnostic(&self) -> Option<Diagnostic> {
         let path = self.path.as_deref()?;
         let code = match self.error.kind() {
-            minijinja::ErrorKind::SyntaxError => "template-syntax",
-            _ => "template-render",
+            minijinja::ErrorKind::SyntaxError => crate::diag::TemplateCode::Syntax,
+            _ => crate::diag::TemplateCode::Render,
         };
         let mut message = self.error.kind().to_string();
         if let Some(detail) = self.error.detail() {

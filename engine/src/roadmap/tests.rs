@@ -1,9 +1,9 @@
 //! The roadmap with a small hand-written model.
 
 use super::*;
+use crate::judge::{FindingRecord, JudgedTarget};
 use crate::model::{load, Catalogue};
 use crate::plugin::Status;
-use crate::result::{FindingRecord, TargetResult};
 use crate::score::{organisation, score_target, Profile};
 use std::path::Path;
 
@@ -34,7 +34,7 @@ fn model() -> Model {
     load(Path::new("m.toml"), &text, &catalogue).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn target(name: &str, passing: &[&str], failing: &[&str]) -> TargetResult {
+fn target(name: &str, passing: &[&str], failing: &[&str]) -> JudgedTarget {
     let finding = |check: &str, status| FindingRecord {
         plugin: "p".into(),
         check: check.into(),
@@ -44,7 +44,7 @@ fn target(name: &str, passing: &[&str], failing: &[&str]) -> TargetResult {
         evidence: Vec::new(),
         exemption: None,
     };
-    TargetResult {
+    JudgedTarget {
         name: name.into(),
         path: name.into(),
         kind: "git".into(),
@@ -59,11 +59,10 @@ fn target(name: &str, passing: &[&str], failing: &[&str]) -> TargetResult {
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
-        assessment: None,
     }
 }
 
-fn roadmap(targets: &[TargetResult], capacity: u32) -> Roadmap {
+fn roadmap(targets: &[JudgedTarget], capacity: u32) -> Roadmap {
     let m = model();
     let p = Profile::default();
     let scored: Vec<TargetAssessment> = targets.iter().map(|t| score_target(&m, t, BTreeMap::new(), &[], &p)).collect();

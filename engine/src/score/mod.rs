@@ -18,10 +18,13 @@
 
 pub mod dora;
 pub mod rule;
+mod stage;
 
+pub use stage::{score, Assessment};
+
+use crate::judge::JudgedTarget;
 use crate::model::answers::{Answer, AnswerValue};
 use crate::model::{Model, Practice, Question, QuestionKind};
-use crate::result::TargetResult;
 use dora::TargetDora;
 use rule::{Subject, Trace, Verdict};
 use serde::{Deserialize, Serialize};
@@ -201,7 +204,7 @@ impl TargetAssessment {
 /// Scores one target.
 pub fn score_target(
     model: &Model,
-    target: &TargetResult,
+    target: &JudgedTarget,
     answers: BTreeMap<String, Answer>,
     exemptions: &[PracticeExemption],
     profile: &Profile,
@@ -363,7 +366,7 @@ pub struct Suggestion {
 /// The answer the evidence of `target` suggests for `question`: for a yes_no question
 /// with `suggest`, yes when the rule is satisfied and no when it is not (answers are not
 /// consulted); for a DORA question, the choice of the band measured for its key.
-pub fn suggestion(model: &Model, question: &Question, target: &TargetResult) -> Option<Suggestion> {
+pub fn suggestion(model: &Model, question: &Question, target: &JudgedTarget) -> Option<Suggestion> {
     let no_answers = BTreeMap::new();
     let dora = TargetDora::compute(model, &target.facts, &no_answers);
     if let Some(rule) = &question.suggest {

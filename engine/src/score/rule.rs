@@ -2,10 +2,10 @@
 //! unknown), with a trace of every leaf that decided it.
 
 use super::dora::TargetDora;
+use crate::judge::JudgedTarget;
 use crate::model::answers::Answer;
 use crate::model::{Model, Rule, Test};
 use crate::plugin::{Evidence, Status};
-use crate::result::TargetResult;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -42,7 +42,7 @@ pub struct Subject<'a> {
     /// The model (questions, for answers).
     pub model: &'a Model,
     /// The target's findings and facts.
-    pub target: &'a TargetResult,
+    pub target: &'a JudgedTarget,
     /// The answers that apply to the target.
     pub answers: &'a BTreeMap<String, Answer>,
     /// The target's DORA keys.

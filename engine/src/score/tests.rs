@@ -1,10 +1,10 @@
 //! Scoring with small hand-written models: exact figures.
 
 use super::*;
+use crate::judge::{ExemptionRecord, FindingRecord, JudgedTarget};
 use crate::model::answers::Answers;
 use crate::model::{load, Catalogue, Rule};
 use crate::plugin::Status;
-use crate::result::{ExemptionRecord, FindingRecord, TargetResult};
 use rule::Verdict;
 use serde_json::json;
 use std::path::Path;
@@ -169,8 +169,8 @@ fn model() -> Model {
     load(Path::new("tiny.toml"), MODEL, &catalogue).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn target(name: &str, findings: &[(&str, Status, Option<f64>)], facts: serde_json::Value) -> TargetResult {
-    TargetResult {
+fn target(name: &str, findings: &[(&str, Status, Option<f64>)], facts: serde_json::Value) -> JudgedTarget {
+    JudgedTarget {
         name: name.into(),
         path: name.into(),
         kind: "git".into(),
@@ -197,7 +197,6 @@ fn target(name: &str, findings: &[(&str, Status, Option<f64>)], facts: serde_jso
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
-        assessment: None,
     }
 }
 
@@ -374,7 +373,7 @@ fn the_organisation_level_is_reached_by_the_configured_share() {
     let level1 = target("c", &[("pipeline", Status::Fail, None)], json!({}));
     let none = target("d", &[], json!({}));
     let p = Profile::default();
-    let scored: Vec<(TargetResult, TargetAssessment)> = [level2, level3.clone(), level3, level1, none]
+    let scored: Vec<(JudgedTarget, TargetAssessment)> = [level2, level3.clone(), level3, level1, none]
         .into_iter()
         .map(|t| {
             let a = score_target(&m, &t, BTreeMap::new(), &[], &p);
@@ -443,7 +442,7 @@ fn a_when_rule_speaks_only_when_its_condition_holds() {
             min_score: None,
         }),
     };
-    let verdict = |t: &TargetResult| {
+    let verdict = |t: &JudgedTarget| {
         let no_answers = BTreeMap::new();
         let dora = dora::TargetDora::default();
         let subject = rule::Subject { model: &m, target: t, answers: &no_answers, dora: &dora };

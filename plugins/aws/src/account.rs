@@ -5,22 +5,23 @@
 //! when its listing call failed (the reason is in `errors`). A setting that is `null` could
 //! not be read; an empty list means the account has none.
 
-use kaizen_plugin_sdk::Value;
+use kaizen_plugin_sdk::cloud::Inventory;
+use std::collections::BTreeMap;
 
 /// A snapshot, as the request's `cloud` field holds it.
 pub struct Account<'a> {
-    pub value: &'a Value,
+    pub inventory: &'a Inventory,
 }
 
 /// One regional service across the regions collected.
-pub struct Regional<'a> {
+pub struct Regional<'a, T> {
     /// Regions that answered, with what they showed.
-    pub read: Vec<(&'a str, &'a Value)>,
+    pub read: Vec<(&'a str, &'a T)>,
     /// Regions whose listing call failed.
     pub unread: Vec<&'a str>,
 }
 
-impl Regional<'_> {
+impl<T> Regional<'_, T> {
     /// Nothing could be read in any region.
     pub fn unknown(&self) -> bool {
         self.read.is_empty()
@@ -37,29 +38,21 @@ impl Regional<'_> {
 }
 
 impl<'a> Account<'a> {
-    pub fn new(value: &'a Value) -> Account<'a> {
-        Account { value }
+    pub fn new(inventory: &'a Inventory) -> Account<'a> {
+        Account { inventory }
     }
 
     pub fn id(&self) -> &'a str {
-        self.value["account_id"].as_str().unwrap_or("?")
+        &self.inventory.account_id
     }
 
-    /// A global service's value (`iam`, `s3`).
-    pub fn global(&self, service: &str) -> &'a Value {
-        &self.value["services"][service]
-    }
-
-    /// A regional service in every region collected.
-    pub fn regional(&self, service: &str) -> Regional<'a> {
+    /// A regional service (one of the inventory's per-region maps) in every region collected.
+    pub fn regional<T>(&self, service: &'a BTreeMap<String, Option<T>>) -> Regional<'a, T> {
         let mut regional = Regional { read: Vec::new(), unread: Vec::new() };
-        if let Some(map) = self.value["services"][service].as_object() {
-            for (region, value) in map {
-                if value.is_null() {
-                    regional.unread.push(region.as_str());
-                } else {
-                    regional.read.push((region.as_str(), value));
-                }
+        for (region, value) in service {
+            match value {
+                Some(value) => regional.read.push((region.as_str(), value)),
+                None => regional.unread.push(region.as_str()),
             }
         }
         regional
@@ -68,20 +61,12 @@ impl<'a> Account<'a> {
     /// The error recorded for a service's call, for messages: "AccessDenied on
     /// iam:GetAccountPasswordPolicy".
     pub fn error_of(&self, service: &str) -> Option<String> {
-        self.value["errors"].as_array()?.iter().find(|e| e["service"] == service).map(|e| {
-            format!(
-                "{} on {}:{}",
-                e["code"].as_str().unwrap_or("an error"),
-                service,
-                e["operation"].as_str().unwrap_or("?")
-            )
-        })
+        self.inventory
+            .errors
+            .iter()
+            .find(|e| e.service == service)
+            .map(|e| format!("{} on {}:{}", e.code, service, e.operation))
     }
-}
-
-/// The items of a list field (an empty slice when absent or `null`).
-pub fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value[key].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// `"a, b and 3 more"`: the first few names of a list, for messages.

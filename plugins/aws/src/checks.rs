@@ -2,8 +2,10 @@
 //! its finding and the facts it establishes; a part the snapshot could not read gives
 //! `not_applicable` and null facts.
 
-use crate::account::{items, plural, some_names, Account, Regional};
+use crate::account::{plural, some_names, Account, Regional};
+use kaizen_plugin_sdk::cloud::{Bucket, PipelineExecution, PublicAccessBlock, XRay};
 use kaizen_plugin_sdk::{Finding, Value};
+use std::collections::BTreeMap;
 
 /// Every check, in report order.
 pub const CHECKS: &[&str] = &[
@@ -69,48 +71,51 @@ fn judged(finding: Finding, facts: Vec<(&'static str, Value)>) -> Judged {
 
 /// Every check on one account.
 pub fn all(account: &Account) -> Vec<Judged> {
+    let services = &account.inventory.services;
     vec![
         cloudtrail(account),
         per_region(
             account,
-            "config",
+            ("config", &services.config),
             "config-recording",
             "aws.config_recording",
             "an AWS Config recorder is recording",
-            |r| items(r, "recorders").iter().any(|c| c["recording"] == true),
+            |r| r.recorders.iter().any(|c| c.recording == Some(true)),
         ),
         per_region(
             account,
-            "guardduty",
+            ("guardduty", &services.guardduty),
             "guardduty-enabled",
             "aws.guardduty_enabled",
             "a GuardDuty detector is enabled",
-            |r| items(r, "detectors").iter().any(|d| d["status"] == "ENABLED"),
+            |r| r.detectors.iter().any(|d| d.status.as_deref() == Some("ENABLED")),
         ),
         per_region(
             account,
-            "securityhub",
+            ("securityhub", &services.securityhub),
             "securityhub-enabled",
             "aws.securityhub_enabled",
             "Security Hub is enabled",
-            |r| r["enabled"] == true,
+            |r| r.enabled,
         ),
         root_mfa(account),
         users_mfa(account),
         access_keys(account),
         password_policy(account),
         buckets(account, "s3-public-access-blocked", "aws.s3_public_access_blocked", "block all public access", |b| {
-            let p = &b["public_access_block"];
-            p["configured"] == true
-                && ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
-                    .iter()
-                    .all(|k| p[*k] == true)
+            b.public_access_block.as_ref().map_or(false, |p: &PublicAccessBlock| {
+                p.configured
+                    && p.block_public_acls
+                    && p.ignore_public_acls
+                    && p.block_public_policy
+                    && p.restrict_public_buckets
+            })
         }),
         buckets(account, "s3-encryption", "aws.s3_encrypted", "have default encryption", |b| {
-            b["encryption"]["configured"] == true
+            b.encryption.as_ref().map_or(false, |e| e.configured)
         }),
         buckets(account, "s3-versioning", "aws.s3_versioned", "have versioning enabled", |b| {
-            b["versioning"] == "Enabled"
+            b.versioning.as_deref() == Some("Enabled")
         }),
         ecr(account),
         alarms(account),
@@ -118,17 +123,23 @@ pub fn all(account: &Account) -> Vec<Judged> {
         xray(account),
         cloudformation(account),
         codepipeline(account),
-        count_of(account, "backup", "plans", "backup-plans", "aws.backup_plans", "AWS Backup plan"),
+        count_of(account, ("backup", &services.backup), "backup-plans", "aws.backup_plans", "AWS Backup plan", |r| {
+            r.plans.len()
+        }),
         count_of(
             account,
-            "fis",
-            "experiment_templates",
+            ("fis", &services.fis),
             "fis-experiments",
             "aws.fis_templates",
             "AWS FIS experiment template",
+            |r| r.experiment_templates.len(),
         ),
     ]
 }
+
+/// A regional service of the inventory and its name (as in IAM actions and the recorded
+/// errors).
+type Service<'a, T> = (&'static str, &'a BTreeMap<String, Option<T>>);
 
 /// Why a regional service has no answer: every region's listing failed.
 fn unreadable(account: &Account, service: &str, check: &'static str, facts: Vec<(&'static str, Value)>) -> Judged {
@@ -141,7 +152,7 @@ fn unreadable(account: &Account, service: &str, check: &'static str, facts: Vec<
 
 fn cloudtrail(account: &Account) -> Judged {
     let check = "cloudtrail-enabled";
-    let regional = account.regional("cloudtrail");
+    let regional = account.regional(&account.inventory.services.cloudtrail);
     if regional.unknown() {
         return unreadable(
             account,
@@ -152,11 +163,11 @@ fn cloudtrail(account: &Account) -> Judged {
     }
     let mut logging: Vec<(&str, bool)> = Vec::new();
     for (_, region) in &regional.read {
-        for trail in items(region, "trails") {
-            if trail["is_logging"] == true {
-                let name = trail["name"].as_str().unwrap_or("?");
+        for trail in &region.trails {
+            if trail.is_logging == Some(true) {
+                let name = trail.name.as_str();
                 if !logging.iter().any(|(n, _)| *n == name) {
-                    logging.push((name, trail["multi_region"] == true));
+                    logging.push((name, trail.multi_region));
                 }
             }
         }
@@ -190,15 +201,15 @@ fn cloudtrail(account: &Account) -> Judged {
 
 /// A setting every region should have: passes when all regions read have it, warns when
 /// some do (the score is the share), fails when none does.
-fn per_region(
+fn per_region<T>(
     account: &Account,
-    service: &str,
+    (service, regions): Service<T>,
     check: &'static str,
     fact: &'static str,
     what: &str,
-    has: impl Fn(&Value) -> bool,
+    has: impl Fn(&T) -> bool,
 ) -> Judged {
-    let regional = account.regional(service);
+    let regional = account.regional(regions);
     if regional.unknown() {
         return unreadable(account, service, check, vec![(fact, Value::Null)]);
     }
@@ -225,8 +236,8 @@ fn per_region(
 
 fn root_mfa(account: &Account) -> Judged {
     let check = "root-mfa";
-    let iam = account.global("iam");
-    let (mfa, keys) = (iam["root_mfa_enabled"].as_bool(), iam["root_access_keys_present"].as_bool());
+    let iam = &account.inventory.services.iam;
+    let (mfa, keys) = (iam.root_mfa_enabled, iam.root_access_keys_present);
     let facts = vec![
         ("aws.root_mfa", mfa.map_or(Value::Null, Value::from)),
         ("aws.root_access_keys", keys.map_or(Value::Null, Value::from)),
@@ -242,7 +253,7 @@ fn root_mfa(account: &Account) -> Judged {
 
 fn users_mfa(account: &Account) -> Judged {
     let check = "users-mfa";
-    let without = account.global("iam")["users_without_mfa"].as_array();
+    let without = account.inventory.services.iam.users_without_mfa.as_ref();
     let finding = match without {
         None => Finding::not_applicable(check, reason(account, "iam", "IAM users could not be read")),
         Some(users) if users.is_empty() => Finding::pass(check, "every IAM user with a console password has MFA"),
@@ -263,8 +274,8 @@ fn users_mfa(account: &Account) -> Judged {
 
 fn access_keys(account: &Account) -> Judged {
     let check = "access-keys-rotated";
-    let old = account.global("iam")["old_access_keys"].as_array();
-    let active: Option<usize> = old.map(|keys| keys.iter().filter(|k| k["status"] != "Inactive").count());
+    let old = account.inventory.services.iam.old_access_keys.as_ref();
+    let active: Option<usize> = old.map(|keys| keys.iter().filter(|k| k.status.as_deref() != Some("Inactive")).count());
     let finding = match active {
         None => Finding::not_applicable(check, reason(account, "iam", "access keys could not be read")),
         Some(0) => Finding::pass(check, "no active access key is older than 90 days"),
@@ -278,14 +289,17 @@ fn access_keys(account: &Account) -> Judged {
 
 fn password_policy(account: &Account) -> Judged {
     let check = "password-policy";
-    let policy = &account.global("iam")["password_policy"];
-    if policy.is_null() {
-        let finding = Finding::not_applicable(check, reason(account, "iam", "the password policy could not be read"));
-        return judged(finding, vec![("aws.password_policy", Value::Null)]);
-    }
-    let exists = policy["exists"] == true;
-    let length = policy["minimum_length"].as_i64().unwrap_or(0);
-    let reuse = policy["reuse_prevention"].as_i64().unwrap_or(0);
+    let policy = match &account.inventory.services.iam.password_policy {
+        Some(policy) => policy,
+        None => {
+            let finding =
+                Finding::not_applicable(check, reason(account, "iam", "the password policy could not be read"));
+            return judged(finding, vec![("aws.password_policy", Value::Null)]);
+        }
+    };
+    let exists = policy.exists;
+    let length = policy.minimum_length.unwrap_or(0);
+    let reuse = policy.reuse_prevention.unwrap_or(0);
     let finding = if !exists {
         Finding::fail(check, "the account has no IAM password policy (AWS's default allows 8-character passwords)")
     } else if length >= 14 && reuse >= 24 {
@@ -306,9 +320,9 @@ fn buckets(
     check: &'static str,
     fact: &'static str,
     what: &str,
-    has: impl Fn(&Value) -> bool,
+    has: impl Fn(&Bucket) -> bool,
 ) -> Judged {
-    let list = account.global("s3")["buckets"].as_array();
+    let list = account.inventory.services.s3.buckets.as_ref();
     let buckets = match list {
         None => {
             let finding = Finding::not_applicable(check, reason(account, "s3", "S3 buckets could not be listed"));
@@ -319,7 +333,7 @@ fn buckets(
         }
         Some(b) => b,
     };
-    let missing: Vec<&str> = buckets.iter().filter(|b| !has(b)).map(|b| b["name"].as_str().unwrap_or("?")).collect();
+    let missing: Vec<&str> = buckets.iter().filter(|b| !has(b)).map(|b| b.name.as_str()).collect();
     let total = buckets.len();
     let finding =
         share_finding(check, total - missing.len(), total, &format!("S3 bucket{} {what}", plural(total)), &missing);
@@ -341,19 +355,18 @@ fn share_finding(check: &str, with: usize, total: usize, what: &str, missing: &[
 
 fn ecr(account: &Account) -> Judged {
     let check = "ecr-scan-on-push";
-    let regional = account.regional("ecr");
+    let regional = account.regional(&account.inventory.services.ecr);
     if regional.unknown() {
         return unreadable(account, "ecr", check, vec![("aws.ecr_scan_on_push", Value::Null)]);
     }
-    let repos: Vec<&Value> = regional.read.iter().flat_map(|(_, r)| items(r, "repositories")).collect();
+    let repos: Vec<_> = regional.read.iter().flat_map(|(_, r)| &r.repositories).collect();
     if repos.is_empty() {
         return judged(
             Finding::not_applicable(check, "the account has no ECR repositories"),
             vec![("aws.ecr_scan_on_push", Value::Null)],
         );
     }
-    let missing: Vec<&str> =
-        repos.iter().filter(|r| r["scan_on_push"] != true).map(|r| r["name"].as_str().unwrap_or("?")).collect();
+    let missing: Vec<&str> = repos.iter().filter(|r| !r.scan_on_push).map(|r| r.name.as_str()).collect();
     let total = repos.len();
     let finding = share_finding(
         check,
@@ -367,12 +380,12 @@ fn ecr(account: &Account) -> Judged {
 
 fn alarms(account: &Account) -> Judged {
     let check = "alarms";
-    let regional = account.regional("cloudwatch");
+    let regional = account.regional(&account.inventory.services.cloudwatch);
     if regional.unknown() {
         return unreadable(account, "cloudwatch", check, vec![("aws.alarms", Value::Null)]);
     }
-    let all: Vec<&Value> = regional.read.iter().flat_map(|(_, r)| items(r, "alarms")).collect();
-    let notifying = all.iter().filter(|a| a["actions_enabled"] == true && a["has_alarm_actions"] == true).count();
+    let all: Vec<_> = regional.read.iter().flat_map(|(_, r)| &r.alarms).collect();
+    let notifying = all.iter().filter(|a| a.actions_enabled && a.has_alarm_actions).count();
     let note = regional.unread_note();
     let finding = if notifying > 0 {
         Finding::pass(
@@ -397,19 +410,18 @@ fn alarms(account: &Account) -> Judged {
 
 fn log_retention(account: &Account) -> Judged {
     let check = "log-retention";
-    let regional = account.regional("logs");
+    let regional = account.regional(&account.inventory.services.logs);
     if regional.unknown() {
         return unreadable(account, "logs", check, vec![("aws.log_groups_without_retention", Value::Null)]);
     }
-    let groups: Vec<&Value> = regional.read.iter().flat_map(|(_, r)| items(r, "log_groups")).collect();
+    let groups: Vec<_> = regional.read.iter().flat_map(|(_, r)| &r.log_groups).collect();
     if groups.is_empty() {
         return judged(
             Finding::not_applicable(check, "the account has no CloudWatch log groups"),
             vec![("aws.log_groups_without_retention", Value::from(0))],
         );
     }
-    let missing: Vec<&str> =
-        groups.iter().filter(|g| g["retention_days"].is_null()).map(|g| g["name"].as_str().unwrap_or("?")).collect();
+    let missing: Vec<&str> = groups.iter().filter(|g| g.retention_days.is_none()).map(|g| g.name.as_str()).collect();
     let total = groups.len();
     let finding = share_finding(
         check,
@@ -423,15 +435,17 @@ fn log_retention(account: &Account) -> Judged {
 
 fn xray(account: &Account) -> Judged {
     let check = "xray-in-use";
-    let regional = account.regional("xray");
-    let custom = |r: &Value, key: &str| items(r, key).iter().any(|i| i["name"] != "Default");
-    let known: Vec<&(&str, &Value)> =
-        regional.read.iter().filter(|(_, r)| !r["groups"].is_null() || !r["sampling_rules"].is_null()).collect();
+    let regional = account.regional(&account.inventory.services.xray);
+    let custom = |r: &XRay| {
+        r.groups.iter().flatten().any(|g| g.name != "Default")
+            || r.sampling_rules.iter().flatten().any(|s| s.name != "Default")
+    };
+    let known: Vec<&(&str, &XRay)> =
+        regional.read.iter().filter(|(_, r)| r.groups.is_some() || r.sampling_rules.is_some()).collect();
     if known.is_empty() {
         return unreadable(account, "xray", check, vec![("aws.xray_in_use", Value::Null)]);
     }
-    let using: Vec<&str> =
-        known.iter().filter(|(_, r)| custom(r, "groups") || custom(r, "sampling_rules")).map(|(n, _)| *n).collect();
+    let using: Vec<&str> = known.iter().filter(|(_, r)| custom(r)).map(|(n, _)| *n).collect();
     let finding = if using.is_empty() {
         Finding::warn(check, "X-Ray has only its default group and sampling rule: no sign that traces are organised or sampled deliberately")
             .with_score(0.0)
@@ -443,7 +457,7 @@ fn xray(account: &Account) -> Judged {
 
 fn cloudformation(account: &Account) -> Judged {
     let check = "cloudformation-stacks";
-    let regional = account.regional("cloudformation");
+    let regional = account.regional(&account.inventory.services.cloudformation);
     if regional.unknown() {
         return unreadable(
             account,
@@ -452,14 +466,14 @@ fn cloudformation(account: &Account) -> Judged {
             vec![("aws.cloudformation_stacks", Value::Null), ("aws.drifted_stacks", Value::Null)],
         );
     }
-    let stacks: Vec<&Value> = regional
+    let stacks: Vec<_> = regional
         .read
         .iter()
-        .flat_map(|(_, r)| items(r, "stacks"))
-        .filter(|s| s["nested"] != true && s["status"] != "DELETE_COMPLETE")
+        .flat_map(|(_, r)| &r.stacks)
+        .filter(|s| !s.nested && s.status != "DELETE_COMPLETE")
         .collect();
     let drifted: Vec<&str> =
-        stacks.iter().filter(|s| s["drift_status"] == "DRIFTED").map(|s| s["name"].as_str().unwrap_or("?")).collect();
+        stacks.iter().filter(|s| s.drift_status.as_deref() == Some("DRIFTED")).map(|s| s.name.as_str()).collect();
     let facts = vec![
         ("aws.cloudformation_stacks", Value::from(stacks.len())),
         ("aws.drifted_stacks", Value::from(drifted.len())),
@@ -490,20 +504,21 @@ fn cloudformation(account: &Account) -> Judged {
 
 fn codepipeline(account: &Account) -> Judged {
     let check = "codepipeline-success";
-    let pipelines = account.regional("codepipeline");
-    let builds = account.regional("codebuild");
-    let projects = builds.read.iter().map(|(_, r)| items(r, "projects").len()).sum::<usize>();
-    let all: Vec<&Value> = pipelines.read.iter().flat_map(|(_, r)| items(r, "pipelines")).collect();
-    let mut executions: Vec<&Value> = Vec::new();
+    let pipelines = account.regional(&account.inventory.services.codepipeline);
+    let builds = account.regional(&account.inventory.services.codebuild);
+    let projects = builds.read.iter().map(|(_, r)| r.projects.len()).sum::<usize>();
+    let all: Vec<_> = pipelines.read.iter().flat_map(|(_, r)| &r.pipelines).collect();
+    let mut executions = Vec::new();
     let mut unread = 0;
     for p in &all {
-        match p["executions"].as_array() {
+        match &p.executions {
             Some(list) => executions.extend(list),
             None => unread += 1,
         }
     }
-    let succeeded = executions.iter().filter(|e| e["status"] == "Succeeded").count();
-    let failed = executions.iter().filter(|e| e["status"] == "Failed").count();
+    let status = |e: &&PipelineExecution, s: &str| e.status.as_deref() == Some(s);
+    let succeeded = executions.iter().filter(|e| status(e, "Succeeded")).count();
+    let failed = executions.iter().filter(|e| status(e, "Failed")).count();
     let rate = if succeeded + failed > 0 { Some(round3(succeeded as f64 / (succeeded + failed) as f64)) } else { None };
     let facts = vec![
         ("aws.codepipeline_pipelines", if pipelines.unknown() { Value::Null } else { Value::from(all.len()) }),
@@ -539,19 +554,19 @@ fn codepipeline(account: &Account) -> Judged {
 
 /// Something whose presence is the practice (Backup plans, FIS templates): passes with at
 /// least one, warns without.
-fn count_of(
+fn count_of<T>(
     account: &Account,
-    service: &str,
-    key: &str,
+    (service, regions): Service<T>,
     check: &'static str,
     fact: &'static str,
     what: &str,
+    count: impl Fn(&T) -> usize,
 ) -> Judged {
-    let regional: Regional = account.regional(service);
+    let regional: Regional<T> = account.regional(regions);
     if regional.unknown() {
         return unreadable(account, service, check, vec![(fact, Value::Null)]);
     }
-    let n: usize = regional.read.iter().map(|(_, r)| items(r, key).len()).sum();
+    let n: usize = regional.read.iter().map(|(_, r)| count(r)).sum();
     let note = regional.unread_note();
     let finding = if n > 0 {
         Finding::pass(check, format!("{n} {what}{}{note}", plural(n)))

@@ -11,10 +11,10 @@ mod checks;
 mod tests;
 
 use account::Account;
-use kaizen_plugin_sdk::{Finding, Request, Response, Result, Value};
+use kaizen_plugin_sdk::{cloud, Finding, Request, Response, Result, Value};
 
 fn judge(request: &Request) -> Result<Response> {
-    Ok(match request.cloud.as_ref().filter(|c| c["kind"] == "kaizen-aws-inventory") {
+    Ok(match request.cloud()?.as_ref().filter(|c| c.kind == cloud::KIND) {
         Some(inventory) => assess(&Account::new(inventory)),
         None => no_inventory(),
     })

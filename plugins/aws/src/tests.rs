@@ -1,7 +1,93 @@
 //! The plugin on inventory snapshots shaped as `kaizen collect aws` writes them.
 
 use super::*;
+use kaizen_plugin_sdk::cloud::*;
 use kaizen_plugin_sdk::{json, Status};
+use serde::Serialize;
+
+/// The inventory as `kaizen collect aws` writes it: `value`, with every field a test leaves
+/// out at its default (an empty list, `false`, `null`).
+fn typed(value: &Value) -> Inventory {
+    let mut v = over(Inventory::default(), value);
+    let s = &mut v["services"];
+    s["iam"] = over(Iam::default(), &s["iam"]);
+    if s["iam"]["password_policy"].is_object() {
+        s["iam"]["password_policy"] = over(PasswordPolicy::default(), &s["iam"]["password_policy"]);
+    }
+    items::<OldAccessKey>(&mut s["iam"]["old_access_keys"]);
+    s["s3"] = over(S3::default(), &s["s3"]);
+    items::<Bucket>(&mut s["s3"]["buckets"]);
+    for bucket in s["s3"]["buckets"].as_array_mut().into_iter().flatten() {
+        bucket["public_access_block"] = over(PublicAccessBlock::default(), &bucket["public_access_block"]);
+        bucket["encryption"] = over(BucketEncryption::default(), &bucket["encryption"]);
+    }
+    regional::<CloudTrail>(s, "cloudtrail", |r| items::<Trail>(&mut r["trails"]));
+    regional::<ConfigService>(s, "config", |r| items::<ConfigRecorder>(&mut r["recorders"]));
+    regional::<GuardDuty>(s, "guardduty", |r| items::<Detector>(&mut r["detectors"]));
+    regional::<SecurityHub>(s, "securityhub", |_| {});
+    regional::<CloudWatch>(s, "cloudwatch", |r| items::<Alarm>(&mut r["alarms"]));
+    regional::<Logs>(s, "logs", |r| items::<LogGroup>(&mut r["log_groups"]));
+    regional::<XRay>(s, "xray", |r| {
+        items::<XRayGroup>(&mut r["groups"]);
+        items::<SamplingRule>(&mut r["sampling_rules"]);
+    });
+    regional::<CloudFormation>(s, "cloudformation", |r| items::<Stack>(&mut r["stacks"]));
+    regional::<CodePipeline>(s, "codepipeline", |r| {
+        items::<Pipeline>(&mut r["pipelines"]);
+        for p in r["pipelines"].as_array_mut().into_iter().flatten() {
+            items::<PipelineExecution>(&mut p["executions"]);
+        }
+    });
+    regional::<CodeBuild>(s, "codebuild", |r| items::<BuildProject>(&mut r["projects"]));
+    regional::<Ecr>(s, "ecr", |r| items::<Repository>(&mut r["repositories"]));
+    regional::<Backup>(s, "backup", |r| items::<BackupPlan>(&mut r["plans"]));
+    regional::<Fis>(s, "fis", |r| items::<ExperimentTemplate>(&mut r["experiment_templates"]));
+    kaizen_plugin_sdk::serde_json::from_value(v).unwrap()
+}
+
+/// `value` over the JSON of `default`: objects merged key by key, anything else replaced;
+/// `null` stays `null`.
+fn over(default: impl Serialize, value: &Value) -> Value {
+    if value.is_null() {
+        return Value::Null;
+    }
+    let mut base = kaizen_plugin_sdk::serde_json::to_value(default).unwrap();
+    merge(&mut base, value);
+    base
+}
+
+fn merge(base: &mut Value, value: &Value) {
+    match (base, value) {
+        (Value::Object(base), Value::Object(value)) => {
+            for (key, v) in value {
+                match base.get_mut(key) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        base.insert(key.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (base, value) => *base = value.clone(),
+    }
+}
+
+/// Every item of a list over the default item.
+fn items<T: Serialize + Default>(list: &mut Value) {
+    for item in list.as_array_mut().into_iter().flatten() {
+        *item = over(T::default(), item);
+    }
+}
+
+/// Every region of a regional service over the service's default, then `inner` on it.
+fn regional<T: Serialize + Default>(services: &mut Value, service: &str, inner: impl Fn(&mut Value)) {
+    for region in services[service].as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+        *region = over(T::default(), region);
+        if !region.is_null() {
+            inner(region);
+        }
+    }
+}
 
 fn finding<'a>(response: &'a Response, check: &str) -> &'a Finding {
     response.findings.iter().find(|f| f.check == check).unwrap_or_else(|| panic!("no finding {check}"))
@@ -89,7 +175,7 @@ fn statuses(response: &Response) -> Vec<(&str, Status, Option<f64>)> {
 
 #[test]
 fn a_mature_account_with_gaps() {
-    let response = assess(&Account::new(&mature()));
+    let response = assess(&Account::new(&typed(&mature())));
     assert_eq!(
         statuses(&response),
         vec![
@@ -153,7 +239,7 @@ fn a_neglected_account_fails_without_naming_people() {
     services["cloudtrail"] =
         json!({ "us-east-1": { "trails": [{ "name": "t", "multi_region": false, "is_logging": true }] } });
     services["cloudwatch"] = json!({ "us-east-1": { "alarms": [] } });
-    let response = assess(&Account::new(&inventory));
+    let response = assess(&Account::new(&typed(&inventory)));
     assert_eq!(finding(&response, "root-mfa").status, Status::Fail);
     assert_eq!(finding(&response, "root-mfa").message, "the root user has access keys: delete them and use roles");
     let users = finding(&response, "users-mfa");
@@ -178,7 +264,7 @@ fn denied_calls_make_checks_not_apply_and_no_inventory_is_not_a_failure() {
     inventory["services"]["s3"] = json!({ "buckets": null });
     inventory["errors"] =
         json!([{ "service": "iam", "operation": "GetAccountSummary", "code": "AccessDenied", "message": "denied" }]);
-    let response = assess(&Account::new(&inventory));
+    let response = assess(&Account::new(&typed(&inventory)));
     for check in ["root-mfa", "users-mfa", "access-keys-rotated", "password-policy", "s3-encryption"] {
         assert_eq!(finding(&response, check).status, Status::NotApplicable, "{check}");
     }

@@ -50,8 +50,8 @@ pub enum Category {
 const STATIC_KINDS: &[&str] = &[kinds::LINT, kinds::FORMAT, kinds::SAST, kinds::IAC_LINT, kinds::IAC_SCAN];
 
 fn judge(request: &Request) -> Result<Response> {
-    let empty = Ci::default();
-    let ci = request.ci.as_ref().unwrap_or(&empty);
+    let ci = request.ci()?.unwrap_or_default();
+    let ci = &ci;
     let scan = systems::scan(ci, &request.documents);
     let mut tests = hits(ci, &[kinds::TEST], "runs tests");
     let mut lints = hits(ci, STATIC_KINDS, "runs static analysis");

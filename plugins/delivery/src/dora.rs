@@ -7,6 +7,8 @@
 //! `plugin.toml` cites them for each check.
 
 use crate::time;
+use kaizen_plugin_sdk::git::GitFacts;
+use kaizen_plugin_sdk::runs::{Conclusion, PipelineRuns};
 use kaizen_plugin_sdk::Value;
 
 /// Seconds in an hour, a day and a week.
@@ -91,20 +93,20 @@ fn round(value: f64) -> f64 {
 pub struct Run {
     pub workflow: String,
     pub event: String,
-    pub conclusion: Option<String>,
+    pub conclusion: Option<Conclusion>,
     pub created: i64,
     pub finished: Option<i64>,
     pub deployment: bool,
 }
 
 impl Run {
-    fn succeeded(&self) -> bool {
-        self.conclusion.as_deref() == Some("success")
+    pub fn succeeded(&self) -> bool {
+        self.conclusion == Some(Conclusion::Success)
     }
 
     /// A run that ended in failure: cancelled and skipped runs are neither.
     fn failed(&self) -> bool {
-        matches!(self.conclusion.as_deref(), Some("failure") | Some("timed_out"))
+        matches!(self.conclusion, Some(Conclusion::Failure) | Some(Conclusion::TimedOut))
     }
 
     fn ended(&self) -> i64 {
@@ -122,33 +124,28 @@ impl Run {
 
 /// The runs of a request's `pipelines` field, oldest first; runs without a readable
 /// creation time are left out.
-pub fn runs(pipelines: &Value) -> Vec<Run> {
-    let text = |run: &Value, key: &str| run.get(key).and_then(Value::as_str).map(str::to_owned);
+pub fn runs(pipelines: &PipelineRuns) -> Vec<Run> {
     let mut out: Vec<Run> = pipelines
-        .get("runs")
-        .and_then(Value::as_array)
-        .map(|runs| {
-            runs.iter()
-                .filter_map(|run| {
-                    Some(Run {
-                        workflow: text(run, "workflow").unwrap_or_default(),
-                        event: text(run, "event").unwrap_or_default(),
-                        conclusion: text(run, "conclusion"),
-                        created: time::parse(&text(run, "created_at")?)?,
-                        finished: text(run, "finished_at").and_then(|t| time::parse(&t)),
-                        deployment: run.get("deployment").and_then(Value::as_bool).unwrap_or(false),
-                    })
-                })
-                .collect()
+        .runs
+        .iter()
+        .filter_map(|run| {
+            Some(Run {
+                workflow: run.workflow.clone(),
+                event: run.event.clone().unwrap_or_default(),
+                conclusion: run.conclusion,
+                created: time::parse(&run.created_at)?,
+                finished: run.finished_at.as_deref().and_then(time::parse),
+                deployment: run.deployment,
+            })
         })
-        .unwrap_or_default();
+        .collect();
     out.sort_by_key(|r| r.created);
     out
 }
 
 /// Deployment frequency: successful deployment runs per week over the period the runs
 /// cover (at least a week), else release tags per week over the git window.
-pub fn deployment_frequency(runs: &[Run], git: Option<&Value>) -> Key {
+pub fn deployment_frequency(runs: &[Run], git: Option<&GitFacts>) -> Key {
     const UNIT: &str = "per_week";
     let band = |per_week: f64| {
         if per_week >= 7.0 {
@@ -176,11 +173,11 @@ pub fn deployment_frequency(runs: &[Run], git: Option<&Value>) -> Key {
         return Key::measured(per_week, UNIT, band(per_week), Source::Pipeline, basis);
     }
     let git = match git {
-        Some(git) if has_tags(git) => git,
+        Some(git) if !git.tags.is_empty() => git,
         _ => return Key::unknown(UNIT, "no deployment runs and no release tags to count deployments from"),
     };
-    let tags = count(git, &["tags_in_window"]);
-    let days = count(git, &["window", "days"]).max(1);
+    let tags = git.tags_in_window as u64;
+    let days = u64::from(git.window.days).max(1);
     let per_week = tags as f64 / (days as f64 / 7.0);
     let basis = format!("{} release tag{} in the last {} days of git history", tags, plural(tags as usize), days);
     Key::measured(per_week, UNIT, band(per_week), Source::Git, basis)
@@ -188,7 +185,7 @@ pub fn deployment_frequency(runs: &[Run], git: Option<&Value>) -> Key {
 
 /// Lead time for changes: the median hours from commit to the deployment that shipped it,
 /// else to the first release tag containing it.
-pub fn lead_time(git: Option<&Value>) -> Key {
+pub fn lead_time(git: Option<&GitFacts>) -> Key {
     const UNIT: &str = "hours";
     let band = |hours: f64| {
         if hours < 24.0 {
@@ -205,13 +202,13 @@ pub fn lead_time(git: Option<&Value>) -> Key {
         Some(git) => git,
         None => return Key::unknown(UNIT, "not a git repository"),
     };
-    for (field, source, to) in [
-        ("deploy_lead_time_hours", Source::Pipeline, "the deployment that shipped it"),
-        ("lead_time_hours", Source::Git, "the first release tag containing it"),
+    for (figures, source, to) in [
+        (&git.deploy_lead_time_hours, Source::Pipeline, "the deployment that shipped it"),
+        (&git.lead_time_hours, Source::Git, "the first release tag containing it"),
     ] {
-        let figures = &git[field];
-        if let (Some(median), Some(samples)) = (figures["median"].as_f64(), figures["samples"].as_u64()) {
-            let basis = format!("median over {} commit{} from commit to {}", samples, plural(samples as usize), to);
+        if let Some(figures) = figures {
+            let (median, samples) = (figures.median, figures.samples);
+            let basis = format!("median over {} commit{} from commit to {}", samples, plural(samples), to);
             return Key::measured(median, UNIT, band(median), source, basis);
         }
     }
@@ -220,7 +217,7 @@ pub fn lead_time(git: Option<&Value>) -> Key {
 
 /// Change failure rate: failed deployment runs among finished ones, else reverts and
 /// hotfixes per release tag in the git window.
-pub fn change_failure_rate(runs: &[Run], git: Option<&Value>) -> Key {
+pub fn change_failure_rate(runs: &[Run], git: Option<&GitFacts>) -> Key {
     const UNIT: &str = "ratio";
     let band = |rate: f64| {
         if rate <= 0.05 {
@@ -244,11 +241,11 @@ pub fn change_failure_rate(runs: &[Run], git: Option<&Value>) -> Key {
         Some(git) => git,
         None => return Key::unknown(UNIT, "no deployment runs and not a git repository"),
     };
-    let releases = count(git, &["tags_in_window"]);
+    let releases = git.tags_in_window as u64;
     if releases == 0 {
         return Key::unknown(UNIT, "no finished deployment runs and no release tags in the window");
     }
-    let fixes = count(git, &["commits", "reverts"]) + count(git, &["commits", "hotfixes"]);
+    let fixes = (git.commits.reverts + git.commits.hotfixes) as u64;
     let rate = (fixes as f64 / releases as f64).min(1.0);
     let basis = format!(
         "{} revert{} and hotfix{} for {} release tag{} in the window",
@@ -319,15 +316,6 @@ fn median(values: &mut [f64]) -> f64 {
     } else {
         (values[n / 2 - 1] + values[n / 2]) / 2.0
     }
-}
-
-fn has_tags(git: &Value) -> bool {
-    git["tags"].as_array().map_or(false, |t| !t.is_empty())
-}
-
-/// A count at a path of the git facts (0 when absent).
-pub fn count(git: &Value, path: &[&str]) -> u64 {
-    path.iter().fold(git, |v, key| &v[*key]).as_u64().unwrap_or(0)
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -14,6 +14,8 @@ mod tests;
 mod time;
 
 use dora::{Band, Key};
+use kaizen_plugin_sdk::git::GitFacts;
+use kaizen_plugin_sdk::runs::PipelineRuns;
 use kaizen_plugin_sdk::{Finding, Request, Response, Result, Value};
 
 const DEPLOYMENT_FREQUENCY: &str = "deployment-frequency";
@@ -22,14 +24,14 @@ const CHANGE_FAILURE_RATE: &str = "change-failure-rate";
 const RECOVERY_TIME: &str = "recovery-time";
 
 fn judge(request: &Request) -> Result<Response> {
-    Ok(assess(request.git.as_ref().filter(|g| !g.is_null()), request.pipelines.as_ref()))
+    Ok(assess(request.git()?.as_ref(), request.pipelines()?.as_ref()))
 }
 
 /// The response for the given git facts and pipeline runs.
-fn assess(git: Option<&Value>, pipelines: Option<&Value>) -> Response {
+fn assess(git: Option<&GitFacts>, pipelines: Option<&PipelineRuns>) -> Response {
     let runs = pipelines.map(dora::runs).unwrap_or_default();
     // An empty repository has no history to judge.
-    let git = git.filter(|g| g["empty"] != true);
+    let git = git.filter(|g| !g.empty);
     let keys = [
         (
             DEPLOYMENT_FREQUENCY,
@@ -60,7 +62,7 @@ fn assess(git: Option<&Value>, pipelines: Option<&Value>) -> Response {
                     Value::from(((history.reviewed as f64 / history.changesets as f64) * 1000.0).round() / 1000.0)
                 },
             );
-            response.fact("delivery.release_tags_in_window", dora::count(git, &["tags_in_window"]));
+            response.fact("delivery.release_tags_in_window", git.tags_in_window as u64);
             response.push(practice::trunk_based(&history));
             response.push(practice::code_review(&history));
             response.push(practice::maintained(&history));

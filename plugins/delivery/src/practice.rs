@@ -2,9 +2,10 @@
 //! changes, maintenance, signed releases and CI on proposed changes. Each gives a finding,
 //! or `not_applicable` when the evidence cannot show it.
 
-use crate::dora::{count, plural, Run};
+use crate::dora::{plural, Run};
 use crate::time;
-use kaizen_plugin_sdk::{Finding, Value};
+use kaizen_plugin_sdk::git::{GitFacts, Tag};
+use kaizen_plugin_sdk::Finding;
 
 pub const TRUNK_BASED: &str = "trunk-based-development";
 pub const CODE_REVIEW: &str = "code-review";
@@ -42,16 +43,13 @@ pub struct History {
 }
 
 impl History {
-    pub fn of(git: &Value) -> History {
-        let per_week: Vec<u64> = git["commits"]["per_week"]
-            .as_array()
-            .map(|w| w.iter().map(|n| n.as_u64().unwrap_or(0)).collect())
-            .unwrap_or_default();
+    pub fn of(git: &GitFacts) -> History {
+        let per_week: Vec<u64> = git.commits.per_week.iter().map(|n| u64::from(*n)).collect();
         // A repository younger than the measure is measured over the weeks it has existed
         // (the oldest commit in the window up to the window's end).
-        let mut window_weeks = (count(git, &["window", "days"]) / 7) as usize;
-        let first = git["commits"]["first"].as_str().and_then(time::parse);
-        let until = git["window"]["until"].as_str().and_then(time::parse);
+        let mut window_weeks = (git.window.days / 7) as usize;
+        let first = git.commits.first.as_deref().and_then(time::parse);
+        let until = time::parse(&git.window.until);
         if let (Some(first), Some(until)) = (first, until) {
             let weeks = ((until - first).max(0) / (7 * 86_400)) as usize + 1;
             window_weeks = window_weeks.min(weeks);
@@ -61,21 +59,16 @@ impl History {
             &per_week[per_week.len() - weeks..]
         };
         let cadence = last(CADENCE_WEEKS);
-        let default = git["default_branch"].as_str().unwrap_or("");
-        let mut names: Vec<(String, i64)> = git["branches"]
-            .as_array()
-            .map(|branches| {
-                branches
-                    .iter()
-                    .filter_map(|b| {
-                        let name = b["name"].as_str()?;
-                        let short = name.strip_prefix("origin/").unwrap_or(name);
-                        Some((short.to_owned(), b["age_days"].as_i64().unwrap_or(0)))
-                    })
-                    .filter(|(name, _)| name != default && name != "HEAD")
-                    .collect()
+        let default = git.default_branch.as_deref().unwrap_or("");
+        let mut names: Vec<(String, i64)> = git
+            .branches
+            .iter()
+            .map(|b| {
+                let short = b.name.strip_prefix("origin/").unwrap_or(&b.name);
+                (short.to_owned(), b.age_days)
             })
-            .unwrap_or_default();
+            .filter(|(name, _)| name != default && name != "HEAD")
+            .collect();
         // A branch and its remote-tracking copy are one branch: keep the newer age.
         names.sort();
         names.dedup_by(|later, earlier| {
@@ -92,8 +85,8 @@ impl History {
             branches: names.len(),
             stale_branches: names.iter().filter(|(_, age)| *age > STALE_BRANCH_DAYS).count(),
             recent_commits: last(MAINTAINED_WEEKS).iter().sum(),
-            changesets: count(git, &["commits", "mainline"]),
-            reviewed: count(git, &["commits", "mainline_pull_requests"]),
+            changesets: git.commits.mainline as u64,
+            reviewed: git.commits.mainline_pull_requests as u64,
         }
     }
 }
@@ -174,14 +167,14 @@ pub fn maintained(history: &History) -> Finding {
 
 /// Signed releases (Scorecard Signed-Releases, from tags): the most recent release tags
 /// carry a signature.
-pub fn signed_releases(git: &Value) -> Finding {
-    let tags: Vec<&Value> = git["tags"].as_array().map(|t| t.iter().collect()).unwrap_or_default();
+pub fn signed_releases(git: &GitFacts) -> Finding {
+    let tags: &[Tag] = &git.tags;
     if tags.is_empty() {
         return Finding::not_applicable(SIGNED_RELEASES, "The repository has no release tags.");
     }
     let recent = &tags[tags.len().saturating_sub(RECENT_RELEASES)..];
-    let signed: Vec<&str> = recent.iter().filter(|t| t["signed"] == true).filter_map(|t| t["name"].as_str()).collect();
-    let names: Vec<&str> = recent.iter().filter_map(|t| t["name"].as_str()).collect();
+    let signed: Vec<&str> = recent.iter().filter(|t| t.signed).map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = recent.iter().map(|t| t.name.as_str()).collect();
     let message = format!(
         "{} of the {} most recent release tags ({}) {} signed.",
         signed.len(),
@@ -218,7 +211,7 @@ pub fn ci_on_changes(runs: &[Run]) -> Finding {
         )
         .with_score(0.0);
     }
-    let succeeded = on_changes.iter().filter(|r| r.conclusion.as_deref() == Some("success")).count();
+    let succeeded = on_changes.iter().filter(|r| r.succeeded()).count();
     Finding::pass(
         CI_TESTS,
         format!(

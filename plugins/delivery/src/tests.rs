@@ -1,6 +1,8 @@
 //! The delivery plugin on git facts and pipeline runs shaped as the host writes them.
 
 use super::*;
+use kaizen_plugin_sdk::git::GitFacts;
+use kaizen_plugin_sdk::runs::PipelineRuns;
 use kaizen_plugin_sdk::Status;
 use serde_json::json;
 
@@ -17,9 +19,15 @@ fn at(seconds: i64) -> String {
 
 fn run(workflow: &str, event: &str, conclusion: &str, created: i64, minutes: i64, deployment: bool) -> Value {
     json!({
+        "source": "github-actions", "id": format!("{}-{}", workflow, created),
         "workflow": workflow, "event": event, "conclusion": conclusion, "status": "completed",
         "created_at": at(created), "finished_at": at(created + minutes * 60), "deployment": deployment,
     })
+}
+
+/// The `pipelines` field of a request holding these runs.
+fn pipelines(runs: Vec<Value>) -> PipelineRuns {
+    PipelineRuns { runs: serde_json::from_value(Value::Array(runs)).unwrap(), ..PipelineRuns::default() }
 }
 
 fn facts(response: &Response) -> &std::collections::BTreeMap<String, Value> {
@@ -30,16 +38,31 @@ fn finding<'a>(response: &'a Response, check: &str) -> &'a Finding {
     response.findings.iter().find(|f| f.check == check).unwrap_or_else(|| panic!("no finding {check}"))
 }
 
-fn git(extra: Value) -> Value {
-    let mut base = json!({
-        "empty": false, "shallow": false, "default_branch": "main",
-        "window": { "days": 365 },
-        "commits": { "per_week": vec![0; 52], "reverts": 0, "hotfixes": 0, "mainline": 0, "mainline_pull_requests": 0 },
-        "branches": [], "tags": [], "tags_in_window": 0,
-        "lead_time_hours": null,
-    });
+/// Git facts as the host writes them: a repository with a year's window and no history,
+/// with `extra` over it (tags and branches need only their name and what the test is about).
+fn git(extra: Value) -> GitFacts {
+    let mut base = serde_json::to_value(GitFacts::default()).unwrap();
+    merge(
+        &mut base,
+        json!({
+            "empty": false, "shallow": false, "default_branch": "main",
+            "window": { "days": 365 },
+            "commits": { "per_week": vec![0; 52], "reverts": 0, "hotfixes": 0, "mainline": 0, "mainline_pull_requests": 0 },
+            "branches": [], "tags": [], "tags_in_window": 0,
+            "lead_time_hours": null,
+        }),
+    );
     merge(&mut base, extra);
-    base
+    let fill = |items: &mut Value, defaults: Value| {
+        for item in items.as_array_mut().into_iter().flatten() {
+            let mut full = defaults.clone();
+            merge(&mut full, item.take());
+            *item = full;
+        }
+    };
+    fill(&mut base["tags"], json!({ "date": "2026-01-01T00:00:00Z", "commit": "c0ffee", "signed": false }));
+    fill(&mut base["branches"], json!({ "remote": false, "last_commit": "2026-01-01T00:00:00Z", "age_days": 0 }));
+    serde_json::from_value(base).unwrap()
 }
 
 fn merge(base: &mut Value, extra: Value) {
@@ -60,7 +83,7 @@ fn merge(base: &mut Value, extra: Value) {
 
 /// Two weeks of runs: 14 successful deployments, two failures recovered after 2 h and
 /// 30 min, a pull-request build, and a push build.
-fn busy_runs() -> Value {
+fn busy_runs() -> PipelineRuns {
     let mut runs = Vec::new();
     for day in 0..14 {
         runs.push(run("Deploy", "push", "success", day * DAY + 10 * HOUR, 10, true));
@@ -71,7 +94,7 @@ fn busy_runs() -> Value {
     runs.push(run("Deploy", "workflow_dispatch", "success", 5 * DAY + 12 * HOUR + 30 * 60, 10, true));
     runs.push(run("CI", "pull_request", "success", 14 * DAY + 10 * HOUR, 5, false));
     runs.push(run("CI", "push", "failure", 14 * DAY + 11 * HOUR, 5, false));
-    json!({ "runs": runs })
+    pipelines(runs)
 }
 
 #[test]
@@ -136,8 +159,8 @@ fn git_history_stands_in_without_pipeline_runs() {
 
 #[test]
 fn nothing_to_see_is_unknown_never_low() {
-    for (git, pipelines) in [(None, None), (Some(json!({ "empty": true })), None)] {
-        let response = assess(git.as_ref(), pipelines);
+    for (git, runs) in [(None, None), (Some(git(json!({ "empty": true }))), None)] {
+        let response = assess(git.as_ref(), runs);
         for fact in [
             "dora.deployment_frequency",
             "dora.lead_time_hours",
@@ -162,7 +185,7 @@ fn nothing_to_see_is_unknown_never_low() {
 
 #[test]
 fn a_streak_of_failures_is_one_outage_and_an_open_one_is_not_counted() {
-    let runs = json!({ "runs": [
+    let runs = pipelines(vec![
         run("Deploy", "push", "success", 0, 10, true),
         run("Deploy", "push", "failure", HOUR, 10, true),
         run("Deploy", "push", "failure", 2 * HOUR, 10, true),
@@ -170,7 +193,7 @@ fn a_streak_of_failures_is_one_outage_and_an_open_one_is_not_counted() {
         run("Deploy", "push", "cancelled", 3 * HOUR, 10, true),
         run("Deploy", "push", "success", 4 * HOUR + 50 * 60, 10, true),
         run("Deploy", "push", "timed_out", 10 * HOUR, 10, true),
-    ]});
+    ]);
     let key = dora::recovery_time(&dora::runs(&runs));
     assert_eq!(key.value, Some(3.833), "from the first failure's end (1:10) to the recovery's end (5:00)");
     assert_eq!(
@@ -238,7 +261,7 @@ fn history_practices_have_their_figures_in_the_message() {
 
 #[test]
 fn runs_only_after_merge_warn() {
-    let runs = json!({ "runs": [run("CI", "push", "success", 0, 5, false)] });
+    let runs = pipelines(vec![run("CI", "push", "success", 0, 5, false)]);
     let response = assess(None, Some(&runs));
     let ci = finding(&response, practice::CI_TESTS);
     assert_eq!(ci.status, Status::Warn);

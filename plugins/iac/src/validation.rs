@@ -6,7 +6,7 @@
 use crate::tools::{self, Found};
 use crate::{graded, Graded, Item};
 use kaizen_plugin_sdk::evidence::ci::kinds;
-use kaizen_plugin_sdk::{Ci, Evidence, Finding, Request, ToolUse};
+use kaizen_plugin_sdk::{Evidence, Finding, Request, ToolUse};
 
 pub const CHECK: &str = "iac-validated-in-ci";
 
@@ -74,8 +74,8 @@ pub fn finding(request: &Request, found: &Found) -> Finding {
     if present.is_empty() {
         return Finding::not_applicable(CHECK, "no infrastructure code or Dockerfile to validate");
     }
-    let empty = Ci::default();
-    let ci = request.ci.as_ref().unwrap_or(&empty);
+    let ci = request.ci().ok().flatten().unwrap_or_default();
+    let ci = &ci;
     // Atlantis plans every pull request that changes Terraform.
     let atlantis = request.files_matching("atlantis.{yaml,yml}").next().map(|f| f.path.clone());
     let names: Vec<&str> = present.iter().map(|s| s.name).collect();

@@ -24,9 +24,17 @@
 //! kaizen_plugin_sdk::main!(judge);
 //! ```
 //!
+//! The evidence the engine collected is read typed: [`Request::git`] gives the
+//! [`git::GitFacts`], [`Request::pipelines`] the [`runs::PipelineRuns`] and
+//! [`Request::cloud`] the [`cloud::Inventory`], the very types the engine writes them from
+//! (the `kaizen-evidence` crate, re-exported here), so a field renamed on one side cannot go
+//! missing silently on the other. They are read when asked for, so a plugin that does not
+//! ask carries none of their code.
+//!
 //! The crate compiles with Rust 1.63 (Debian's `wasm32-wasi` toolchain) and with current
 //! stable (`wasm32-wasip1`). Its dependencies are `serde`, `serde_json` and
-//! `kaizen-evidence`, the types of the evidence the host hands over, shared with the engine.
+//! `kaizen-evidence` (serde only), the types of the evidence the host hands over, shared
+//! with the engine.
 //!
 //! # The repository's own files
 //!
@@ -42,11 +50,19 @@
 //! Parsed YAML documents carry the line of every key and item: [`Document::line_of`] and
 //! [`Document::line_at`] give a node's line without reading the file again.
 //!
+//! # The CI model
+//!
+//! A plugin that sets `inputs.ci` reads, with [`Request::ci`], what the host understood of
+//! the repository's CI: the pipelines each CI system reads as the repository's own, their
+//! jobs and steps, every command as an argument vector, and the tools of the catalogue they
+//! run ([`ToolUse`]), each with its line.
+//!
 //! # Compatibility
 //!
 //! | SDK version | protocol (`api`) | Kaizen engine |
 //! | --- | --- | --- |
 //! | 0.1 | 1 | 0.1 and later |
+//! | 0.2 | 1 | 0.1 and later |
 #![deny(missing_docs)]
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +73,7 @@ use std::io::{self, Read, Write};
 pub use kaizen_evidence as evidence;
 pub use kaizen_evidence::ci::{Ci, ToolUse};
 pub use kaizen_evidence::roles::Role;
+pub use kaizen_evidence::{cloud, git, runs};
 pub use serde_json::{self, json, Value};
 
 /// The protocol version this SDK speaks. The engine refuses a response with another one.
@@ -89,20 +106,18 @@ pub struct Request {
     /// document: a multi-document YAML file gives several entries with rising `index`.
     #[serde(default)]
     pub documents: Vec<Document>,
-    /// Facts from the target's git history, when the manifest sets `inputs.git`.
+    /// The git facts as sent: read them with [`Request::git`].
     #[serde(default)]
-    pub git: Option<Value>,
-    /// Pipeline runs, when the manifest sets `inputs.pipelines`.
+    git: Option<Value>,
+    /// The pipeline runs as sent: read them with [`Request::pipelines`].
     #[serde(default)]
-    pub pipelines: Option<Value>,
-    /// Cloud inventory, when the manifest sets `inputs.cloud`.
+    pipelines: Option<Value>,
+    /// The cloud inventory as sent: read it with [`Request::cloud`].
     #[serde(default)]
-    pub cloud: Option<Value>,
-    /// The repository's CI definitions as the host understood them (pipelines, jobs,
-    /// commands as argument vectors, the tools of the catalogue they run), when the manifest
-    /// sets `inputs.ci`.
+    cloud: Option<Value>,
+    /// The CI model as sent: read it with [`Request::ci`].
     #[serde(default)]
-    pub ci: Option<Ci>,
+    ci: Option<Value>,
     /// The plugin's own configuration from the assessment file (an empty object if none).
     #[serde(default)]
     pub config: Value,
@@ -408,6 +423,42 @@ impl Request {
         Ok(serde_json::from_str(text)?)
     }
 
+    /// The target's git facts, when the manifest sets `inputs.git = true` and the target is
+    /// a git repository.
+    ///
+    /// ```
+    /// # let request = kaizen_plugin_sdk::Request::from_json(
+    /// #     r#"{"api":1,"plugin":{"id":"x","version":"1"},"target":{"name":"t","kind":"directory","root":"/repo"}}"#,
+    /// # ).unwrap();
+    /// match request.git()? {
+    ///     Some(git) => println!("{} commits, {} release tags", git.commits.count, git.tags_in_window),
+    ///     None => println!("not a git repository"),
+    /// }
+    /// # Ok::<(), kaizen_plugin_sdk::Error>(())
+    /// ```
+    pub fn git(&self) -> Result<Option<git::GitFacts>> {
+        typed("git", &self.git)
+    }
+
+    /// The target's pipeline runs, when the manifest sets `inputs.pipelines = true` and
+    /// runs were given for the target.
+    pub fn pipelines(&self) -> Result<Option<runs::PipelineRuns>> {
+        typed("pipelines", &self.pipelines)
+    }
+
+    /// The cloud account's inventory, when the manifest sets `inputs.cloud = true` and the
+    /// target is a cloud account (`target.kind` is `cloud`).
+    pub fn cloud(&self) -> Result<Option<cloud::Inventory>> {
+        typed("cloud", &self.cloud)
+    }
+
+    /// The repository's CI definitions as the host understood them (pipelines, jobs,
+    /// commands as argument vectors, the tools of the catalogue they run, each with its
+    /// line), when the manifest sets `inputs.ci`.
+    pub fn ci(&self) -> Result<Option<Ci>> {
+        typed("ci", &self.ci)
+    }
+
     /// Reads a file of the target as text, by its path relative to the repository root.
     ///
     /// Invalid UTF-8 is replaced rather than refused, since evidence search is best effort.
@@ -447,6 +498,16 @@ impl Request {
     /// The role of a file of the request (own when the request does not list it).
     pub fn role_of(&self, path: &str) -> Role {
         self.files.iter().find(|f| f.path == path).map(|f| f.role).unwrap_or_default()
+    }
+}
+
+/// A field of the request read as its type: absent or `null` is `None`.
+fn typed<T: serde::de::DeserializeOwned>(field: &str, value: &Option<Value>) -> Result<Option<T>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::deserialize(value)
+            .map(Some)
+            .map_err(|e| Error::new(format!("the request's `{}` field is not what this SDK reads: {}", field, e))),
     }
 }
 
@@ -675,7 +736,7 @@ mod tests {
         )
         .unwrap();
         assert!(r.documents.is_empty());
-        assert!(r.git.is_none());
+        assert!(r.git().unwrap().is_none());
     }
 
     #[test]

@@ -29,8 +29,8 @@ fn judge(request: &Request) -> Result<Response> {
         .filter(|w| w.value.get("jobs").map_or(false, Value::is_object))
         .collect();
     let mut texts = Texts { request, cache: BTreeMap::new() };
-    let empty = Ci::default();
-    let model = request.ci.as_ref().unwrap_or(&empty);
+    let model = request.ci()?.unwrap_or_default();
+    let model = &model;
     let ci = !model.pipelines.is_empty();
 
     let mut response = Response::new();

@@ -23,120 +23,38 @@
 //! # Ok::<(), kaizen::collect::aws::LoadError>(())
 //! ```
 
+#[cfg(feature = "aws")]
 mod delivery;
 mod iam;
+#[cfg(feature = "aws")]
 mod observability;
+#[cfg(feature = "aws")]
 mod resilience;
+#[cfg(feature = "aws")]
 mod security;
+#[cfg(feature = "aws")]
 mod storage;
 
 #[cfg(feature = "aws")]
 mod run;
 
-pub use delivery::{
-    BuildProject, CloudFormation, CodeBuild, CodePipeline, Pipeline, PipelineExecution, SourceRevision, Stack, Trigger,
+pub use kaizen_evidence::cloud::{
+    AccessKey, Alarm, Backup, BackupPlan, Bucket, BucketEncryption, BuildProject, CallError, CloudFormation,
+    CloudTrail, CloudWatch, CodeBuild, CodePipeline, ConfigRecorder, ConfigService, Detector, Ecr, EnabledStandard,
+    ExperimentTemplate, Fis, GuardDuty, Iam, Inventory, LogGroup, Logs, OldAccessKey, PasswordPolicy, Pipeline,
+    PipelineExecution, PublicAccessBlock, Repository, SamplingRule, SecurityHub, Services, SourceRevision, Stack,
+    Trail, Trigger, User, XRay, XRayGroup, KIND, S3, VERSION,
 };
-pub use iam::{AccessKey, Iam, OldAccessKey, PasswordPolicy, User};
-pub use observability::{Alarm, CloudWatch, LogGroup, Logs, SamplingRule, XRay, XRayGroup};
-pub use resilience::{Backup, BackupPlan, ExperimentTemplate, Fis};
-pub use security::{
-    CloudTrail, ConfigRecorder, ConfigService, Detector, EnabledStandard, GuardDuty, SecurityHub, Trail,
-};
-pub use storage::{Bucket, BucketEncryption, Ecr, PublicAccessBlock, Repository, S3};
 
 #[cfg(feature = "aws")]
 pub use run::{collect, CollectError, Options, DEFAULT_CONCURRENCY, DEFAULT_MAX_EXECUTIONS};
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::diag::InventoryCode;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
-
-/// The `kind` of every inventory snapshot.
-pub const KIND: &str = "kaizen-aws-inventory";
-
-/// The snapshot version this engine writes and reads. Fields may be added within a
-/// version; renaming or removing one, or changing its meaning, takes a new version.
-pub const VERSION: u32 = 1;
 
 /// Access keys older than this many days are listed in [`Iam::old_access_keys`].
 pub const OLD_ACCESS_KEY_DAYS: i64 = 90;
-
-/// An AWS inventory snapshot, as `kaizen collect aws` writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Inventory {
-    /// Always [`KIND`]: tells this file apart from other JSON.
-    pub kind: String,
-    /// The snapshot format version ([`VERSION`]).
-    pub version: u32,
-    /// The 12-digit account id the credentials belong to (from STS `GetCallerIdentity`).
-    pub account_id: String,
-    /// The regions collected, in the order given; regional services have an entry for each.
-    pub regions: Vec<String>,
-    /// When collection started (RFC 3339, UTC); ages (access keys) are relative to it.
-    pub collected_at: String,
-    /// The version of Kaizen that collected it.
-    pub kaizen_version: String,
-    /// What each service showed.
-    pub services: Services,
-    /// Every call that failed, in a stable order (service, region, operation, resource).
-    pub errors: Vec<CallError>,
-}
-
-/// What each service showed. Global services appear once; regional ones map each region
-/// collected to what that region showed (`None` when the region's listing call failed).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Services {
-    /// IAM (global): account summary, password policy, users, MFA and access keys.
-    pub iam: Iam,
-    /// S3 (global bucket list; each bucket's settings are read in its own region).
-    pub s3: S3,
-    /// CloudTrail trails and whether they log, per region.
-    pub cloudtrail: BTreeMap<String, Option<CloudTrail>>,
-    /// AWS Config recorders and their status, per region.
-    pub config: BTreeMap<String, Option<ConfigService>>,
-    /// GuardDuty detectors, per region.
-    pub guardduty: BTreeMap<String, Option<GuardDuty>>,
-    /// Security Hub: enabled, and which standards, per region.
-    pub securityhub: BTreeMap<String, Option<SecurityHub>>,
-    /// CloudWatch alarms, per region.
-    pub cloudwatch: BTreeMap<String, Option<CloudWatch>>,
-    /// CloudWatch Logs log groups and their retention, per region.
-    pub logs: BTreeMap<String, Option<Logs>>,
-    /// X-Ray groups and sampling rules, per region.
-    pub xray: BTreeMap<String, Option<XRay>>,
-    /// CloudFormation stacks, per region.
-    pub cloudformation: BTreeMap<String, Option<CloudFormation>>,
-    /// CodePipeline pipelines and their recent executions, per region.
-    pub codepipeline: BTreeMap<String, Option<CodePipeline>>,
-    /// CodeBuild projects, per region.
-    pub codebuild: BTreeMap<String, Option<CodeBuild>>,
-    /// ECR repositories, per region.
-    pub ecr: BTreeMap<String, Option<Ecr>>,
-    /// AWS Backup plans, per region.
-    pub backup: BTreeMap<String, Option<Backup>>,
-    /// AWS FIS experiment templates, per region.
-    pub fis: BTreeMap<String, Option<Fis>>,
-}
-
-/// A call that failed. Collection went on without its answer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CallError {
-    /// The service, as in the IAM action prefix (`iam`, `s3`, `cloudtrail`, `xray`, …).
-    pub service: String,
-    /// The API operation (`ListUsers`, `GetBucketEncryption`, …).
-    pub operation: String,
-    /// The region the call went to; `None` for IAM, which is global.
-    pub region: Option<String>,
-    /// The resource the call was about (a bucket, user, trail or pipeline name), if any.
-    pub resource: Option<String>,
-    /// The AWS error code (`AccessDenied`, `AccessDeniedException`, `UnrecognizedClientException`,
-    /// …); `HTTP <status>` when the answer carried no AWS error (an emulator answering 404 or
-    /// 500 for an operation it does not implement); `DispatchFailure` or `Timeout` when no
-    /// answer came.
-    pub code: String,
-    /// The error message, as the service or the SDK gave it.
-    pub message: String,
-}
 
 /// Why a snapshot could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -145,7 +63,7 @@ pub enum LoadError {
     #[error("{0}")]
     Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or not shaped like an inventory.
-    #[error("{}", crate::diag::Diagnostic::placed("inventory-syntax", path, *line, *column, message, snippet.as_deref()))]
+    #[error("{}", crate::diag::Diagnostic::placed(crate::diag::InventoryCode::Syntax, path, *line, *column, message, snippet.as_deref()))]
     Parse {
         /// The file.
         path: PathBuf,
@@ -159,7 +77,7 @@ pub enum LoadError {
         snippet: Option<String>,
     },
     /// The file is JSON but not an AWS inventory (another `kind`, or none).
-    #[error("{}: error[inventory-kind]: not a Kaizen AWS inventory: `kind` is {found}, expected \"{KIND}\"", path.display())]
+    #[error("{}: error[{}]: not a Kaizen AWS inventory: `kind` is {found}, expected \"{KIND}\"", path.display(), InventoryCode::Kind.name())]
     Kind {
         /// The file.
         path: PathBuf,
@@ -168,8 +86,9 @@ pub enum LoadError {
     },
     /// The snapshot was written in a version this Kaizen does not read.
     #[error(
-        "{}: error[inventory-version]: AWS inventory version {found} is not supported: this Kaizen ({}) reads version {VERSION}{}",
+        "{}: error[{}]: AWS inventory version {found} is not supported: this Kaizen ({}) reads version {VERSION}{}",
         path.display(),
+        InventoryCode::Version.name(),
         env!("CARGO_PKG_VERSION"),
         if *found > u64::from(VERSION) { "; upgrade Kaizen to read it" } else { "" }
     )]
@@ -184,14 +103,14 @@ pub enum LoadError {
 /// Reads a snapshot back, checking its `kind` and `version` before its shape, so a file
 /// from a newer Kaizen is refused by version rather than by a confusing missing field.
 pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-    let text = crate::diag::read_text("inventory-unreadable", path).map_err(LoadError::Text)?;
+    let text = crate::diag::read_text(crate::diag::InventoryCode::Unreadable, path).map_err(LoadError::Text)?;
     from_json(path, &text)
 }
 
 /// [`load`] for a snapshot already in memory; `path` names it in errors.
 pub fn from_json(path: &Path, text: &str) -> Result<Inventory, LoadError> {
     let parse_error = |e: serde_json::Error| {
-        let d = crate::diag::Diagnostic::from_json("inventory-syntax", path, text, &e);
+        let d = crate::diag::Diagnostic::from_json(crate::diag::InventoryCode::Syntax, path, text, &e);
         LoadError::Parse {
             path: path.into(),
             line: d.line.unwrap_or(1),

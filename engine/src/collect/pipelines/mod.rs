@@ -15,8 +15,8 @@
 //!
 //! let patterns = DeployPatterns::default();
 //! let imported = pipelines::import_file("runs.json".as_ref(), &patterns)?;
-//! let request = pipelines::to_request_value(&[imported]);
-//! assert!(request["summary"]["runs"]["total"].is_u64());
+//! let runs = pipelines::pipeline_runs(&[imported]);
+//! println!("{} runs, {} deployments", runs.summary.runs.total, runs.summary.deployments.total);
 //! # Ok::<(), pipelines::ImportError>(())
 //! ```
 
@@ -31,6 +31,7 @@ pub use deploy::{DeployMatcher, DeployPatterns, PatternError};
 pub use github_api::{fetch_github, FetchError, GithubFetch, Token};
 pub use sources::{gather, token_from_env, Gathered, GithubSettings, PipelineInput};
 
+use crate::diag::PipelinesCode;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -45,143 +46,13 @@ pub const RUNS_VERSION: u32 = 1;
 /// The `kind` of a Kaizen AWS inventory (written by `kaizen collect aws`).
 pub const AWS_INVENTORY_KIND: &str = "kaizen-aws-inventory";
 
-/// One pipeline run, normalised across CI systems.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PipelineRun {
-    /// The CI system that ran it.
-    pub source: Source,
-    /// The run's id in that system (GitHub run id, GitLab pipeline id, CodePipeline execution id).
-    pub id: String,
-    /// The workflow (GitHub), pipeline name (GitLab `name`, else `pipeline`) or pipeline
-    /// (CodePipeline) it belongs to.
-    pub workflow: String,
-    /// The branch it ran on, when the system says.
-    pub branch: Option<String>,
-    /// What triggered it, in lowercase snake case (`push`, `pull_request`, `schedule`,
-    /// `merge_request_event`, `start_pipeline_execution`, …).
-    pub event: Option<String>,
-    /// Where it is in its life.
-    pub status: Status,
-    /// How it ended; `None` while it has not finished.
-    pub conclusion: Option<Conclusion>,
-    /// When it was created (RFC 3339, UTC, whole seconds).
-    pub created_at: Timestamp,
-    /// When it finished, if it has.
-    pub finished_at: Option<Timestamp>,
-    /// Seconds from start (or creation) to finish, if it has finished.
-    pub duration_seconds: Option<i64>,
-    /// The commit it ran on.
-    pub head_sha: Option<String>,
-    /// Where a person can see it.
-    pub url: Option<String>,
-    /// The deployment environment, when the source names one (none of the list formats
-    /// does today; kept so environment patterns apply to sources that will).
-    #[serde(default)]
-    pub environment: Option<String>,
-    /// Whether it counts as a deployment, by the [`DeployPatterns`].
-    pub deployment: bool,
-}
+pub use kaizen_evidence::runs::{
+    Conclusion, Counts, Format, PipelineRun, PipelineRuns, Source, SourceEntry, SourceInfo, Status, Summary,
+};
 
-/// The CI system a run comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Source {
-    /// GitHub Actions.
-    GithubActions,
-    /// GitLab CI/CD.
-    GitlabCi,
-    /// AWS CodePipeline.
-    AwsCodepipeline,
-}
-
-impl Source {
-    /// The name used in JSON and in deployment patterns.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::GithubActions => "github-actions",
-            Source::GitlabCi => "gitlab-ci",
-            Source::AwsCodepipeline => "aws-codepipeline",
-        }
-    }
-}
-
-/// Where a run is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Waiting to start.
-    Queued,
-    /// Running.
-    InProgress,
-    /// Finished (see the conclusion).
-    Completed,
-}
-
-/// How a finished run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Conclusion {
-    /// It succeeded.
-    Success,
-    /// It failed.
-    Failure,
-    /// Someone or something stopped it.
-    Cancelled,
-    /// It did not run, or another run took its place.
-    Skipped,
-    /// It ran out of time.
-    TimedOut,
-    /// It waits for a person (an approval, a manual job).
-    ActionRequired,
-    /// Neither success nor failure.
-    Neutral,
-}
-
-/// The export format a set of runs came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// `gh run list --json …`.
-    GhRunList,
-    /// A GitHub REST `GET /repos/{owner}/{repo}/actions/runs` response (or several pages).
-    GithubRest,
-    /// Fetched live from the GitHub REST API by [`fetch_github`].
-    GithubApi,
-    /// A GitLab `GET /projects/:id/pipelines` response (or several pages).
-    GitlabPipelines,
-    /// `aws codepipeline list-pipeline-executions` output.
-    CodepipelineExecutions,
-    /// A Kaizen AWS inventory (`kaizen collect aws`).
-    KaizenAwsInventory,
-    /// Kaizen's normalised runs file (`kaizen collect pipelines`).
-    KaizenPipelineRuns,
-    /// An empty JSON list: no runs, whatever the tool.
-    Empty,
-}
-
-/// Where a set of runs came from: the evidence behind every figure computed from them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceInfo {
-    /// The export format.
-    pub format: Format,
-    /// The file, for imports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<PathBuf>,
-    /// The API endpoint, for live fetches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The repository (`owner/name`, GitLab's `group/project`), when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repository: Option<String>,
-    /// For a Kaizen runs file: the sources it was collected from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub collected_from: Vec<SourceInfo>,
-}
-
-impl SourceInfo {
-    fn file(format: Format, path: &Path) -> SourceInfo {
-        SourceInfo { format, path: Some(path.to_path_buf()), url: None, repository: None, collected_from: Vec::new() }
-    }
+/// A source read from a file.
+fn file_source(format: Format, path: &Path) -> SourceInfo {
+    SourceInfo { format, path: Some(path.to_path_buf()), url: None, repository: None, collected_from: Vec::new() }
 }
 
 /// The runs of one file or one fetch.
@@ -203,7 +74,7 @@ pub enum ImportError {
     #[error("{0}")]
     Text(crate::diag::Diagnostic),
     /// The file is not valid JSON, or a value has the wrong type for its format.
-    #[error("{}", crate::diag::Diagnostic::placed("pipelines-syntax", path, *line, *column, message, snippet.as_deref()))]
+    #[error("{}", crate::diag::Diagnostic::placed(crate::diag::PipelinesCode::Syntax, path, *line, *column, message, snippet.as_deref()))]
     Json {
         /// The file.
         path: PathBuf,
@@ -218,9 +89,10 @@ pub enum ImportError {
     },
     /// Valid JSON that is none of the known exports.
     #[error(
-        "{}: error[pipelines-unrecognised]: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
+        "{}: error[{}]: not a recognised pipeline export: expected gh run list JSON, GitHub REST actions/runs, GitLab \
          pipelines, AWS CodePipeline executions or a Kaizen AWS inventory ({found})",
-        path.display()
+        path.display(),
+        PipelinesCode::Unrecognised.name()
     )]
     Unrecognised {
         /// The file.
@@ -229,7 +101,7 @@ pub enum ImportError {
         found: String,
     },
     /// A recognised format with content that cannot be used.
-    #[error("{}: error[pipelines-invalid]: {message}", path.display())]
+    #[error("{}: error[{}]: {message}", path.display(), PipelinesCode::Invalid.name())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -244,7 +116,7 @@ pub enum ImportError {
 /// Imports one export file, recognising its format from its content.
 pub fn import_file(path: &Path, patterns: &DeployPatterns) -> Result<Imported, ImportError> {
     let matcher = patterns.compile()?;
-    let text = crate::diag::read_text("pipelines-unreadable", path).map_err(ImportError::Text)?;
+    let text = crate::diag::read_text(crate::diag::PipelinesCode::Unreadable, path).map_err(ImportError::Text)?;
     import_text(path, &text, &matcher)
 }
 
@@ -284,7 +156,7 @@ pub fn import_text(path: &Path, text: &str, matcher: &DeployMatcher) -> Result<I
         }
     }
     let mut warnings = Vec::new();
-    let mut source = SourceInfo::file(format, path);
+    let mut source = file_source(format, path);
     let raw = match format {
         Format::Empty => {
             warnings.push(format!("{}: an empty list: no runs", path.display()));
@@ -308,10 +180,18 @@ pub fn import_text(path: &Path, text: &str, matcher: &DeployMatcher) -> Result<I
     Ok(Imported { runs: finish(raw, matcher), source, warnings })
 }
 
-/// Builds the `pipelines` object plugins receive: every run of every import (oldest first,
-/// each run once), the sources with their run counts, and a [`Summary`].
-pub fn to_request_value(imports: &[Imported]) -> Value {
-    serde_json::to_value(Pipelines::of(imports)).expect("runs serialise")
+/// The runs plugins receive (the request's `pipelines` object): every run of every import
+/// (oldest first, each run once), the sources with their run counts, and a [`Summary`].
+pub fn pipeline_runs(imports: &[Imported]) -> PipelineRuns {
+    let mut seen = HashSet::new();
+    let mut runs: Vec<&PipelineRun> =
+        imports.iter().flat_map(|i| &i.runs).filter(|r| seen.insert((r.source, r.id.as_str()))).collect();
+    runs.sort_by_cached_key(|r| (time_of(&r.created_at), r.id.clone()));
+    PipelineRuns {
+        sources: imports.iter().map(|i| SourceEntry { source: i.source.clone(), runs: i.runs.len() }).collect(),
+        summary: summarise(runs.iter().copied()),
+        runs: runs.into_iter().cloned().collect(),
+    }
 }
 
 /// Kaizen's normalised runs file, as pretty JSON: `kind`, `version` and the collection
@@ -319,121 +199,64 @@ pub fn to_request_value(imports: &[Imported]) -> Value {
 /// reads it back.
 pub fn to_runs_file(imports: &[Imported], collected_at: Timestamp) -> String {
     #[derive(Serialize)]
-    struct RunsFile<'a> {
+    struct RunsFile {
         kind: &'static str,
         version: u32,
         collected_at: Timestamp,
         #[serde(flatten)]
-        pipelines: Pipelines<'a>,
+        pipelines: PipelineRuns,
     }
     let file = RunsFile {
         kind: RUNS_KIND,
         version: RUNS_VERSION,
         collected_at: whole_seconds(collected_at),
-        pipelines: Pipelines::of(imports),
+        pipelines: pipeline_runs(imports),
     };
     let mut text = serde_json::to_string_pretty(&file).expect("runs serialise");
     text.push('\n');
     text
 }
 
-/// The `pipelines` object.
-#[derive(Serialize)]
-struct Pipelines<'a> {
-    sources: Vec<SourceEntry<'a>>,
-    summary: Summary,
-    runs: Vec<&'a PipelineRun>,
-}
-
-/// A source and how many runs came from it.
-#[derive(Serialize)]
-struct SourceEntry<'a> {
-    #[serde(flatten)]
-    source: &'a SourceInfo,
-    runs: usize,
-}
-
-impl<'a> Pipelines<'a> {
-    fn of(imports: &'a [Imported]) -> Pipelines<'a> {
-        let mut seen = HashSet::new();
-        let mut runs: Vec<&PipelineRun> =
-            imports.iter().flat_map(|i| &i.runs).filter(|r| seen.insert((r.source, r.id.as_str()))).collect();
-        runs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
-        Pipelines {
-            sources: imports.iter().map(|i| SourceEntry { source: &i.source, runs: i.runs.len() }).collect(),
-            summary: Summary::of(runs.iter().copied()),
-            runs,
+/// The summary of some runs: counts by conclusion, of all and of deployments, and the
+/// creation times of the oldest and the newest.
+pub fn summarise<'a>(runs: impl IntoIterator<Item = &'a PipelineRun>) -> Summary {
+    let mut summary = Summary::default();
+    let mut first: Option<(Timestamp, &str)> = None;
+    let mut last: Option<(Timestamp, &str)> = None;
+    for run in runs {
+        count(&mut summary.runs, run);
+        if run.deployment {
+            count(&mut summary.deployments, run);
         }
+        let created = (time_of(&run.created_at), run.created_at.as_str());
+        first = Some(first.map_or(created, |f| if created.0 < f.0 { created } else { f }));
+        last = Some(last.map_or(created, |l| if created.0 > l.0 { created } else { l }));
     }
+    summary.first_run = first.map(|(_, text)| text.to_owned());
+    summary.last_run = last.map(|(_, text)| text.to_owned());
+    summary
 }
 
-/// Counts over a set of runs: what a plugin needs without walking them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// All runs, by conclusion.
-    pub runs: Counts,
-    /// The runs that are deployments, by conclusion.
-    pub deployments: Counts,
-    /// Creation time of the oldest run.
-    pub first_run: Option<Timestamp>,
-    /// Creation time of the newest run.
-    pub last_run: Option<Timestamp>,
+/// Adds a run to the counts of its conclusion.
+fn count(counts: &mut Counts, run: &PipelineRun) {
+    counts.total += 1;
+    let slot = match run.conclusion {
+        None => &mut counts.unfinished,
+        Some(Conclusion::Success) => &mut counts.success,
+        Some(Conclusion::Failure) => &mut counts.failure,
+        Some(Conclusion::Cancelled) => &mut counts.cancelled,
+        Some(Conclusion::Skipped) => &mut counts.skipped,
+        Some(Conclusion::TimedOut) => &mut counts.timed_out,
+        Some(Conclusion::ActionRequired) => &mut counts.action_required,
+        Some(Conclusion::Neutral) => &mut counts.neutral,
+    };
+    *slot += 1;
 }
 
-/// Runs by conclusion; every key is always present.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// All of them.
-    pub total: usize,
-    /// Not finished yet (queued or in progress).
-    pub unfinished: usize,
-    /// Concluded `success`.
-    pub success: usize,
-    /// Concluded `failure`.
-    pub failure: usize,
-    /// Concluded `cancelled`.
-    pub cancelled: usize,
-    /// Concluded `skipped`.
-    pub skipped: usize,
-    /// Concluded `timed_out`.
-    pub timed_out: usize,
-    /// Concluded `action_required`.
-    pub action_required: usize,
-    /// Concluded `neutral`.
-    pub neutral: usize,
-}
-
-impl Counts {
-    fn add(&mut self, run: &PipelineRun) {
-        self.total += 1;
-        let slot = match run.conclusion {
-            None => &mut self.unfinished,
-            Some(Conclusion::Success) => &mut self.success,
-            Some(Conclusion::Failure) => &mut self.failure,
-            Some(Conclusion::Cancelled) => &mut self.cancelled,
-            Some(Conclusion::Skipped) => &mut self.skipped,
-            Some(Conclusion::TimedOut) => &mut self.timed_out,
-            Some(Conclusion::ActionRequired) => &mut self.action_required,
-            Some(Conclusion::Neutral) => &mut self.neutral,
-        };
-        *slot += 1;
-    }
-}
-
-impl Summary {
-    /// The summary of these runs.
-    pub fn of<'a>(runs: impl IntoIterator<Item = &'a PipelineRun>) -> Summary {
-        let mut summary = Summary::default();
-        for run in runs {
-            summary.runs.add(run);
-            if run.deployment {
-                summary.deployments.add(run);
-            }
-            summary.first_run = Some(summary.first_run.map_or(run.created_at, |t| t.min(run.created_at)));
-            summary.last_run = Some(summary.last_run.map_or(run.created_at, |t| t.max(run.created_at)));
-        }
-        summary
-    }
+/// The time of a run's timestamp text, which the importers write from a [`Timestamp`] (the
+/// earliest time for text that is not one, which they never write).
+fn time_of(text: &str) -> Timestamp {
+    text.parse().unwrap_or(Timestamp::MIN)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -519,7 +342,7 @@ impl<'a> File<'a> {
     /// A serde_json error in `doc_text`, which starts at byte `offset` of the file, as an
     /// error at its line and column in the whole file.
     fn json_error(&self, e: &serde_json::Error, doc_text: &str, offset: usize) -> ImportError {
-        let d = crate::diag::Diagnostic::from_json("pipelines-syntax", self.path, doc_text, e);
+        let d = crate::diag::Diagnostic::from_json(crate::diag::PipelinesCode::Syntax, self.path, doc_text, e);
         let (line0, column0) = crate::diag::line_column(self.text, offset);
         let (line, column) = match (d.line, d.column) {
             (Some(1), Some(column)) => (line0, column0 + column - 1),
@@ -625,13 +448,13 @@ fn format_name(format: Format) -> &'static str {
 }
 
 /// Kaizen's own file: its runs and sources, as written.
-fn kaizen_runs(file: &File, doc: &Doc) -> Result<(Vec<PipelineRun>, Vec<SourceInfo>), ImportError> {
+fn kaizen_runs(file: &File, doc: &Doc) -> Result<(Vec<FileRun>, Vec<SourceInfo>), ImportError> {
     #[derive(Deserialize)]
     struct RunsFile {
         version: u32,
         #[serde(default)]
         sources: Vec<SourceInfo>,
-        runs: Vec<PipelineRun>,
+        runs: Vec<FileRun>,
     }
     let version = doc.value.get("version").and_then(Value::as_u64);
     if version != Some(u64::from(RUNS_VERSION)) {
@@ -643,6 +466,28 @@ fn kaizen_runs(file: &File, doc: &Doc) -> Result<(Vec<PipelineRun>, Vec<SourceIn
     let parsed: RunsFile = file.typed(doc)?;
     debug_assert_eq!(parsed.version, RUNS_VERSION);
     Ok((parsed.runs, parsed.sources))
+}
+
+/// A run of Kaizen's own file: a [`PipelineRun`] whose times are read as timestamps (any
+/// RFC 3339 offset), as the file was always read.
+#[derive(Deserialize)]
+struct FileRun {
+    source: Source,
+    id: String,
+    workflow: String,
+    branch: Option<String>,
+    event: Option<String>,
+    status: Status,
+    conclusion: Option<Conclusion>,
+    created_at: Timestamp,
+    finished_at: Option<Timestamp>,
+    duration_seconds: Option<i64>,
+    head_sha: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    environment: Option<String>,
+    #[allow(dead_code)] // recomputed from the patterns of this assessment
+    deployment: bool,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -668,7 +513,7 @@ struct Raw {
 }
 
 impl Raw {
-    fn from_run(run: PipelineRun) -> Raw {
+    fn from_run(run: FileRun) -> Raw {
         Raw {
             source: run.source,
             id: run.id,
@@ -692,28 +537,31 @@ impl Raw {
 /// oldest first.
 fn finish(raw: Vec<Raw>, matcher: &DeployMatcher) -> Vec<PipelineRun> {
     let mut seen = HashSet::new();
-    let mut runs: Vec<PipelineRun> = raw
+    let mut runs: Vec<(Timestamp, PipelineRun)> = raw
         .into_iter()
         .filter(|r| seen.insert((r.source, r.id.clone())))
-        .map(|r| PipelineRun {
-            deployment: matcher.is_deployment(r.source, &r.workflow, r.environment.as_deref(), r.event.as_deref()),
-            source: r.source,
-            id: r.id,
-            workflow: r.workflow,
-            branch: r.branch,
-            event: r.event,
-            status: r.status,
-            conclusion: r.conclusion,
-            created_at: r.created_at,
-            finished_at: r.finished_at,
-            duration_seconds: r.duration_seconds,
-            head_sha: r.head_sha,
-            url: r.url,
-            environment: r.environment,
+        .map(|r| {
+            let run = PipelineRun {
+                deployment: matcher.is_deployment(r.source, &r.workflow, r.environment.as_deref(), r.event.as_deref()),
+                source: r.source,
+                id: r.id,
+                workflow: r.workflow,
+                branch: r.branch,
+                event: r.event,
+                status: r.status,
+                conclusion: r.conclusion,
+                created_at: r.created_at.to_string(),
+                finished_at: r.finished_at.map(|t| t.to_string()),
+                duration_seconds: r.duration_seconds,
+                head_sha: r.head_sha,
+                url: r.url,
+                environment: r.environment,
+            };
+            (r.created_at, run)
         })
         .collect();
-    runs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
-    runs
+    runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    runs.into_iter().map(|(_, run)| run).collect()
 }
 
 /// The value all items share, if they all have the same one.

@@ -1,11 +1,10 @@
-//! The pipeline-run sources of one target, gathered into the request value its plugins
-//! receive: export files are imported (a broken file is the user's to fix, so it is an
-//! error), GitHub repositories are fetched (a fetch that fails is a warning on the target:
-//! the network, a token or a rate limit must not stop an assessment).
+//! The pipeline-run sources of one target, gathered into the runs its plugins receive:
+//! export files are imported (a broken file is the user's to fix, so it is an error),
+//! GitHub repositories are fetched (a fetch that fails is a warning on the target: the
+//! network, a token or a rate limit must not stop an assessment).
 
-use super::{github_api, DeployPatterns, GithubFetch, ImportError, Imported, Token};
+use super::{github_api, DeployPatterns, GithubFetch, ImportError, Imported, PipelineRuns, Token};
 use jiff::Timestamp;
-use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -58,8 +57,8 @@ pub fn token_from_env() -> Option<Token> {
 /// A target's runs, ready for its plugins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gathered {
-    /// The request's `pipelines` value; `None` when no source gave anything.
-    pub value: Option<Value>,
+    /// The runs; `None` when no source gave anything.
+    pub runs: Option<PipelineRuns>,
     /// What went wrong but did not stop the assessment, for the target's warnings.
     pub warnings: Vec<String>,
 }
@@ -93,6 +92,6 @@ pub fn gather(
     for import in &imports {
         warnings.extend(import.warnings.iter().cloned());
     }
-    let value = if imports.is_empty() { None } else { Some(super::to_request_value(&imports)) };
-    Ok(Gathered { value, warnings })
+    let runs = if imports.is_empty() { None } else { Some(super::pipeline_runs(&imports)) };
+    Ok(Gathered { runs, warnings })
 }

@@ -1,8 +1,17 @@
 //! Diagnostics for user files: every problem with its file, line and column.
 //!
-//! User files (plugin manifests now; models, answers and assessment files later) load in
-//! two phases: deserialise with spans, rejecting unknown keys, then validate, collecting
-//! every problem before failing. Both phases report [`Diagnostic`]s with stable codes.
+//! User files (assessment files, models, answers, plugin manifests, results read back,
+//! pipeline exports, inventories, templates) load in two phases: deserialise with spans,
+//! rejecting unknown keys, then validate, collecting every problem before failing. Both
+//! phases report [`Diagnostic`]s with stable codes, one enum per family of file
+//! ([`codes`]).
+
+pub mod codes;
+
+pub use codes::{
+    AnswersCode, Code, ConfigCode, FixtureCode, InventoryCode, ManifestCode, ModelCode, PipelinesCode, ResultCode,
+    TemplateCode,
+};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -26,16 +35,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with no position (a missing file, say).
-    pub fn new(code: &'static str, path: &Path, message: impl Into<String>) -> Self {
-        Diagnostic { code, path: path.to_path_buf(), line: None, column: None, message: message.into(), snippet: None }
+    pub fn new(code: impl Into<Code>, path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into().name,
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: message.into(),
+            snippet: None,
+        }
     }
 
     /// A problem at a byte offset of `source`.
-    pub fn at(code: &'static str, path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn at(code: impl Into<Code>, path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_column(source, offset);
         let snippet = source.lines().nth(line - 1).map(str::to_owned);
         Diagnostic {
-            code,
+            code: code.into().name,
             path: path.to_path_buf(),
             line: Some(line),
             column: Some(column),
@@ -47,7 +63,7 @@ impl Diagnostic {
     /// A problem at a known line and column, with the source line when it is at hand: for
     /// error types that keep the position as fields.
     pub fn placed(
-        code: &'static str,
+        code: impl Into<Code>,
         path: &Path,
         line: usize,
         column: usize,
@@ -55,7 +71,7 @@ impl Diagnostic {
         snippet: Option<&str>,
     ) -> Self {
         Diagnostic {
-            code,
+            code: code.into().name,
             path: path.to_path_buf(),
             line: Some(line),
             column: Some(column),
@@ -66,7 +82,7 @@ impl Diagnostic {
 
     /// A problem at an optional byte span of `source`.
     pub fn at_span(
-        code: &'static str,
+        code: impl Into<Code>,
         path: &Path,
         source: &str,
         span: Option<std::ops::Range<usize>>,
@@ -118,7 +134,7 @@ impl From<Diagnostic> for Diagnostics {
 impl Diagnostic {
     /// A TOML parse or type error of `source`, at its span, in words a user knows (tables and
     /// arrays rather than Rust's structs and sequences).
-    pub fn from_toml(code: &'static str, path: &Path, source: &str, error: &toml::de::Error) -> Self {
+    pub fn from_toml(code: impl Into<Code>, path: &Path, source: &str, error: &toml::de::Error) -> Self {
         let mut message = plain_words(error.message(), "a table");
         // The toml crate's "duplicate key" does not say which: its span does.
         if message == "duplicate key" {
@@ -135,7 +151,7 @@ impl Diagnostic {
 
     /// A JSON parse or type error of `source`, at its position, without serde_json's own
     /// "at line L column C" suffix and in words a user knows.
-    pub fn from_json(code: &'static str, path: &Path, source: &str, error: &serde_json::Error) -> Self {
+    pub fn from_json(code: impl Into<Code>, path: &Path, source: &str, error: &serde_json::Error) -> Self {
         let message = error.to_string();
         let message = match message.rsplit_once(" at line ") {
             Some((m, _)) if error.line() > 0 => m.to_owned(),
@@ -156,7 +172,8 @@ impl Diagnostic {
 /// invalid UTF-8 (at the first invalid byte), a NUL byte (a binary file). A UTF-8 byte-order
 /// mark, which some Windows editors write, is dropped. `code` is the file kind's
 /// `…-unreadable` code.
-pub fn read_text(code: &'static str, path: &Path) -> Result<String, Diagnostic> {
+pub fn read_text(code: impl Into<Code>, path: &Path) -> Result<String, Diagnostic> {
+    let code: Code = code.into();
     if path.is_dir() {
         return Err(Diagnostic::new(code, path, "this is a folder; a file is expected here"));
     }
@@ -304,7 +321,8 @@ mod tests {
     fn a_long_line_is_shown_around_the_column() {
         let source = format!("{{\"a\": [{}], \"b\": x}}", "1,".repeat(5000));
         let offset = source.find('x').unwrap();
-        let text = Diagnostic::at("result-syntax", Path::new("r.json"), &source, offset, "expected value").to_string();
+        let text =
+            Diagnostic::at(ResultCode::Syntax, Path::new("r.json"), &source, offset, "expected value").to_string();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[2].len() < 200, "{text}");
         assert!(lines[2].ends_with("\"b\": x}"), "{text}");
@@ -317,11 +335,11 @@ mod tests {
         let path = Path::new("r.json");
         let source = "{\n  \"files\": \"many\"\n}";
         let e = serde_json::from_str::<BTreeMap<String, usize>>(source).unwrap_err();
-        let d = Diagnostic::from_json("result-invalid", path, source, &e);
+        let d = Diagnostic::from_json(ResultCode::Invalid, path, source, &e);
         assert_eq!((d.line, d.column), (Some(2), Some(17)), "{d}");
         assert_eq!(d.message, "invalid type: string \"many\", expected a whole number (0 or more)");
         let e = serde_json::from_str::<BTreeMap<String, usize>>("").unwrap_err();
-        let d = Diagnostic::from_json("result-syntax", path, "", &e);
+        let d = Diagnostic::from_json(ResultCode::Syntax, path, "", &e);
         assert_eq!((d.line, d.column), (Some(1), Some(1)), "{d}");
     }
 
@@ -330,22 +348,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.toml");
         std::fs::write(&path, b"\xEF\xBB\xBFa = 1\n").unwrap();
-        assert_eq!(read_text("x-unreadable", &path).unwrap(), "a = 1\n");
+        assert_eq!(read_text(ConfigCode::Unreadable, &path).unwrap(), "a = 1\n");
         std::fs::write(&path, b"a = 1\nb = \"\xC3\x28\"\n").unwrap();
-        let d = read_text("x-unreadable", &path).unwrap_err();
+        let d = read_text(ConfigCode::Unreadable, &path).unwrap_err();
         assert_eq!((d.line, d.column), (Some(2), Some(6)), "{d}");
         assert!(d.message.starts_with("invalid UTF-8 (byte 0xC3)"), "{d}");
         std::fs::write(&path, b"a = 1\nb = \"\0\"\n").unwrap();
-        let d = read_text("x-unreadable", &path).unwrap_err();
+        let d = read_text(ConfigCode::Unreadable, &path).unwrap_err();
         assert_eq!((d.line, d.column), (Some(2), Some(6)), "{d}");
-        let d = read_text("x-unreadable", dir.path()).unwrap_err();
+        let d = read_text(ConfigCode::Unreadable, dir.path()).unwrap_err();
         assert_eq!(d.message, "this is a folder; a file is expected here");
     }
 
     #[test]
     fn display_names_file_line_column_and_points_at_the_column() {
         let d = Diagnostic::at(
-            "manifest-syntax",
+            ManifestCode::Syntax,
             Path::new("p/plugin.toml"),
             "id = 1\napi = \"x\"\n",
             13,

@@ -12,15 +12,16 @@
 //!   inventory of `kaizen collect aws`; the case is then a cloud target);
 //! - optional `config.toml`: the plugin's configuration, as in the assessment file.
 //!
-//! The plugin runs through [`crate::assess::assess`], the code of `kaizen assess`, with a
+//! The plugin runs through [`crate::judge::judge`], the code of `kaizen assess`, with a
 //! fixed clock ([`FIXED_NOW`]) so git facts and time-reading plugins are reproducible.
 
-use crate::assess::{self, Options, Target};
 use crate::collect::git::GitOptions;
 use crate::collect::pipelines::{self, DeployPatterns, GithubSettings, PipelineInput};
+use crate::collect::Target;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::judge::{self, Options};
+use crate::judge::{ErrorRecord, FindingRecord};
 use crate::plugin::{ErrorKind, Plugin, Registry, Runtime, Status};
-use crate::result::{ErrorRecord, FindingRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,8 +139,7 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
     let cloud = case.dir.join("cloud.json");
     let mut target = if cloud.is_file() {
         let inventory = crate::collect::aws::load(&cloud).map_err(|e| input(e.to_string()))?;
-        let value = serde_json::to_value(&inventory).map_err(|e| input(e.to_string()))?;
-        Target::cloud(&cloud.display().to_string(), case.name.clone(), value, &root)
+        Target::cloud(&cloud.display().to_string(), case.name.clone(), inventory, &root)
     } else {
         Target::local(&root.display().to_string()).map_err(|e| input(e.to_string()))?
     };
@@ -152,7 +152,7 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
             &GithubSettings::from_env(since),
         )
         .map_err(|e| input(e.to_string()))?;
-        target.pipelines = gathered.value;
+        target.pipelines = gathered.runs;
         target.warnings.extend(gathered.warnings);
     }
     let mut options = Options { git: Some(GitOptions::new(FIXED_NOW)), ..Options::default() };
@@ -162,7 +162,7 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
         let value: Value = toml::from_str::<toml::Value>(&text)
             .map_err(|e| {
                 HarnessError::Expected(Diagnostics(vec![Diagnostic::at_span(
-                    "fixture-syntax",
+                    crate::diag::FixtureCode::Syntax,
                     &config,
                     &text,
                     e.span(),
@@ -175,8 +175,8 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
 
     let mut registry = Registry::empty();
     registry.add(plugin.clone());
-    let mut result = assess::assess(&registry, runtime, &[target], &options, &|_| {});
-    let target = result.targets.pop().unwrap_or_else(|| unreachable!("one target in, one out"));
+    let mut judged = judge::judge(&registry, runtime, &[target], &options, &|_| {});
+    let target = judged.targets.pop().unwrap_or_else(|| unreachable!("one target in, one out"));
     Ok(Actual { findings: target.findings, facts: target.facts, errors: target.errors, warnings: target.warnings })
 }
 
@@ -300,7 +300,7 @@ impl Expected {
             } else {
                 e.message().to_owned()
             };
-            Diagnostics(vec![Diagnostic::at_span("fixture-syntax", path, text, e.span(), message)])
+            Diagnostics(vec![Diagnostic::at_span(crate::diag::FixtureCode::Syntax, path, text, e.span(), message)])
         })?;
         let findings = raw
             .findings
@@ -619,7 +619,7 @@ three = "pass"
 
     #[test]
     fn the_books_example_expectation_parses() {
-        let page = include_str!("../../../../book/src/authors/testing.md");
+        let page = include_str!("../../../book/src/authors/testing.md");
         let block = page.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).unwrap();
         let expected = Expected::parse(Path::new("testing.md"), block).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(expected.findings["secret-found"].len(), 2);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The shared toolchain script.
-pub const WASM_CARGO_SH: &str = include_str!("../../../../scripts/wasm-cargo.sh");
+pub const WASM_CARGO_SH: &str = include_str!("../../../scripts/wasm-cargo.sh");
 
 /// A toolchain that builds plugins.
 #[derive(Debug, Clone, PartialEq, Eq)]

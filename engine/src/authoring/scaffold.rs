@@ -5,8 +5,10 @@
 //! a few other placeholders. The SDK comes from the engine itself: by default a copy of
 //! the SDK this engine was built with is written into the crate (`kaizen-plugin-sdk/`), so
 //! the crate builds without a Kaizen checkout; `--sdk PATH` depends on an SDK folder
-//! instead. The lock file is derived from the SDK workspace's own (`plugins/Cargo.lock`),
-//! so a fresh crate resolves to dependency versions that build with Rust 1.63.
+//! instead. The SDK's copy comes with a copy of the evidence types it reads requests with
+//! (`kaizen-evidence/`). The lock file is derived from the SDK workspace's own
+//! (`plugins/Cargo.lock`), so a fresh crate resolves to dependency versions that build with
+//! Rust 1.63.
 
 use crate::plugin::manifest::{is_identifier, SUPPORTED_APIS};
 use std::path::{Path, PathBuf};
@@ -29,13 +31,33 @@ const TEMPLATE: &[(&str, &str)] = &[
 ];
 
 /// The SDK this engine speaks, written into new crates.
-const SDK_LIB: &str = include_str!("../../../../plugins/sdk/src/lib.rs");
-const SDK_README: &str = include_str!("../../../../plugins/sdk/README.md");
+const SDK_LIB: &str = include_str!("../../../plugins/sdk/src/lib.rs");
+const SDK_README: &str = include_str!("../../../plugins/sdk/README.md");
 /// The lock file of the SDK's workspace: the dependency versions known to build with 1.63.
-const SDK_LOCK: &str = include_str!("../../../../plugins/Cargo.lock");
+const SDK_LOCK: &str = include_str!("../../../plugins/Cargo.lock");
+
+/// The evidence types the SDK reads requests with, written into new crates beside it: every
+/// source file of `plugins/evidence/src/` (a test checks none is missing).
+const EVIDENCE: &[(&str, &str)] = &[
+    ("src/lib.rs", include_str!("../../../plugins/evidence/src/lib.rs")),
+    ("src/git.rs", include_str!("../../../plugins/evidence/src/git.rs")),
+    ("src/runs.rs", include_str!("../../../plugins/evidence/src/runs.rs")),
+    ("src/ci.rs", include_str!("../../../plugins/evidence/src/ci.rs")),
+    ("src/positions.rs", include_str!("../../../plugins/evidence/src/positions.rs")),
+    ("src/roles.rs", include_str!("../../../plugins/evidence/src/roles.rs")),
+    ("src/cloud/mod.rs", include_str!("../../../plugins/evidence/src/cloud/mod.rs")),
+    ("src/cloud/delivery.rs", include_str!("../../../plugins/evidence/src/cloud/delivery.rs")),
+    ("src/cloud/iam.rs", include_str!("../../../plugins/evidence/src/cloud/iam.rs")),
+    ("src/cloud/observability.rs", include_str!("../../../plugins/evidence/src/cloud/observability.rs")),
+    ("src/cloud/resilience.rs", include_str!("../../../plugins/evidence/src/cloud/resilience.rs")),
+    ("src/cloud/security.rs", include_str!("../../../plugins/evidence/src/cloud/security.rs")),
+    ("src/cloud/storage.rs", include_str!("../../../plugins/evidence/src/cloud/storage.rs")),
+];
 
 /// The folder the SDK copy is written to, inside the new crate.
 pub const VENDORED_SDK: &str = "kaizen-plugin-sdk";
+/// The folder the copy of the evidence types is written to, inside the new crate.
+pub const VENDORED_EVIDENCE: &str = "kaizen-evidence";
 
 /// What `kaizen plugin new` was asked for.
 #[derive(Debug, Clone)]
@@ -108,12 +130,14 @@ pub fn create(new: &NewPlugin) -> Result<Vec<PathBuf>, ScaffoldError> {
         None => (
             format!("kaizen-plugin-sdk = {{ path = \"{VENDORED_SDK}\" }}"),
             format!(
-                "| `{VENDORED_SDK}/` | the plugin SDK, a copy of the one Kaizen {} speaks |",
+                "| `{VENDORED_SDK}/` | the plugin SDK, a copy of the one Kaizen {} speaks |\n\
+                 | `{VENDORED_EVIDENCE}/` | the types of the evidence in requests, which the SDK reads |",
                 env!("CARGO_PKG_VERSION")
             ),
             format!(
-                "`{VENDORED_SDK}/` is a copy of the SDK of Kaizen {} (its only dependencies are `serde` \
-                 and `serde_json`), so this crate builds without a Kaizen checkout. To follow \
+                "`{VENDORED_SDK}/` is a copy of the SDK of Kaizen {} (its only dependencies are `serde`, \
+                 `serde_json` and the evidence types of `{VENDORED_EVIDENCE}/`, serde only), so this \
+                 crate builds without a Kaizen checkout. To follow \
                  Kaizen's repository instead, delete the folder and point the dependency in \
                  `Cargo.toml` at it, or at an SDK folder:\n\n\
                  ```toml\nkaizen-plugin-sdk = {{ git = \"<Kaizen's repository>\", tag = \"v{}\" }}\n\
@@ -145,6 +169,10 @@ pub fn create(new: &NewPlugin) -> Result<Vec<PathBuf>, ScaffoldError> {
         files.push((Path::new(VENDORED_SDK).join("Cargo.toml"), vendored_sdk_manifest()));
         files.push((Path::new(VENDORED_SDK).join("src/lib.rs"), SDK_LIB.to_owned()));
         files.push((Path::new(VENDORED_SDK).join("README.md"), SDK_README.to_owned()));
+        files.push((Path::new(VENDORED_EVIDENCE).join("Cargo.toml"), vendored_evidence_manifest()));
+        for (path, contents) in EVIDENCE {
+            files.push((Path::new(VENDORED_EVIDENCE).join(path), (*contents).to_owned()));
+        }
     }
     for (path, contents) in &files {
         let full = new.dir.join(path);
@@ -161,23 +189,41 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
+/// The version of a crate in the SDK workspace's lock file.
+fn locked_version(name: &str) -> Option<String> {
+    sdk_lock_packages().into_iter().find(|p| p.name == name).map(|p| p.version)
+}
+
 /// The SDK's `Cargo.toml` as a crate of its own (the original inherits from its workspace).
 fn vendored_sdk_manifest() -> String {
-    let version = sdk_lock_packages().into_iter().find(|p| p.name == "kaizen-plugin-sdk").map(|p| p.version);
-    let dependency = |name: &str| {
-        let version = sdk_lock_packages().into_iter().find(|p| p.name == name).map(|p| p.version).unwrap_or_default();
-        format!("\"={version}\"")
-    };
+    let version = locked_version("kaizen-plugin-sdk");
+    let dependency = |name: &str| format!("\"={}\"", locked_version(name).unwrap_or_default());
     format!(
         "# A copy of the SDK of Kaizen {kaizen}, written by `kaizen plugin new`.\n\
          [package]\nname = \"kaizen-plugin-sdk\"\nversion = \"{version}\"\nedition = \"2021\"\n\
          rust-version = \"1.63\"\nlicense = \"Apache-2.0\"\npublish = false\n\
          description = \"Write Kaizen plugins: the request and response types of the plugin protocol and helpers\"\n\n\
-         [dependencies]\nserde = {{ version = {serde}, features = [\"derive\"] }}\nserde_json = {json}\n",
+         [dependencies]\nkaizen-evidence = {{ path = \"../{VENDORED_EVIDENCE}\" }}\n\
+         serde = {{ version = {serde}, features = [\"derive\"] }}\nserde_json = {json}\n",
         kaizen = env!("CARGO_PKG_VERSION"),
         version = version.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
         serde = dependency("serde"),
         json = dependency("serde_json"),
+    )
+}
+
+/// The evidence crate's `Cargo.toml` as a crate of its own.
+fn vendored_evidence_manifest() -> String {
+    format!(
+        "# A copy of the evidence types of Kaizen {kaizen}, written by `kaizen plugin new`.\n\
+         [package]\nname = \"kaizen-evidence\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+         rust-version = \"1.63\"\nlicense = \"Apache-2.0\"\npublish = false\n\
+         description = \"The evidence Kaizen's host hands its plugins, as typed values shared by both sides\"\n\n\
+         [dependencies]\nserde = {{ version = \"={serde}\", features = [\"derive\"] }}\nserde_json = \"={json}\"\n",
+        kaizen = env!("CARGO_PKG_VERSION"),
+        version = locked_version("kaizen-evidence").unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
+        serde = locked_version("serde").unwrap_or_default(),
+        json = locked_version("serde_json").unwrap_or_default(),
     )
 }
 
@@ -265,6 +311,23 @@ mod tests {
         let manifest = vendored_sdk_manifest();
         assert!(manifest.contains("serde = { version = \"=1.0.219\""), "{manifest}");
         assert!(manifest.contains("serde_json = \"=1.0.140\""), "{manifest}");
+    }
+
+    #[test]
+    fn every_source_file_of_the_evidence_crate_is_vendored() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/evidence/src");
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let relative = entry.path().strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                found.push(format!("src/{relative}"));
+            }
+        }
+        found.sort();
+        let mut vendored: Vec<String> = EVIDENCE.iter().map(|(path, _)| (*path).to_owned()).collect();
+        vendored.sort();
+        assert_eq!(vendored, found, "add the missing files to EVIDENCE in scaffold.rs");
     }
 
     #[test]

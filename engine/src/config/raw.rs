@@ -1,0 +1,136 @@
+//! The assessment file as written: the first phase of loading, deserialised with spans,
+//! unknown keys refused. Each section is validated by its own module.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Raw {
+    #[serde(default)]
+    pub(super) organisation: RawOrganisation,
+    #[serde(default)]
+    pub(super) targets: Vec<Spanned<RawTarget>>,
+    #[serde(default)]
+    pub(super) pipelines: Vec<Spanned<RawPipelines>>,
+    #[serde(default)]
+    pub(super) deployments: RawDeployments,
+    #[serde(default)]
+    pub(super) github: RawGithub,
+    #[serde(default)]
+    pub(super) cloud: Vec<RawCloud>,
+    #[serde(default)]
+    pub(super) assess: RawAssess,
+    #[serde(default)]
+    pub(super) plugins: RawPlugins,
+    #[serde(default)]
+    pub(super) exemptions: Vec<RawExemption>,
+    #[serde(default)]
+    pub(super) roles: Vec<RawRole>,
+    #[serde(default)]
+    pub(super) scoring: RawScoring,
+    #[serde(default)]
+    pub(super) roadmap: RawRoadmap,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScoring {
+    pub(super) organisation_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub(super) weights: BTreeMap<Spanned<String>, Spanned<f64>>,
+    #[serde(default)]
+    pub(super) disabled: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRoadmap {
+    pub(super) capacity: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOrganisation {
+    pub(super) name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    pub(super) path: Option<Spanned<String>>,
+    pub(super) url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPipelines {
+    pub(super) target: Spanned<String>,
+    pub(super) file: Option<Spanned<String>>,
+    pub(super) github: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDeployments {
+    pub(super) workflows: Option<Vec<Spanned<String>>>,
+    pub(super) environments: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGithub {
+    pub(super) api: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCloud {
+    pub(super) file: Spanned<String>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAssess {
+    pub(super) out: Option<String>,
+    pub(super) since_days: Option<Spanned<u32>>,
+    pub(super) max_commits: Option<Spanned<usize>>,
+    pub(super) respect_gitignore: Option<bool>,
+    pub(super) max_file_mb: Option<Spanned<u64>>,
+    pub(super) model: Option<String>,
+    pub(super) answers: Option<String>,
+    pub(super) history: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlugins {
+    #[serde(default)]
+    pub(super) dirs: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) pins: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub(super) config: BTreeMap<Spanned<String>, toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRole {
+    pub(super) paths: Vec<Spanned<String>>,
+    pub(super) role: Spanned<String>,
+    pub(super) target: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExemption {
+    pub(super) target: Spanned<String>,
+    pub(super) check: Option<Spanned<String>>,
+    pub(super) practice: Option<Spanned<String>>,
+    pub(super) reason: Spanned<String>,
+}

@@ -1,0 +1,474 @@
+//! One assessment, stage after stage: the plan of `kaizen assess`.
+//!
+//! ```text
+//! Settings ─ load ─▶ plugins, model, answers, templates, baseline (every input checked first)
+//!          ─ collect ─▶ targets (folders, clones, cloud inventories) with their pipeline runs
+//!          ─ judge ───▶ Judged       (plugins, sandboxed)
+//!          ─ score ───▶ Assessment   (pure)
+//!          ─ plan ────▶ Roadmap      (pure)
+//!          ─ compose ─▶ AssessmentResult, written with its reports, kept in the history,
+//!                       compared with the baseline
+//! ```
+//!
+//! Every value is built once by its stage and handed on; the result is composed at the
+//! end ([`AssessmentResult::compose`]). Nothing here prints: what a person should know on
+//! the way is an [`Event`], and the rest is in the [`Outcome`].
+
+use crate::collect::pipelines::{self, GithubSettings, PipelineInput};
+use crate::collect::remote::{self, History as Fetch};
+use crate::collect::{aws, Target, TargetError};
+use crate::config::Location;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::history::{self, Comparison};
+use crate::judge::{self, Judged, Progress};
+use crate::model::answers::Answers;
+use crate::model::{self, Catalogue, Model};
+use crate::plugin::registry::RegistryError;
+use crate::plugin::{Registry, Runtime, RuntimeOptions};
+use crate::report::{self, OutputError};
+use crate::result::{
+    AssessmentResult, ModelRecord, Parts, PracticeExemptionRecord, Scored, ScoringRecord, ShardRecord, TrendPoint,
+    UnavailableTarget,
+};
+use crate::score::{PracticeExemption, Profile};
+use crate::settings::{CloudSpec, ModelSource, PipelineSpec, Settings, TargetSpec};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Something a person running the assessment should know as it happens.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A note: a plugin replaced, pipeline runs given for no target, no GitHub token, a
+    /// file of the history folder that is not a result.
+    Note(String),
+    /// A remote target was brought into the cache.
+    Synced {
+        /// Cloned, fetched or reused.
+        action: remote::Action,
+        /// Its URL, credentials removed.
+        url: String,
+    },
+    /// Plugin runs planned and finished.
+    Progress(Progress),
+}
+
+/// What an assessment came to.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The result, as written.
+    pub result: AssessmentResult,
+    /// Where the result was kept in the history folder.
+    pub kept: Option<PathBuf>,
+    /// What changed since the baseline, when one was given.
+    pub baseline: Option<Baseline>,
+}
+
+/// The comparison with a baseline.
+#[derive(Debug)]
+pub struct Baseline {
+    /// When the baseline's assessment started.
+    pub started_at: String,
+    /// What changed.
+    pub comparison: Comparison,
+    /// The regressions the gate fails on, each a sentence (empty without a gate).
+    pub regressions: Vec<String>,
+}
+
+/// Why an assessment could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in a user file (the assessment file, the model, the answers).
+    #[error(transparent)]
+    Diagnostics(#[from] Diagnostics),
+    /// A problem in a user file (an unreadable model, a baseline that is not a result).
+    #[error(transparent)]
+    Diagnostic(#[from] Diagnostic),
+    /// A plugin folder that cannot be loaded.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The outputs cannot be written where asked, or a template is broken.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The history folder is a file.
+    #[error("the history folder {} is a file, not a folder", .0.display())]
+    HistoryIsAFile(PathBuf),
+    /// `--only` names a plugin that is not loaded.
+    #[error("--only names plugin `{0}`, which is not loaded")]
+    UnknownOnly(String),
+    /// The WebAssembly runtime cannot start.
+    #[error(transparent)]
+    Runtime(anyhow::Error),
+    /// The thread pool cannot start.
+    #[error(transparent)]
+    Pool(#[from] rayon::ThreadPoolBuildError),
+    /// Remote targets and no cache folder.
+    #[error("no cache folder for remote targets: give one with --cache DIR")]
+    NoCache,
+    /// No temporary folder for cloud targets.
+    #[error("cannot create an empty folder for cloud targets")]
+    EmptyRoot(#[source] std::io::Error),
+    /// A cloud inventory that cannot be read.
+    #[error(transparent)]
+    Inventory(#[from] aws::LoadError),
+    /// A local target that cannot be read.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// Not one target could be collected.
+    #[error("no target could be assessed{0}")]
+    NoTarget(String),
+    /// `--pipelines` or `--github` without a target name among several targets.
+    #[error("{flag} {value}: with several targets, name the target: {flag} TARGET={value} (targets: {names})")]
+    UnnamedTarget {
+        /// The flag.
+        flag: &'static str,
+        /// Its value.
+        value: String,
+        /// The targets' names, comma-separated.
+        names: String,
+    },
+    /// A time out of range.
+    #[error(transparent)]
+    Time(#[from] jiff::Error),
+    /// A pipeline export that cannot be imported.
+    #[error(transparent)]
+    Pipelines(#[from] pipelines::ImportError),
+    /// The history folder cannot be read.
+    #[error("cannot read {}", dir.display())]
+    HistoryRead {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The result cannot be kept in the history folder.
+    #[error("cannot write to {}", dir.display())]
+    HistoryWrite {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Runs the assessment `settings` describe, reporting `events` on the way.
+pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Outcome, Error> {
+    // Every input is read, and where the outputs go checked, before assessing: a mistake in
+    // any should not cost a whole run, nor leave a half-written output folder.
+    let mut registry = Registry::with_dirs(&settings.plugin_dirs)?;
+    if let Some(file) = &settings.file {
+        file.check_references(&registry)?;
+    }
+    let scoring = Scoring::load(settings, &registry)?;
+    let baseline = settings.baseline.as_deref().map(AssessmentResult::load).transpose()?;
+    let templates = report::output::prepare(&settings.formats, settings.templates.as_deref(), &settings.out)?;
+    if let Some(dir) = settings.history.as_ref().filter(|d| d.exists() && !d.is_dir()) {
+        return Err(Error::HistoryIsAFile(dir.clone()));
+    }
+    if !settings.only.is_empty() {
+        if let Some(id) = settings.only.iter().find(|id| registry.get(id).is_none()) {
+            return Err(Error::UnknownOnly(id.clone()));
+        }
+        registry.retain_ids(&settings.only);
+    }
+    for note in registry.notes() {
+        events(Event::Note(note.clone()));
+    }
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: settings.cache_dir.as_ref().map(|d| d.join("modules")),
+        fixed_clock: None,
+    })
+    .map_err(Error::Runtime)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(settings.jobs).build()?;
+
+    // Collect: the targets, in the order given, then the cloud inventories; a shard keeps
+    // its slice.
+    let collected = pool.install(|| collect(settings, &registry, events))?;
+    let judge_options = judge::Options {
+        walk: settings.walk,
+        git: Some(settings.git),
+        plugin_config: settings.file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
+        exemptions: settings.file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
+        roles: settings.file.as_ref().map(|f| f.roles.clone()).unwrap_or_default(),
+    };
+    let progress = |p: Progress| events(Event::Progress(p));
+    let judged = pool.install(|| judge::judge(&registry, &runtime, &collected.targets, &judge_options, &progress));
+    let scored = scoring.score(&judged);
+    let history = match settings.history.as_ref().filter(|d| d.is_dir()) {
+        Some(dir) => {
+            let past = history::load(dir).map_err(|source| Error::HistoryRead { dir: dir.clone(), source })?;
+            for note in &past.skipped {
+                events(Event::Note(format!("history: {note}")));
+            }
+            Some(past.results.iter().filter_map(|(_, r)| TrendPoint::of(r)).collect())
+        }
+        None => None,
+    };
+    let result = AssessmentResult::compose(Parts {
+        organisation: settings.organisation().map(str::to_owned),
+        judged,
+        unavailable: collected.unavailable,
+        scored: Some(scored),
+        history,
+        shard: settings.shard.map(|shard| ShardRecord {
+            index: shard.index,
+            count: shard.count,
+            targets: collected.target_positions,
+            unavailable: collected.unavailable_positions,
+        }),
+    });
+
+    report::output::write(&result, &settings.formats, &templates, &settings.out)?;
+    let kept = match &settings.history {
+        Some(dir) => {
+            Some(history::store(dir, &result).map_err(|source| Error::HistoryWrite { dir: dir.clone(), source })?)
+        }
+        None => None,
+    };
+    let baseline = baseline.map(|old| {
+        let comparison = history::compare(&old, &result);
+        let regressions = settings.gate.map(|gate| comparison.regressions(gate)).unwrap_or_default();
+        Baseline { started_at: old.started_at, comparison, regressions }
+    });
+    Ok(Outcome { result, kept, baseline })
+}
+
+/// The targets of an assessment, each with the position it was given at, and those that
+/// could not be collected.
+struct Collected {
+    /// The folder mounted at `/repo` for cloud targets: kept until the assessment ends.
+    #[allow(dead_code)]
+    empty_root: tempfile::TempDir,
+    targets: Vec<Target>,
+    target_positions: Vec<usize>,
+    unavailable: Vec<UnavailableTarget>,
+    unavailable_positions: Vec<usize>,
+}
+
+/// Resolves local targets, brings remote ones into the cache, reads the cloud inventories,
+/// and gathers each target's pipeline runs.
+fn collect(settings: &Settings, registry: &Registry, events: &(dyn Fn(Event) + Sync)) -> Result<Collected, Error> {
+    let fetch = if registry.plugins().iter().any(|p| p.manifest.inputs.git) {
+        Fetch::Since(settings.since())
+    } else {
+        Fetch::Tip
+    };
+    let sync = remote::SyncOptions {
+        cache_dir: settings.cache_dir.clone().ok_or(Error::NoCache)?,
+        history: fetch,
+        offline: settings.offline,
+    };
+    // Every target as given: folders and URLs, then cloud inventories. A shard keeps its
+    // slice, and records each target's position for `kaizen merge`.
+    let ids: Vec<String> = settings
+        .targets
+        .iter()
+        .map(TargetSpec::id)
+        .chain(settings.clouds.iter().map(|c| c.path.display().to_string()))
+        .collect();
+    let keep: Option<BTreeSet<usize>> = settings.shard.map(|s| s.positions(&ids).into_iter().collect());
+    let kept = |i: &usize| keep.as_ref().is_none_or(|k| k.contains(i));
+    let n_specs = settings.targets.len();
+    let specs: Vec<(usize, &TargetSpec)> = settings.targets.iter().enumerate().filter(|(i, _)| kept(i)).collect();
+    let clouds: Vec<(usize, &CloudSpec)> =
+        settings.clouds.iter().enumerate().map(|(i, c)| (n_specs + i, c)).filter(|(i, _)| kept(i)).collect();
+    // Cloud inventories are user files: read them before cloning anything.
+    let empty_root = tempfile::tempdir().map_err(Error::EmptyRoot)?;
+    let mut cloud = Vec::new();
+    for (position, spec) in clouds {
+        let inventory = aws::load(&spec.path)?;
+        let name = format!("aws-{}", inventory.account_id);
+        let mut target = Target::cloud(&spec.path.display().to_string(), name, inventory, empty_root.path());
+        target.labels = spec.labels.clone();
+        cloud.push((position, target));
+    }
+    let (mut targets, unavailable) = resolve_targets(specs, &sync, events)?;
+    targets.extend(cloud);
+    if settings.shard.is_none() && targets.is_empty() {
+        let reasons: Vec<String> = unavailable.iter().map(|(_, u)| format!("\n  {}: {}", u.target, u.reason)).collect();
+        return Err(Error::NoTarget(reasons.concat()));
+    }
+    let target_positions = targets.iter().map(|(i, _)| *i).collect();
+    let unavailable_positions = unavailable.iter().map(|(i, _)| *i).collect();
+    let mut targets: Vec<Target> = targets.into_iter().map(|(_, t)| t).collect();
+    attach_pipelines(settings, &mut targets, events)?;
+    Ok(Collected {
+        empty_root,
+        targets,
+        target_positions,
+        unavailable: unavailable.into_iter().map(|(_, u)| u).collect(),
+        unavailable_positions,
+    })
+}
+
+/// A target and its position among all those given.
+type Positioned<T> = Vec<(usize, T)>;
+
+/// Resolves local targets and brings remote ones into the cache, several at a time. A local
+/// folder that cannot be read stops the run (the command line or the file is wrong); a
+/// remote that cannot be cloned is reported in the result, and the others are assessed.
+fn resolve_targets(
+    specs: Vec<(usize, &TargetSpec)>,
+    sync: &remote::SyncOptions,
+    events: &(dyn Fn(Event) + Sync),
+) -> Result<(Positioned<Target>, Positioned<UnavailableTarget>), Error> {
+    let resolved: Vec<(usize, Result<Target, UnavailableTarget>)> = specs
+        .into_par_iter()
+        .map(|(position, spec)| -> Result<_, Error> {
+            let target = match &spec.location {
+                Location::Path(path) => Target::local(&path.display().to_string())?,
+                Location::Url(url) => match remote::sync(url, sync) {
+                    Ok(synced) => {
+                        events(Event::Synced { action: synced.action, url: url.redacted().to_owned() });
+                        Target { warnings: synced.notes, ..Target::remote(url, &synced.path) }
+                    }
+                    Err(e) => {
+                        let reason = e.to_string();
+                        return Ok((position, Err(UnavailableTarget { target: url.redacted().to_owned(), reason })));
+                    }
+                },
+            };
+            Ok((position, Ok(Target { labels: spec.labels.clone(), ..target })))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut targets = Vec::new();
+    let mut unavailable = Vec::new();
+    for (position, outcome) in resolved {
+        match outcome {
+            Ok(target) => targets.push((position, target)),
+            Err(u) => unavailable.push((position, u)),
+        }
+    }
+    Ok((targets, unavailable))
+}
+
+/// Gathers each target's pipeline runs from the assessment file's `[[pipelines]]` and the
+/// `--pipelines` and `--github` flags; runs are fetched from GitHub back to the start of the
+/// git window.
+fn attach_pipelines(settings: &Settings, targets: &mut [Target], events: &(dyn Fn(Event) + Sync)) -> Result<(), Error> {
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    let for_target = |flag: &'static str, value: &str| -> Result<(String, String), Error> {
+        match value.split_once('=') {
+            Some((name, rest)) if names.iter().any(|n| n == name) => Ok((name.to_owned(), rest.to_owned())),
+            _ if names.len() == 1 => Ok((names[0].clone(), value.to_owned())),
+            _ => Err(Error::UnnamedTarget { flag, value: value.to_owned(), names: names.join(", ") }),
+        }
+    };
+    let mut sources: Vec<(String, PipelineInput)> = Vec::new();
+    for spec in &settings.pipelines {
+        sources.push(match spec {
+            PipelineSpec::Named { target, input } => (target.clone(), input.clone()),
+            PipelineSpec::FileFlag(value) => {
+                let (name, path) = for_target("--pipelines", value)?;
+                (name, PipelineInput::File(path.into()))
+            }
+            PipelineSpec::GithubFlag(value) => {
+                let (name, repo) = for_target("--github", value)?;
+                (name, PipelineInput::Github(repo))
+            }
+        });
+    }
+    if sources.is_empty() {
+        return Ok(());
+    }
+    for (name, _) in &sources {
+        if !names.contains(name) {
+            events(Event::Note(format!("pipeline runs given for `{name}`, which is not among the targets assessed")));
+        }
+    }
+    let mut github = GithubSettings::from_env(jiff::Timestamp::from_second(settings.since())?);
+    if let Some(api) = &settings.github_api {
+        github.api_base = api.clone();
+    }
+    if github.token.is_none() && sources.iter().any(|(_, s)| matches!(s, PipelineInput::Github(_))) {
+        events(Event::Note("no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour".into()));
+    }
+    for target in targets.iter_mut() {
+        let inputs: Vec<&PipelineInput> = sources.iter().filter(|(n, _)| *n == target.name).map(|(_, s)| s).collect();
+        if inputs.is_empty() {
+            continue;
+        }
+        let gathered = pipelines::gather(&inputs, &settings.deploy_patterns, &github)?;
+        target.pipelines = gathered.runs;
+        target.warnings.extend(gathered.warnings);
+    }
+    Ok(())
+}
+
+/// The model, answers, exemptions and profile to score with, loaded and checked against
+/// every plugin loaded (before `--only` narrows them).
+struct Scoring {
+    model: Model,
+    model_source: String,
+    model_sha256: String,
+    answers: Option<Answers>,
+    exemptions: Vec<PracticeExemption>,
+    exemption_records: Vec<PracticeExemptionRecord>,
+    profile: Profile,
+    capacity: u32,
+}
+
+impl Scoring {
+    fn load(settings: &Settings, registry: &Registry) -> Result<Scoring, Error> {
+        let catalogue = Catalogue::from_registry(registry);
+        let (path, source, text) = match &settings.model {
+            ModelSource::File(path) => {
+                let text = crate::diag::read_text(crate::diag::ModelCode::Unreadable, path)?;
+                (path.clone(), path.display().to_string(), text)
+            }
+            ModelSource::BuiltIn => {
+                (PathBuf::from(model::DEFAULT_PATH), "built-in".to_owned(), model::DEFAULT_SOURCE.to_owned())
+            }
+        };
+        let model = model::load(&path, &text, &catalogue)?;
+        let file = settings.file.as_ref();
+        if let Some(file) = file {
+            file.check_model_references(&model)?;
+        }
+        let answers = settings.answers.as_deref().map(|path: &Path| Answers::load(path, &model)).transpose()?;
+        let practice_exemptions = file.map(|f| f.practice_exemptions.as_slice()).unwrap_or_default();
+        Ok(Scoring {
+            model_sha256: crate::plugin::registry::sha256_hex(text.as_bytes()),
+            model,
+            model_source: source,
+            answers,
+            exemptions: practice_exemptions.iter().map(|e| e.exemption.clone()).collect(),
+            exemption_records: practice_exemptions
+                .iter()
+                .map(|e| PracticeExemptionRecord {
+                    practice: e.exemption.practice.clone(),
+                    target: e.target_glob.clone(),
+                    reason: e.exemption.reason.clone(),
+                })
+                .collect(),
+            profile: file.map(|f| f.profile.clone()).unwrap_or_default(),
+            capacity: settings.capacity,
+        })
+    }
+
+    /// Scores the judged targets and plans the roadmap: pure, the same judgement and
+    /// scoring give the same figures.
+    fn score(&self, judged: &Judged) -> Scored {
+        let assessment =
+            crate::score::score(&self.model, &judged.targets, self.answers.as_ref(), &self.exemptions, &self.profile);
+        let named: Vec<_> = judged.targets.iter().map(|t| t.name.as_str()).zip(&assessment.targets).collect();
+        let roadmap = crate::roadmap::plan(&self.model, &named, &assessment.organisation, self.capacity);
+        Scored {
+            model: ModelRecord {
+                source: self.model_source.clone(),
+                sha256: self.model_sha256.clone(),
+                model: self.model.clone(),
+            },
+            scoring: ScoringRecord {
+                answers: self.answers.as_ref().and_then(|a| a.path.as_ref()).map(|p| p.display().to_string()),
+                organisation_share: self.profile.organisation_share,
+                weights: self.profile.weights.clone(),
+                disabled: self.profile.disabled.iter().cloned().collect(),
+                exemptions: self.exemption_records.clone(),
+                capacity: self.capacity,
+            },
+            assessment,
+            roadmap,
+        }
+    }
+}
