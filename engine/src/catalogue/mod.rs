@@ -51,6 +51,7 @@ pub struct Tool {
     azure: Vec<Form<String>>,
     jenkins: Vec<Form<String>>,
     bitbucket: Vec<Form<String>>,
+    tekton: Vec<Form<String>>,
     pre_commit: Vec<Form<String>>,
     linters: Vec<Form<String>>,
 }
@@ -97,6 +98,8 @@ pub enum Reference {
     Jenkins,
     /// A Bitbucket pipe (`atlassian/snyk-scan:1.0.0`).
     Bitbucket,
+    /// A Tekton task a pipeline refers to by name (`buildah-oci-ta`, `golang-test`).
+    Tekton,
     /// A pre-commit hook id.
     PreCommit,
     /// A Super-Linter `VALIDATE_<NAME>` or MegaLinter linter name.
@@ -114,6 +117,7 @@ impl Reference {
             Reference::Azure => "task",
             Reference::Jenkins => "step",
             Reference::Bitbucket => "pipe",
+            Reference::Tekton => "task",
             Reference::PreCommit => "hook",
             Reference::Linter => "linter",
         }
@@ -207,6 +211,8 @@ struct RawTool {
     #[serde(default)]
     bitbucket: Vec<RawForm>,
     #[serde(default)]
+    tekton: Vec<RawForm>,
+    #[serde(default)]
     pre_commit: Vec<RawForm>,
     #[serde(default)]
     linters: Vec<RawForm>,
@@ -289,6 +295,7 @@ impl Catalogue {
             let azure = forms(t.azure, true);
             let jenkins = forms(t.jenkins, true);
             let bitbucket = forms(t.bitbucket, true);
+            let tekton = forms(t.tekton, true);
             let pre_commit = forms(t.pre_commit, false);
             let linters = forms(t.linters, false);
             let mut commands = Vec::new();
@@ -311,6 +318,7 @@ impl Catalogue {
                 azure,
                 jenkins,
                 bitbucket,
+                tekton,
                 pre_commit,
                 linters: linters
                     .into_iter()
@@ -373,6 +381,24 @@ impl Catalogue {
         out
     }
 
+    /// The tools a name spells out word for word (`reusable-dependency-review`,
+    /// `scorecards`, `codeql-analysis`): the words of a tool's id, in order, each perhaps
+    /// plural. Ids that are everyday words (`kind`, `safety`) are left out.
+    pub fn named_in(&self, name: &str) -> Vec<&Tool> {
+        const EVERYDAY: &[&str] =
+            &["kind", "safety", "mend", "aqua", "bats", "black", "tox", "nox", "fuzzing", "pre-commit"];
+        let words = kaizen_evidence::ci::words_of_name(name);
+        let fits = |wanted: &str, word: &str| word == wanted || word.strip_suffix('s') == Some(wanted);
+        self.tools
+            .iter()
+            .filter(|tool| !EVERYDAY.contains(&tool.id.as_str()))
+            .filter(|tool| {
+                let id: Vec<&str> = tool.id.split('-').collect();
+                words.windows(id.len()).any(|w| w.iter().zip(&id).all(|(word, wanted)| fits(wanted, word)))
+            })
+            .collect()
+    }
+
     /// The tools a reference names.
     pub fn reference(&self, how: Reference, text: &str) -> Vec<Match<'_>> {
         let key = reference_key(how, text);
@@ -389,6 +415,7 @@ impl Catalogue {
                 Reference::Azure => &tool.azure,
                 Reference::Jenkins => &tool.jenkins,
                 Reference::Bitbucket => &tool.bitbucket,
+                Reference::Tekton => &tool.tekton,
                 Reference::PreCommit => &tool.pre_commit,
                 Reference::Linter => &tool.linters,
             };
@@ -413,6 +440,7 @@ impl Tool {
             (Reference::Azure, &self.azure),
             (Reference::Jenkins, &self.jenkins),
             (Reference::Bitbucket, &self.bitbucket),
+            (Reference::Tekton, &self.tekton),
             (Reference::PreCommit, &self.pre_commit),
             (Reference::Linter, &self.linters),
         ] {
@@ -568,7 +596,7 @@ fn reference_key(how: Reference, text: &str) -> String {
         Reference::Gitlab => gitlab_name(text),
         Reference::Orb => text.to_ascii_lowercase(),
         Reference::Azure => text.to_ascii_lowercase().split('@').next().unwrap_or("").to_owned(),
-        Reference::Jenkins => text.to_ascii_lowercase(),
+        Reference::Jenkins | Reference::Tekton => text.to_ascii_lowercase(),
         Reference::PreCommit => text.to_owned(),
         Reference::Linter => text.to_ascii_uppercase(),
     }
@@ -598,6 +626,8 @@ fn reference_matches(how: Reference, entry: &str, key: &str) -> bool {
         }
         // `node/` covers every command and job of the orb.
         Reference::Orb => key == entry || (entry.ends_with('/') && key.starts_with(entry)),
+        // Task names carry their variant (`buildah-remote-oci-ta`): globs.
+        Reference::Tekton => word_glob(entry, key),
         _ => key == entry,
     }
 }

@@ -19,7 +19,7 @@ const MAX_SCRIPT_BYTES: usize = 64 << 10;
 /// One indirection resolved: what it is, and what it runs.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    /// `make`, `npm-script`, `tox`, `nox`, `just`, `task`, `script`, `pre-commit`.
+    /// `make`, `npm-script`, `tox`, `nox`, `just`, `task`, `projen`, `script`, `pre-commit`.
     pub kind: &'static str,
     /// What was called, for messages (`make test`, `npm run lint`, `scripts/ci.sh`).
     pub name: String,
@@ -31,6 +31,9 @@ pub struct Resolved {
     pub commands: Vec<shell::Command>,
     /// Hook ids, for pre-commit: (id, line).
     pub hooks: Vec<(String, Option<u32>)>,
+    /// The folder its commands run in, when not the folder of `path` (a target of a file
+    /// the Makefile includes runs in the Makefile's folder).
+    pub dir: Option<String>,
 }
 
 /// A call of a runner that could not be followed (its definition is not in the
@@ -102,6 +105,7 @@ impl<'a> Runners<'a> {
             "make" | "gmake" => self.make(args, dir),
             "npm" | "pnpm" | "yarn" | "bun" => self.package_script(&program, args, dir),
             "tox" => self.tox(args, dir),
+            "projen" => self.projen(args, dir),
             "rake" => self.rake(args, dir),
             "nox" => self.nox(args, dir),
             "just" => self.just(args, dir),
@@ -152,16 +156,35 @@ impl<'a> Runners<'a> {
         // `include Makefile.common`: its targets are the Makefile's too.
         let mut pending: Vec<String> = makefile.includes.clone();
         let mut seen_includes = 0;
+        let base = path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         while let Some(include) = pending.pop() {
-            seen_includes += 1;
-            if seen_includes > 10 {
-                break;
-            }
-            let base = path.rsplit_once('/').map_or("", |(d, _)| d);
-            if let Some(text) = self.text(&join(base, &include)) {
+            // `-include make/_shared/*/01_mod.mk`: every file the glob matches.
+            let included: Vec<String> = if include.contains('*') {
+                let pattern = join(&base, &include);
+                let mut matched: Vec<String> = self
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        crate::catalogue::word_glob(&pattern, f)
+                            && f.matches('/').count() == pattern.matches('/').count()
+                    })
+                    .map(|f| f.to_string())
+                    .collect();
+                matched.sort();
+                matched
+            } else {
+                vec![join(&base, &include)]
+            };
+            for included in included {
+                seen_includes += 1;
+                if seen_includes > 24 {
+                    break;
+                }
+                let Some(text) = self.text(&included) else { continue };
                 let other = Makefile::parse(&text);
                 pending.extend(other.includes.iter().cloned());
-                for (name, target) in other.targets {
+                for (name, mut target) in other.targets {
+                    target.file = Some(included.clone());
                     makefile.targets.entry(name).or_insert(target);
                 }
                 for (name, value) in other.variables {
@@ -182,18 +205,21 @@ impl<'a> Runners<'a> {
         for target in &targets {
             let mut commands = Vec::new();
             let mut seen = HashSet::new();
-            let line = makefile.targets.get(target).map(|t| t.line);
-            if line.is_none() {
+            let Some(defined) = makefile.targets.get(target) else {
                 return Call::Unresolved(Unresolved { kind: "make", names: targets });
-            }
+            };
+            let line = Some(defined.line);
+            let defined_in = defined.file.clone().unwrap_or_else(|| path.clone());
             makefile.recipe(target, &overrides, 0, &mut seen, &mut commands);
+            let makefile_dir = path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
             out.push(Resolved {
                 kind: "make",
                 name: format!("make {target}"),
-                path: path.clone(),
+                path: defined_in,
                 line,
                 commands,
                 hooks: Vec::new(),
+                dir: Some(makefile_dir),
             });
         }
         Call::Resolved(out)
@@ -358,8 +384,58 @@ impl<'a> Runners<'a> {
             line,
             commands,
             hooks: Vec::new(),
+            dir: None,
         });
         Call::Resolved(out)
+    }
+
+    /// `projen <task>` (`npx projen build`): the task's steps in `.projen/tasks.json`, the
+    /// file projen writes from `.projenrc`: `exec` commands, and `spawn`ed tasks followed.
+    fn projen(&self, args: &[String], dir: &str) -> Call {
+        let task = args.iter().find(|a| !a.starts_with('-')).cloned().unwrap_or_else(|| "default".to_owned());
+        let Some((path, text)) = self.first_existing(dir, &[".projen/tasks.json"]) else {
+            return Call::Unresolved(Unresolved { kind: "projen", names: vec![task] });
+        };
+        let Ok(file) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return Call::Unresolved(Unresolved { kind: "projen", names: vec![task] });
+        };
+        let Some(tasks) = file.get("tasks").and_then(|t| t.as_object()) else {
+            return Call::Unresolved(Unresolved { kind: "projen", names: vec![task] });
+        };
+        if !tasks.contains_key(&task) {
+            return Call::Unresolved(Unresolved { kind: "projen", names: vec![task] });
+        }
+        let mut commands = Vec::new();
+        let mut queue = vec![task.clone()];
+        let mut seen = HashSet::new();
+        while let Some(name) = queue.pop() {
+            if !seen.insert(name.clone()) || seen.len() > 40 {
+                continue;
+            }
+            let steps = tasks.get(&name).and_then(|t| t.get("steps")).and_then(|s| s.as_array());
+            // Spawned tasks run in order: pushed last first.
+            let mut spawned = Vec::new();
+            for step in steps.into_iter().flatten() {
+                if let Some(exec) = step.get("exec").and_then(|e| e.as_str()) {
+                    let quoted = serde_json::to_string(exec).unwrap_or_default();
+                    let line = text.lines().position(|l| l.contains(&quoted)).map_or(0, |i| i as u32 + 1);
+                    commands.extend(shell::commands(exec, line));
+                }
+                if let Some(inner) = step.get("spawn").and_then(|s| s.as_str()) {
+                    spawned.push(inner.to_owned());
+                }
+            }
+            queue.extend(spawned.into_iter().rev());
+        }
+        Call::Resolved(vec![Resolved {
+            kind: "projen",
+            name: format!("projen {task}"),
+            line: key_line(&text, &task),
+            path,
+            commands,
+            hooks: Vec::new(),
+            dir: None,
+        }])
     }
 
     /// `rake` runs its default task; its tasks are Ruby, so only their names say what they
@@ -412,6 +488,9 @@ impl<'a> Runners<'a> {
             }
             i += 1;
         }
+        if let Some(call) = self.tox_toml(&envs, dir) {
+            return call;
+        }
         let found = self
             .first_existing(dir, &["tox.ini"])
             .or_else(|| {
@@ -458,12 +537,98 @@ impl<'a> Runners<'a> {
                 line: Some(line),
                 commands: parsed,
                 hooks: Vec::new(),
+                dir: None,
             });
         }
         if out.is_empty() {
             return Call::Unresolved(Unresolved { kind: "tox", names: envs });
         }
         Call::Resolved(out)
+    }
+
+    /// tox 4's own TOML configuration: `tox.toml`, or `[tool.tox]` in `pyproject.toml`
+    /// without `legacy_tox_ini` (which is ini, read by [`Indirection::tox`]). `None` when
+    /// neither is there, so the ini files are tried.
+    fn tox_toml(&self, wanted: &[String], dir: &str) -> Option<Call> {
+        let (path, text, config) = match self.first_existing(dir, &["tox.toml"]) {
+            Some((path, text)) => {
+                let config: ToxToml = toml::from_str(&text).ok()?;
+                (path, text, config)
+            }
+            None => {
+                let (path, text) = self.first_existing(dir, &["pyproject.toml"])?;
+                let project: PyProject = toml::from_str(&text).ok()?;
+                let config = project.tool?.tox?;
+                if config.legacy_tox_ini.is_some() {
+                    return None;
+                }
+                (path, text, config)
+            }
+        };
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() as u32 + 1;
+        let envs: Vec<String> = if wanted.is_empty() {
+            // tox-gh runs the environments mapped to each Python of the CI's matrix.
+            let mut envs = config.env_list.clone().unwrap_or_default();
+            for mapped in config.gh.iter().flat_map(|gh| gh.python.values()) {
+                for env in mapped {
+                    if !envs.contains(env) {
+                        envs.push(env.clone());
+                    }
+                }
+            }
+            if envs.is_empty() {
+                vec!["py".to_owned()]
+            } else {
+                envs
+            }
+        } else {
+            wanted.to_vec()
+        };
+        let mut out = Vec::new();
+        for env in envs.iter().filter(|e| !e.contains('{')).take(12) {
+            let own = config.env.get(env).and_then(|e| e.commands.as_ref());
+            let Some(commands) = own.or_else(|| config.env_run_base.as_ref().and_then(|b| b.commands.as_ref())) else {
+                continue;
+            };
+            let mut parsed = Vec::new();
+            let mut first = None;
+            for command in commands {
+                let line = line_of(command.span().start);
+                first.get_or_insert(line);
+                let mut words = Vec::new();
+                for word in command.get_ref() {
+                    match word {
+                        toml::Value::String(s) => words.push(s.clone()),
+                        // `{ replace = "posargs", default = [...] }`: the defaults.
+                        toml::Value::Table(t) => words.extend(
+                            t.get("default")
+                                .and_then(toml::Value::as_array)
+                                .into_iter()
+                                .flatten()
+                                .filter_map(toml::Value::as_str)
+                                .map(String::from),
+                        ),
+                        _ => {}
+                    }
+                }
+                let joined: Vec<String> = words.iter().map(|w| super::systems::shell_quote(w)).collect();
+                parsed.extend(shell::commands(&joined.join(" "), line));
+            }
+            out.push(Resolved {
+                kind: "tox",
+                name: format!("tox -e {env}"),
+                path: path.clone(),
+                line: first,
+                commands: parsed,
+                hooks: Vec::new(),
+                dir: None,
+            });
+        }
+        Some(if out.is_empty() {
+            Call::Unresolved(Unresolved { kind: "tox", names: envs })
+        } else {
+            Call::Resolved(out)
+        })
     }
 
     fn nox(&self, args: &[String], dir: &str) -> Call {
@@ -489,7 +654,7 @@ impl<'a> Runners<'a> {
             return Call::Unresolved(Unresolved { kind: "nox", names: sessions });
         };
         let defined = noxfile_sessions(&text);
-        let chosen: Vec<&(String, u32, Vec<(Vec<String>, u32)>)> = if sessions.is_empty() {
+        let chosen: Vec<&NoxSession> = if sessions.is_empty() {
             defined.iter().collect()
         } else {
             defined
@@ -515,9 +680,11 @@ impl<'a> Runners<'a> {
                             line: *l,
                             text: argv.join(" "),
                             image: None,
+                            file: None,
                         })
                         .collect(),
                     hooks: Vec::new(),
+                    dir: None,
                 })
                 .collect(),
         )
@@ -551,6 +718,7 @@ impl<'a> Runners<'a> {
                 line: Some(*line),
                 commands,
                 hooks: Vec::new(),
+                dir: None,
             });
         }
         Call::Resolved(out)
@@ -592,6 +760,7 @@ impl<'a> Runners<'a> {
                 line: task.line(),
                 commands,
                 hooks: Vec::new(),
+                dir: None,
             });
         }
         Call::Resolved(out)
@@ -599,8 +768,55 @@ impl<'a> Runners<'a> {
 
     /// pre-commit's hooks, when CI runs pre-commit: all of them, or the one named.
     pub fn pre_commit(&self, args: &[String]) -> Call {
-        let only = args.iter().find(|a| !a.starts_with('-')).cloned();
-        let Some((path, text)) = self.first_existing("", &[".pre-commit-config.yaml", ".pre-commit-config.yml"]) else {
+        let mut only = None;
+        let mut config = None;
+        // Without these, `pre-commit run` checks the staged files: none, in a fresh CI
+        // checkout, so every hook is skipped.
+        let mut some_files = false;
+        let mut i = 0;
+        while i < args.len() {
+            let arg = args[i].as_str();
+            match arg {
+                "-a" | "--all-files" => some_files = true,
+                "--files" => {
+                    some_files = true;
+                    // The files follow, up to the next option.
+                    while args.get(i + 1).is_some_and(|a| !a.starts_with('-')) {
+                        i += 1;
+                    }
+                }
+                "-s" | "--source" | "--from-ref" | "-o" | "--origin" | "--to-ref" => {
+                    some_files = true;
+                    i += 1;
+                }
+                "-c" | "--config" => {
+                    config = args.get(i + 1).cloned();
+                    i += 1;
+                }
+                "--hook-stage"
+                | "--color"
+                | "--remote-branch"
+                | "--local-branch"
+                | "--checkout-type"
+                | "--commit-msg-filename"
+                | "--commit-object-name" => i += 1,
+                _ if arg.starts_with("--from-ref=") || arg.starts_with("--source=") || arg.starts_with("--files=") => {
+                    some_files = true
+                }
+                _ if arg.starts_with("--config=") => config = Some(arg["--config=".len()..].to_owned()),
+                _ if !arg.starts_with('-') && only.is_none() => only = Some(arg.to_owned()),
+                _ => {}
+            }
+            i += 1;
+        }
+        if !some_files {
+            return Call::Plain;
+        }
+        let names: Vec<&str> = match &config {
+            Some(c) => vec![c.as_str()],
+            None => vec![".pre-commit-config.yaml", ".pre-commit-config.yml"],
+        };
+        let Some((path, text)) = self.first_existing("", &names) else {
             return Call::Plain;
         };
         let hooks =
@@ -612,6 +828,7 @@ impl<'a> Runners<'a> {
             line: None,
             commands: Vec::new(),
             hooks,
+            dir: None,
         }])
     }
 
@@ -638,6 +855,7 @@ impl<'a> Runners<'a> {
             line: Some(1),
             commands,
             hooks: Vec::new(),
+            dir: None,
         }])
     }
 }
@@ -718,6 +936,8 @@ pub struct Makefile {
 
 #[derive(Debug, Default, Clone)]
 pub struct Target {
+    /// The included file that defines it; `None` for the Makefile itself.
+    pub file: Option<String>,
     pub line: u32,
     pub prerequisites: Vec<String>,
     pub recipe: Vec<(String, u32)>,
@@ -765,9 +985,7 @@ impl Makefile {
                 .or_else(|| line.strip_prefix("-include "))
                 .or_else(|| line.strip_prefix("sinclude "))
             {
-                makefile
-                    .includes
-                    .extend(rest.split_whitespace().filter(|w| !w.contains('$') && !w.contains('*')).map(String::from));
+                makefile.includes.extend(rest.split_whitespace().filter(|w| !w.contains('$')).map(String::from));
                 current.clear();
                 continue;
             }
@@ -855,7 +1073,7 @@ impl Makefile {
                         continue;
                     }
                 }
-                out.push(command);
+                out.push(shell::Command { file: t.file.clone(), ..command });
             }
         }
     }
@@ -988,8 +1206,12 @@ impl Ini {
 /// The sessions of a noxfile: name, line of its `def`, and the argument vectors of its
 /// `session.run(…)` calls (string literals only) with their lines.
 #[allow(clippy::type_complexity)]
-fn noxfile_sessions(text: &str) -> Vec<(String, u32, Vec<(Vec<String>, u32)>)> {
-    let mut out: Vec<(String, u32, Vec<(Vec<String>, u32)>)> = Vec::new();
+/// A nox session: its name, the line of its definition, and the argv of each
+/// `session.run(...)` with its line.
+type NoxSession = (String, u32, Vec<(Vec<String>, u32)>);
+
+fn noxfile_sessions(text: &str) -> Vec<NoxSession> {
+    let mut out: Vec<NoxSession> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut decorated: Option<Option<String>> = None;
     let mut strings: Vec<(String, String)> = Vec::new();
@@ -1162,3 +1384,36 @@ pub fn pre_commit_ci(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// tox 4's TOML configuration (`tox.toml`, or `[tool.tox]` of `pyproject.toml`).
+#[derive(serde::Deserialize, Default)]
+struct ToxToml {
+    env_list: Option<Vec<String>>,
+    env_run_base: Option<ToxEnv>,
+    #[serde(default)]
+    env: BTreeMap<String, ToxEnv>,
+    /// tox-gh's mapping from the CI's Python versions to environments.
+    gh: Option<ToxGh>,
+    legacy_tox_ini: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ToxEnv {
+    commands: Option<Vec<toml::Spanned<Vec<toml::Value>>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ToxGh {
+    #[serde(default)]
+    python: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyProject {
+    tool: Option<PyTools>,
+}
+
+#[derive(serde::Deserialize)]
+struct PyTools {
+    tox: Option<ToxToml>,
+}

@@ -86,18 +86,26 @@ pub struct Inputs<'a> {
 /// Understands a target's CI definitions.
 pub fn understand(inputs: &Inputs<'_>, catalogue: &Catalogue) -> Ci {
     let own: HashSet<&str> = inputs.files.iter().filter(|(_, r)| r.is_own()).map(|(p, _)| *p).collect();
-    let gitlab_included = gitlab_includes(inputs);
+    // Files the root `.gitlab-ci.yml` includes, whatever their names, parsed here when the
+    // conventional paths did not cover them.
+    let (gitlab_included, extra_documents) = gitlab_includes(inputs);
     let mut referenced_buildspecs: Option<HashSet<String>> = None;
     let mut ci = Ci::default();
     let mut files = inputs.files.clone();
     files.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for &(path, role) in &files {
-        let candidates = candidate_systems(path);
+        let mut candidates = candidate_systems(path);
+        if gitlab_included.contains(path) && !candidates.contains(&System::GitlabCi) {
+            candidates.insert(0, System::GitlabCi);
+        }
         if candidates.is_empty() {
             continue;
         }
-        let docs = (inputs.document)(path, if candidates[0].is_jenkins() { Format::Jenkinsfile } else { Format::Yaml });
-        let docs: &[Located] = docs.unwrap_or_default();
+        let format = if candidates[0].is_jenkins() { Format::Jenkinsfile } else { Format::Yaml };
+        let docs: &[Located] = match (inputs.document)(path, format) {
+            Some(docs) => docs,
+            None => extra_documents.iter().find(|(p, _)| p == path).map(|(_, d)| d.as_slice()).unwrap_or_default(),
+        };
         let recognised: Vec<System> = candidates
             .iter()
             .copied()
@@ -198,12 +206,23 @@ pub fn understand(inputs: &Inputs<'_>, catalogue: &Catalogue) -> Ci {
     ci
 }
 
-/// The GitLab files the root `.gitlab-ci.yml` includes (`include: local:`), recursively.
-fn gitlab_includes(inputs: &Inputs<'_>) -> HashSet<String> {
+/// The GitLab files the root `.gitlab-ci.yml` includes (`include: local:`), recursively,
+/// and the documents of those the assessment had not parsed.
+fn gitlab_includes(inputs: &Inputs<'_>) -> (HashSet<String>, Vec<(String, Vec<Located>)>) {
     let mut out: HashSet<String> = HashSet::new();
+    let mut parsed: Vec<(String, Vec<Located>)> = Vec::new();
     let mut queue = vec![".gitlab-ci.yml".to_owned()];
     while let Some(path) = queue.pop() {
-        let Some(docs) = (inputs.document)(&path, Format::Yaml) else { continue };
+        let docs: Vec<Located> = match (inputs.document)(&path, Format::Yaml) {
+            Some(docs) => docs.to_vec(),
+            None if path != ".gitlab-ci.yml" => {
+                let bytes = std::fs::read(inputs.root.join(&path)).unwrap_or_default();
+                let docs = crate::parse::parse_located(Format::Yaml, &bytes);
+                parsed.push((path.clone(), docs.clone()));
+                docs
+            }
+            None => continue,
+        };
         for (value, _) in docs.iter().flatten() {
             for local in local_includes(value.get("include")) {
                 let local = local.trim_start_matches('/');
@@ -220,7 +239,7 @@ fn gitlab_includes(inputs: &Inputs<'_>) -> HashSet<String> {
             break;
         }
     }
-    out
+    (out, parsed)
 }
 
 fn local_includes(include: Option<&serde_json::Value>) -> Vec<String> {
@@ -403,7 +422,14 @@ impl Understander<'_> {
                 Some(how) => {
                     let matched = self.catalogue.reference(*how, name);
                     if matched.is_empty()
-                        && matches!(how, Reference::Action | Reference::Orb | Reference::Azure | Reference::Bitbucket)
+                        && matches!(
+                            how,
+                            Reference::Action
+                                | Reference::Orb
+                                | Reference::Azure
+                                | Reference::Bitbucket
+                                | Reference::Tekton
+                        )
                     {
                         uses.extend(self.named_reference(*how, name, step.line, job));
                     }
@@ -412,7 +438,16 @@ impl Understander<'_> {
                     if *how == Reference::Action
                         && (lower.starts_with("pre-commit/action") || lower.starts_with("pre-commit-ci/lite-action"))
                     {
-                        self.follow(&["pre-commit".into(), "run".into()], "", step.line, job, &[], 0, uses);
+                        // The action runs `pre-commit run --all-files` unless told otherwise.
+                        self.follow(
+                            &["pre-commit".into(), "run".into(), "--all-files".into()],
+                            "",
+                            step.line,
+                            job,
+                            &[],
+                            0,
+                            uses,
+                        );
                     }
                     let aggregator = name.split('@').next().unwrap_or(name).to_owned();
                     for linter in &step.linters {
@@ -537,8 +572,12 @@ impl Understander<'_> {
                         let inner_line = (inner.line > 0).then_some(inner.line);
                         if let Some(last) = inner_via.last_mut() {
                             last.line = inner_line.or(r.line);
+                            last.path = inner.file.clone().unwrap_or_else(|| r.path.clone());
                         }
-                        let dir = r.path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+                        let dir = r
+                            .dir
+                            .clone()
+                            .unwrap_or_else(|| r.path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned()));
                         self.command(inner, &dir, line, job, &inner_via, depth + 1, uses);
                     }
                     // A custom script runs nothing the catalogue knows: its name still says
@@ -605,8 +644,13 @@ impl Understander<'_> {
         depth: usize,
         uses: &mut Vec<model::ToolUse>,
     ) {
-        let command =
-            shell::Command { argv: argv.to_vec(), line: line.unwrap_or(0), text: argv.join(" "), image: None };
+        let command = shell::Command {
+            argv: argv.to_vec(),
+            line: line.unwrap_or(0),
+            text: argv.join(" "),
+            image: None,
+            file: None,
+        };
         self.command(&command, dir, line, job, via, depth, uses);
     }
 
@@ -672,6 +716,31 @@ impl Understander<'_> {
     /// publishes, `deploy-to-ecs` deploys; `release-drafter` drafts notes and says nothing).
     fn named_reference(&self, how: Reference, name: &str, line: Option<u32>, job: &str) -> Vec<model::ToolUse> {
         let bare = name.split('@').next().unwrap_or(name);
+        // Another repository's reusable workflow is named for what it runs
+        // (`sigstore/community/.github/workflows/reusable-dependency-review.yml`).
+        if how == Reference::Action {
+            if let Some((_, file)) = bare.split_once("/.github/workflows/") {
+                let stem = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+                let named = self.catalogue.named_in(stem);
+                if !named.is_empty() {
+                    return named
+                        .into_iter()
+                        .map(|tool| model::ToolUse {
+                            tool: tool.id.clone(),
+                            name: tool.name.clone(),
+                            kinds: tool.kinds.clone(),
+                            path: self.path.to_owned(),
+                            line,
+                            job: Some(job.to_owned()),
+                            form: "workflow".into(),
+                            text: name.to_owned(),
+                            via: Vec::new(),
+                            note: Some("a reusable workflow of another repository: what its name says".into()),
+                        })
+                        .collect();
+                }
+            }
+        }
         // The owner says nothing about what an action does (`testspace-com/...`).
         let own = match how {
             Reference::Action => bare.split_once('/').map_or(bare, |(_, rest)| rest),

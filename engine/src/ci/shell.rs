@@ -13,7 +13,7 @@
 //! (the image is kept for the catalogue).
 
 /// One simple command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Command {
     /// Its words, quoting removed, wrappers taken off: the program first.
     pub argv: Vec<String>,
@@ -23,6 +23,9 @@ pub struct Command {
     pub text: String,
     /// The container image it runs in, for `docker run IMAGE …`.
     pub image: Option<String>,
+    /// The file it is in, when a runner found it elsewhere than the file it read first (a
+    /// Makefile's `include`); `None` is that file.
+    pub file: Option<String>,
 }
 
 /// A word and where it starts.
@@ -454,7 +457,7 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
             "coverage" if next == Some("run") => {
                 // `coverage run -m pytest`, `coverage run manage.py test`: coverage, and
                 // the program it runs.
-                out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None });
+                out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None, file: None });
                 match argv.iter().position(|w| w == "-m") {
                     Some(p) => p + 1,
                     None => after_options(
@@ -466,7 +469,7 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
             }
             "nyc" | "c8" | "istanbul" => {
                 // `nyc --reporter=lcov mocha`, `c8 npm test`: coverage around a program.
-                out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None });
+                out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None, file: None });
                 let from = if program == "istanbul" && next == Some("cover") { 2 } else { 1 };
                 after_options(
                     &argv,
@@ -549,12 +552,24 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
                             }
                         }
                         if i + 1 >= argv.len() {
-                            out.push(Command { argv: Vec::new(), line, text: text.to_owned(), image: image.take() });
+                            out.push(Command {
+                                argv: Vec::new(),
+                                line,
+                                text: text.to_owned(),
+                                image: image.take(),
+                                file: None,
+                            });
                             return;
                         }
                         // The image's (or the container's) command.
                         let inner: Vec<String> = argv[i + 1..].to_vec();
-                        out.push(Command { argv: Vec::new(), line, text: text.to_owned(), image: image.take() });
+                        out.push(Command {
+                            argv: Vec::new(),
+                            line,
+                            text: text.to_owned(),
+                            image: image.take(),
+                            file: None,
+                        });
                         unwrap(inner, line, text, depth + 1, out);
                         return;
                     }
@@ -623,7 +638,7 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
     if argv.is_empty() && image.is_none() {
         return;
     }
-    out.push(Command { argv, line, text: text.to_owned(), image });
+    out.push(Command { argv, line, text: text.to_owned(), image, file: None });
 }
 
 /// Options of `docker run` that take a value, so the image is found after them.

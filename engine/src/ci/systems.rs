@@ -271,7 +271,7 @@ impl Reader<'_> {
             }
             System::BitbucketPipelines => {
                 if let Some(pipelines) = root.get("pipelines") {
-                    self.bitbucket(pipelines, None);
+                    self.bitbucket(pipelines);
                 }
             }
             System::Buildkite => {
@@ -616,7 +616,7 @@ impl Reader<'_> {
         }
     }
 
-    fn bitbucket(&mut self, node: Node<'_>, job: Option<usize>) {
+    fn bitbucket(&mut self, node: Node<'_>) {
         match node.value {
             Value::Object(_) => {
                 if let Some(step) = node.get("step") {
@@ -644,12 +644,12 @@ impl Reader<'_> {
                     return;
                 }
                 for (_, value) in node.entries() {
-                    self.bitbucket(value, job);
+                    self.bitbucket(value);
                 }
             }
             Value::Array(_) => {
                 for item in node.items() {
-                    self.bitbucket(item, job);
+                    self.bitbucket(item);
                 }
             }
             _ => {}
@@ -668,13 +668,15 @@ impl Reader<'_> {
             for task in spec.get(key).map(|t| t.items()).unwrap_or_default() {
                 let id = task.str("name").unwrap_or("task").to_owned();
                 let job = self.job(id, task);
-                if let Some(name) = task.get("taskRef").and_then(|r| r.str("name")) {
-                    // A catalog task: only its name says what it does (`golang-test`).
+                if let Some((name, line)) = task.get("taskRef").and_then(tekton_task_name) {
+                    // A task defined elsewhere (Tekton Hub, a bundle, another repository):
+                    // the catalogue knows some by name, and otherwise only its name says
+                    // what it does (`golang-test`).
                     self.push(
                         job,
                         StepDraft {
-                            line: task.line(),
-                            reference: Some((None, name.to_owned())),
+                            line: line.or(task.line()),
+                            reference: Some((Some(R::Tekton), name.to_owned())),
                             ..StepDraft::default()
                         },
                     );
@@ -812,7 +814,7 @@ fn matrix_of(matrix: Option<&Value>) -> Vec<(String, Vec<String>)> {
     out
 }
 
-fn shell_quote(word: &str) -> String {
+pub(super) fn shell_quote(word: &str) -> String {
     if word.is_empty() || word.contains(|c: char| c.is_whitespace() || "'\"\\$`;&|<>()".contains(c)) {
         format!("'{}'", word.replace('\'', r"'\''"))
     } else {
@@ -870,5 +872,19 @@ fn azure_command(task: &str, node: Node<'_>) -> Option<String> {
             command => format!("npm {command}"),
         },
         _ => return None,
+    })
+}
+
+/// The name of the task a Tekton `taskRef` refers to, with its line: `name:` for a task in
+/// the cluster, or the `name` parameter of a resolver (`resolver: bundles`, `hub`, `git`,
+/// `cluster`).
+fn tekton_task_name<'a>(task_ref: Node<'a>) -> Option<(&'a str, Option<u32>)> {
+    if let Some(name) = task_ref.get("name") {
+        return name.as_str().map(|n| (n, name.line()));
+    }
+    let params = task_ref.get("params")?;
+    params.items().into_iter().find(|p| p.str("name") == Some("name")).and_then(|p| {
+        let value = p.get("value")?;
+        value.as_str().map(|n| (n, value.line()))
     })
 }

@@ -212,14 +212,142 @@ fn gitlab_files_count_where_the_root_pipeline_includes_them_and_extends_is_follo
     let ci = understand_files(&[
         (
             ".gitlab-ci.yml",
-            "include:\n  - local: .gitlab/ci/test.yml\n.base:\n  script: [make lint]\nlint:\n  extends: .base\n",
+            "include:\n  - local: .gitlab/ci/test.yml\n  - local: /ci/images.yml\n.base:\n  script: [make lint]\nlint:\n  extends: .base\n",
         ),
+        ("ci/images.yml", "images:\n  script:\n    - docker push registry.example.com/app\n"),
         (".gitlab/ci/test.yml", "unit:\n  image: golang:1.22\n  script:\n    - go test ./...\n"),
         (".gitlab/ci/unused.yml", "other:\n  script: [pytest]\n"),
         ("Makefile", "lint:\n\tgolangci-lint run\n"),
     ]);
     let paths: Vec<&str> = ci.pipelines.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, [".gitlab-ci.yml", ".gitlab/ci/test.yml"]);
+    assert_eq!(paths, [".gitlab-ci.yml", ".gitlab/ci/test.yml", "ci/images.yml"]);
+    assert!(has(&ci, "docker-push"), "an include by any name is the pipeline's: {:?}", tools(&ci));
     assert!(has(&ci, "go-test") && has(&ci, "golangci-lint") && !has(&ci, "pytest"), "{:?}", tools(&ci));
     assert!(ci.tools.iter().any(|t| t.tool == "golangci-lint" && t.job.as_deref() == Some("lint")), "{:?}", tools(&ci));
+}
+
+#[test]
+fn tekton_tasks_are_known_by_name_directly_or_through_a_resolver() {
+    let ci = understand_files(&[(
+        ".tekton/push.yaml",
+        "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: app-on-push\nspec:\n  pipelineSpec:\n    tasks:\n      - name: build\n        taskRef:\n          resolver: bundles\n          params:\n            - name: name\n              value: buildah-remote-oci-ta\n            - name: bundle\n              value: quay.io/example/task-buildah:0.1\n      - name: scan\n        taskRef:\n          resolver: bundles\n          params:\n            - name: bundle\n              value: quay.io/example/task-snyk:0.5\n            - name: name\n              value: sast-snyk-check-oci-ta\n      - name: unit\n        taskRef:\n          name: golang-test\n      - name: notify\n        taskRef:\n          name: send-to-slack\n",
+    )]);
+    let found = tools(&ci);
+    assert!(found.contains(&("docker-push".into(), "release".into(), Some(13))), "{found:?}");
+    assert!(found.contains(&("snyk".into(), "sast".into(), Some(23))), "{found:?}");
+    assert!(found.contains(&("go-test".into(), "test".into(), Some(26))), "{found:?}");
+    // A task the catalogue does not know and whose name says nothing is nothing.
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+#[test]
+fn tox_reads_its_own_toml_and_tox_gh_runs_the_environments_it_maps() {
+    let workflow = "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: tox\n";
+    let pyproject = "[project]\nname = \"x\"\n\n[tool.tox]\nenv_list = [\"py312\"]\n\n[tool.tox.env_run_base]\ncommands = [\n  [\"coverage\", \"run\", \"-m\", \"pytest\", { replace = \"posargs\", default = [\"tests\"], extend = true }],\n]\n\n[tool.tox.env.style]\ncommands = [[\"pre-commit\", \"run\", \"--all-files\"]]\n\n[tool.tox.gh.python]\n\"3.12\" = [\"py312\", \"style\"]\n";
+    let hooks = "repos:\n  - repo: https://github.com/PyCQA/bandit\n    rev: 1.7.9\n    hooks:\n      - id: bandit\n";
+    let ci = understand_files(&[
+        (".github/workflows/ci.yml", workflow),
+        ("pyproject.toml", pyproject),
+        (".pre-commit-config.yaml", hooks),
+    ]);
+    let pytest = ci.tools.iter().find(|t| t.tool == "pytest").expect("pytest through tox");
+    assert_eq!(pytest.location(), ".github/workflows/ci.yml:6, via `tox -e py312` (pyproject.toml:9)");
+    // `style` is not in env_list, but tox-gh runs it for Python 3.12.
+    let bandit = ci.tools.iter().find(|t| t.tool == "bandit").expect("bandit through tox and pre-commit");
+    assert!(bandit.via.iter().any(|v| v.name == "tox -e style" && v.line == Some(13)), "{:?}", bandit.via);
+
+    // The same in tox.toml, where the keys are at the top.
+    let ci = understand_files(&[
+        (".github/workflows/ci.yml", workflow),
+        ("tox.toml", "env_list = [\"lint\"]\n[env.lint]\ncommands = [[\"ruff\", \"check\", \".\"]]\n"),
+    ]);
+    assert!(has(&ci, "ruff"), "{:?}", tools(&ci));
+}
+
+#[test]
+fn pre_commit_run_without_files_checks_nothing_in_ci() {
+    let hooks =
+        "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8\n    hooks:\n      - id: gitleaks\n";
+    let run = |command: &str| {
+        let workflow = format!("on: push\njobs:\n  lint:\n    runs-on: x\n    steps:\n      - run: {command}\n");
+        understand_files(&[(".github/workflows/ci.yml", workflow.as_str()), (".pre-commit-config.yaml", hooks)])
+    };
+    // Staged files only: none in a fresh checkout.
+    assert!(!has(&run("pre-commit run --show-diff-on-failure"), "gitleaks"));
+    assert!(!has(&run("pre-commit run gitleaks"), "gitleaks"));
+    for command in [
+        "pre-commit run --all-files",
+        "pre-commit run -a --show-diff-on-failure",
+        "pre-commit run gitleaks --from-ref origin/main --to-ref HEAD",
+        "pre-commit run --files src/a.py src/b.py",
+    ] {
+        assert!(has(&run(command), "gitleaks"), "{command}");
+    }
+    assert!(!has(&run("pre-commit run other-hook --all-files"), "gitleaks"));
+    // pre-commit/action passes --all-files itself.
+    assert!(has(&run("echo\n      - uses: pre-commit/action@v3.0.1"), "gitleaks"));
+}
+
+#[test]
+fn projen_tasks_are_followed_through_their_spawned_tasks() {
+    let tasks = r#"{
+  "tasks": {
+    "build": {
+      "name": "build",
+      "steps": [
+        { "spawn": "compile" },
+        { "spawn": "test" }
+      ]
+    },
+    "compile": {
+      "name": "compile",
+      "steps": [{ "exec": "tsc --build" }]
+    },
+    "test": {
+      "name": "test",
+      "steps": [
+        { "exec": "jest --passWithNoTests --updateSnapshot", "receiveArgs": true },
+        { "spawn": "eslint" }
+      ]
+    },
+    "eslint": {
+      "name": "eslint",
+      "steps": [{ "exec": "eslint --ext .ts src test" }]
+    }
+  }
+}
+"#;
+    let ci = understand_files(&[
+        (
+            ".github/workflows/build.yml",
+            "on: push\njobs:\n  build:\n    runs-on: x\n    steps:\n      - run: npx projen build\n",
+        ),
+        (".projen/tasks.json", tasks),
+    ]);
+    let jest = ci.tools.iter().find(|t| t.tool == "jest").expect("jest through projen");
+    assert_eq!(jest.location(), ".github/workflows/build.yml:6, via `projen build` (.projen/tasks.json:17)");
+    assert_eq!(jest.line, Some(6));
+    assert!(has(&ci, "eslint"), "{:?}", tools(&ci));
+}
+
+#[test]
+fn targets_of_included_makefiles_are_named_in_their_own_file() {
+    let ci = understand_files(&[
+        (".github/workflows/vuln.yml", "on: push\njobs:\n  vuln:\n    runs-on: x\n    steps:\n      - run: make verify-govulncheck\n"),
+        ("Makefile", "all: build\n\n-include make/00_mod.mk\n-include make/_shared/*/01_mod.mk\n"),
+        ("make/00_mod.mk", "GOVULNCHECK := $(bin_dir)/tools/govulncheck\n"),
+        (
+            "make/_shared/go/01_mod.mk",
+            "# shared\n\n.PHONY: verify-govulncheck\nverify-govulncheck: | $(NEEDS_GOVULNCHECK)\n\t@find . -name go.mod | while read d; do \\\n\t\tpushd \"$$(dirname $$d)\"; \\\n\t\t$(GOVULNCHECK) ./... || exit; \\\n\t\tpopd; \\\n\tdone\n",
+        ),
+        ("make/_shared/go/sub/01_mod.mk", "verify-other:\n\tgosec ./...\n"),
+    ]);
+    let found = tools(&ci);
+    let vuln = ci.tools.iter().find(|t| t.tool == "govulncheck").unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(
+        vuln.location(),
+        ".github/workflows/vuln.yml:6, via `make verify-govulncheck` (make/_shared/go/01_mod.mk:5)"
+    );
+    // The glob is one folder deep, as make's is.
+    assert!(!has(&ci, "gosec"), "{found:?}");
 }

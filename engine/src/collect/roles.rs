@@ -88,6 +88,10 @@ const TEST_DIRS: &[&str] = &[
     "testing",
 ];
 
+/// Folders of tests at the root only: deeper, these names are as often an environment
+/// (`deploy/integration/values.yaml`) as a test suite.
+const ROOT_TEST_DIRS: &[&str] = &["integration", "acceptance", "system-tests", "functional-tests", "conformance"];
+
 /// Extensions of source code: a test's code is the repository's own.
 const CODE_EXTENSIONS: &[&str] = &[
     "go", "rs", "py", "rb", "js", "mjs", "cjs", "jsx", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "c", "h",
@@ -108,20 +112,28 @@ pub fn conventional(path: &str) -> Role {
     if is_generated_name(name) {
         return Role::Generated;
     }
+    let root_test_dir = lower.first().is_some_and(|d| ROOT_TEST_DIRS.contains(&d.as_str()));
     if has(FIXTURE_DIRS)
         || lower_path.contains("src/test/resources/")
         || is_fuzz_corpus(&lower)
-        || (has(TEST_DIRS) && !is_code(name))
+        || ((has(TEST_DIRS) || root_test_dir) && !is_code(name))
     {
         return Role::TestFixture;
     }
     if has(EXAMPLE_DIRS) {
         return Role::Example;
     }
-    if lower.first().is_some_and(|d| DOCS_DIRS.contains(&d.as_str())) {
+    if lower.first().is_some_and(|d| DOCS_DIRS.contains(&d.as_str())) && !is_container_build_file(name) {
         return Role::Docs;
     }
     Role::Own
+}
+
+/// A Dockerfile or Containerfile: under `docs/` it builds the documentation site, a real
+/// image of the repository's own rather than a page.
+fn is_container_build_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("dockerfile") || lower.starts_with("containerfile") || lower.ends_with(".dockerfile")
 }
 
 /// `fuzz/corpus/…`, `fuzz/seeds/…`, `fuzz/artifacts/…`, `fuzz/regressions/…`, `*_corpus/…`.
@@ -281,7 +293,12 @@ mod tests {
             ("tests/test_app.py", Role::Own),
             ("test/helpers.go", Role::Own),
             ("docs/security.md", Role::Docs),
-            ("docs/Dockerfile", Role::Docs),
+            ("docs/Dockerfile", Role::Own),
+            ("docs/docs.Dockerfile", Role::Own),
+            ("docs/conf/app.yaml", Role::Docs),
+            ("integration/resources/templates/api.yaml", Role::TestFixture),
+            ("integration/helpers/stack.py", Role::Own),
+            ("deploy/integration/values.yaml", Role::Own),
             ("pkg/docs/docs.go", Role::Own),
             ("web/app.min.js", Role::Generated),
             ("api/v1/zz_generated.deepcopy.go", Role::Generated),

@@ -132,14 +132,23 @@ fn describe(u: &ToolUse) -> String {
         "command" | "name" => format!("`{}`", quote(&u.text)),
         form => format!("{} `{}`", form, quote(&u.text)),
     };
-    let mut about = vec![u.name.clone()];
+    // The tool's name when the command does not already say it (`make check` runs
+    // golangci-lint; `cargo test` needs no "(cargo test)").
+    let mut about = Vec::new();
+    if !u.text.to_ascii_lowercase().contains(&u.name.to_ascii_lowercase()) && u.form != "name" {
+        about.push(u.name.clone());
+    }
     for via in &u.via {
         about.push(format!("via `{}` at {}", via.name, via.location()));
     }
     if let Some(note) = &u.note {
         about.push(note.clone());
     }
-    format!("{} ({})", written, about.join(", "))
+    if about.is_empty() {
+        written
+    } else {
+        format!("{} ({})", written, about.join(", "))
+    }
 }
 
 /// Why the pipelines deploy: a deployment or release tool (not in a job that starts a

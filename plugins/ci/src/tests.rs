@@ -167,7 +167,7 @@ fn practices_are_judged_from_the_tools_the_host_found_with_their_lines() {
     let lint = finding(&response, STATIC_ANALYSIS);
     assert_eq!(
         evidence(lint),
-        vec![(ci_path, Some(18), "runs static analysis: action `golangci/golangci-lint-action@v6` (golangci-lint)")]
+        vec![(ci_path, Some(18), "runs static analysis: action `golangci/golangci-lint-action@v6`")]
     );
     let coverage = finding(&response, COVERAGE);
     assert_eq!(coverage.status, Status::Pass);

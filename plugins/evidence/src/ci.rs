@@ -231,7 +231,7 @@ pub fn words_of_name(name: &str) -> Vec<String> {
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars[i - 1].is_ascii_digit()
                     || (chars[i - 1].is_ascii_uppercase()
-                        && chars.get(i + 1).map_or(false, |n| n.is_ascii_lowercase())));
+                        && matches!(chars.get(i + 1), Some(n) if n.is_ascii_lowercase())));
             if boundary && !current.is_empty() {
                 out.push(current.to_ascii_lowercase());
                 current.clear();

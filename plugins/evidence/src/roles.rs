@@ -10,10 +10,11 @@
 use serde::{Deserialize, Serialize};
 
 /// The role of one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// The repository's own file: the default.
+    #[default]
     Own,
     /// An example or sample for users of the project (`examples/`, `samples/`, `demo/`).
     Example,
@@ -29,12 +30,6 @@ pub enum Role {
     Generated,
     /// Documentation (`docs/`, `*.md` under documentation folders).
     Docs,
-}
-
-impl Default for Role {
-    fn default() -> Self {
-        Role::Own
-    }
 }
 
 impl Role {

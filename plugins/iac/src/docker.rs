@@ -165,9 +165,13 @@ impl<'a> Dockerfile<'a> {
 pub fn findings(found: &Found, k8s_probes: bool) -> Vec<Finding> {
     let files: Vec<Dockerfile> = found.dockerfiles.iter().filter_map(|d| read(d)).collect();
     if files.is_empty() {
+        let why = match found.dockerfiles.first() {
+            Some(broken) => format!("no Dockerfile can be read ({} does not parse)", broken.path),
+            None => "no Dockerfile found".to_string(),
+        };
         return [BASE_PINNED, NON_ROOT, MULTI_STAGE, HEALTHCHECK]
             .iter()
-            .map(|c| Finding::not_applicable(*c, "no Dockerfile found"))
+            .map(|c| Finding::not_applicable(*c, why.clone()))
             .collect();
     }
     vec![base_pinned(&files), non_root(&files), multi_stage(&files), healthcheck(&files, found, k8s_probes)]

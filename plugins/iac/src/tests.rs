@@ -457,3 +457,18 @@ fn everything_in_a_chart_folder_is_the_charts() {
     ]);
     assert_eq!(response.facts["iac.tools"], json!(["helm"]));
 }
+
+#[test]
+fn a_dockerfile_that_does_not_parse_is_counted_not_graded() {
+    let repo = Repo::new(&[]);
+    let broken = json!({"path": "action.dockerfile", "format": "dockerfile", "index": 0,
+        "error": {"message": "unknown instruction `\"bash\",`", "line": 30, "column": 3}});
+    let response = repo.judge(std::slice::from_ref(&broken));
+    assert_eq!(response.facts["container.dockerfiles"], json!(1));
+    let pinned = finding(&response, "dockerfile-base-pinned");
+    assert_eq!(pinned.status, Status::NotApplicable);
+    assert!(pinned.message.contains("action.dockerfile does not parse"), "{}", pinned.message);
+    let response = repo.judge(&[broken, dockerfile("Dockerfile", &[("FROM", "alpine:3.20", 1)])]);
+    assert_eq!(response.facts["container.dockerfiles"], json!(2));
+    assert_eq!(lines(finding(&response, "dockerfile-base-pinned")), vec![("Dockerfile", Some(1))]);
+}

@@ -170,7 +170,9 @@ pub fn scan<'a>(request: &'a Request, sources: &mut Sources) -> Found<'a> {
                 .and_then(|v| v.get("stages"))
                 .and_then(Value::as_array)
                 .map_or(false, |stages| !stages.is_empty());
-            if has_stage && doc.index == 0 {
+            // One that does not parse is still one of the repository's Dockerfiles (the
+            // host reports why); it is counted, not graded.
+            if (has_stage || doc.error.is_some()) && doc.index == 0 {
                 found.dockerfiles.push(doc);
             }
             continue;

@@ -150,6 +150,34 @@ const LIBRARIES: &[Library] = libs! {
     Java "org.springframework.cloud:spring-cloud-starter-sleuth" => TRACE;
     Java "org.springframework.boot:spring-boot-starter-actuator" => HEALTH;
 
+    Elixir "prom_ex" => PROM;
+    Elixir "telemetry_metrics_prometheus*" => PROM;
+    Elixir "prometheus_ex" => PROM;
+    Elixir "prometheus_plugs" => PROM;
+    Elixir "opentelemetry" => OTEL;
+    Elixir "opentelemetry_exporter" => OTEL;
+    Elixir "logger_json" => LOGS;
+    Elixir "spandex*" => TRACE;
+
+    Ruby "prometheus-client" => PROM;
+    Ruby "yabeda-prometheus*" => PROM;
+    Ruby "opentelemetry-sdk" => OTEL;
+    Ruby "opentelemetry-instrumentation-*" => OTEL;
+    Ruby "lograge" => LOGS;
+    Ruby "semantic_logger" => LOGS;
+    Ruby "rails_semantic_logger" => LOGS;
+    Ruby "ddtrace" => TRACE;
+    Ruby "datadog" => TRACE;
+    Ruby "aws-xray-sdk" => TRACE;
+
+    Php "promphp/prometheus_client_php" => PROM;
+    Php "open-telemetry/sdk" => OTEL;
+    Php "open-telemetry/opentelemetry-auto-*" => OTEL;
+    Php "datadog/dd-trace" => TRACE;
+
+    Cpp "prometheus-cpp" => PROM;
+    Cpp "opentelemetry-cpp" => OTEL;
+
     Nuget "opentelemetry*" => OTEL;
     Nuget "prometheus-net*" => PROM;
     Nuget "serilog*" => LOGS;

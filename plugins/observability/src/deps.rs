@@ -18,6 +18,15 @@ pub enum Ecosystem {
     /// Maven and Gradle: the name is `group:artifact`.
     Java,
     Nuget,
+    /// Hex packages in `mix.exs`.
+    Elixir,
+    /// Gems in a `Gemfile`.
+    Ruby,
+    /// Composer packages in `composer.json`: `vendor/package`.
+    Php,
+    /// C and C++ libraries: `vcpkg.json`, `conanfile.txt`, and the packages and libraries
+    /// CMake looks for.
+    Cpp,
 }
 
 /// One declared dependency.
@@ -97,6 +106,19 @@ pub fn from_document(document: &Document, text: Option<&str>) -> Vec<Dependency>
                 }
             }
         }
+        ("json", "composer.json") => {
+            for name in value["require"].as_object().into_iter().flatten().map(|(k, _)| k) {
+                let line = text.and_then(|t| find_line(t, &format!("\"{}\"", name)));
+                push(Ecosystem::Php, name, Vec::new(), line);
+            }
+        }
+        ("json", "vcpkg.json") => {
+            for dependency in value["dependencies"].as_array().into_iter().flatten() {
+                let name = dependency.as_str().or_else(|| dependency["name"].as_str()).unwrap_or("");
+                let line = text.and_then(|t| find_line(t, &format!("\"{}\"", name)));
+                push(Ecosystem::Cpp, name, Vec::new(), line);
+            }
+        }
         ("xml", _) if file.ends_with(".xml") => {
             // Maven: project/dependencies/dependency, and the same inside profiles.
             let mut lists = vec![child(value, "dependencies")];
@@ -125,6 +147,109 @@ pub fn from_document(document: &Document, text: Option<&str>) -> Vec<Dependency>
         _ => {}
     }
     out
+}
+
+/// The dependencies of a manifest that is a program or plain text, read line by line:
+/// Elixir's `mix.exs` (`{:prom_ex, "~> 1.9"}`, not `only: :test`), a `Gemfile`
+/// (`gem "prometheus-client"`, not inside a development or test group), `conanfile.txt`
+/// (`prometheus-cpp/1.2.4`), and CMake (`find_package(prometheus-cpp)`,
+/// `find_library(… NAMES prometheus-cpp-core)`). `None` for other files.
+pub fn from_text(path: &str, text: &str) -> Option<Vec<Dependency>> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let mut out = Vec::new();
+    let mut push = |ecosystem: Ecosystem, name: &str, index: usize| {
+        out.push(Dependency {
+            ecosystem,
+            name: normalise(ecosystem, name),
+            features: Vec::new(),
+            path: path.to_string(),
+            line: Some(index as u32 + 1),
+        })
+    };
+    match file {
+        "mix.exs" => {
+            for (index, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with('#') || line.contains("only: :test") || line.contains("only: :dev") {
+                    continue;
+                }
+                if line.contains("only: [") && !line.contains(":prod") {
+                    continue;
+                }
+                if let Some(rest) = code.strip_prefix("{:") {
+                    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    if !name.is_empty() && rest[name.len()..].trim_start().starts_with(',') {
+                        push(Ecosystem::Elixir, &name, index);
+                    }
+                }
+            }
+        }
+        "Gemfile" => {
+            // `group :development, :test do … end`: tools, not what the code runs with.
+            let mut skipped_group = false;
+            for (index, line) in text.lines().enumerate() {
+                let code = line.trim();
+                if code.starts_with("group ") {
+                    skipped_group = !code.contains(":production") && !code.contains(":default");
+                    continue;
+                }
+                if code == "end" {
+                    skipped_group = false;
+                    continue;
+                }
+                if skipped_group || code.contains("group: :test") || code.contains("group: :development") {
+                    continue;
+                }
+                if let Some(rest) = code.strip_prefix("gem ") {
+                    let rest = rest.trim_start();
+                    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
+                    if let Some(quote) = quote {
+                        if let Some(name) = rest[1..].split(quote).next() {
+                            push(Ecosystem::Ruby, name, index);
+                        }
+                    }
+                }
+            }
+        }
+        "conanfile.txt" => {
+            let mut requires = false;
+            for (index, line) in text.lines().enumerate() {
+                let code = line.trim();
+                if code.starts_with('[') {
+                    requires = code == "[requires]";
+                } else if requires && !code.is_empty() && !code.starts_with('#') {
+                    push(Ecosystem::Cpp, code.split('/').next().unwrap_or(code), index);
+                }
+            }
+        }
+        _ if file == "CMakeLists.txt" || file.ends_with(".cmake") => {
+            const CALLS: &[&str] = &[
+                "find_package(",
+                "find_library(",
+                "pkg_check_modules(",
+                "fetchcontent_declare(",
+                "target_link_libraries(",
+            ];
+            for (index, line) in text.lines().enumerate() {
+                let code = line.split('#').next().unwrap_or("").to_ascii_lowercase();
+                if !CALLS.iter().any(|call| code.contains(call)) {
+                    continue;
+                }
+                for word in code.split(|c: char| !(c.is_ascii_alphanumeric() || "-_:".contains(c))) {
+                    // `prometheus-cpp-core`, `prometheus-cpp::pull`, `opentelemetry-cpp::api`.
+                    let package = word.split("::").next().unwrap_or(word);
+                    for known in ["prometheus-cpp", "opentelemetry-cpp"] {
+                        if package == known || matches!(package.strip_prefix(known), Some(r) if r.starts_with('-')) {
+                            push(Ecosystem::Cpp, known, index);
+                        }
+                    }
+                }
+            }
+        }
+        _ => return None,
+    }
+    out.dedup_by(|a, b| a.name == b.name);
+    Some(out)
 }
 
 /// The coordinates a Gradle build script names: quoted `"group:artifact[:version]"` strings

@@ -139,7 +139,9 @@ fn scan(request: &Request) -> Scan {
             continue;
         }
         let is_manifest = matches!(document.format.as_str(), "go-mod" | "requirements")
-            || ["Cargo.toml", "package.json", "pyproject.toml", "pom.xml"].iter().any(|m| document.path.ends_with(m))
+            || ["Cargo.toml", "package.json", "pyproject.toml", "pom.xml", "composer.json", "vcpkg.json"]
+                .iter()
+                .any(|m| document.path.ends_with(m))
             || document.path.ends_with("proj");
         if is_manifest {
             if document.value.is_some() && scan.code.is_none() && !source::is_auxiliary(&document.path) {
@@ -188,6 +190,24 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
         }
         let name = path.rsplit('/').next().unwrap_or(path);
         let own = !source::is_auxiliary(path);
+        if name == "mix.exs" || name == "Gemfile" || name == "conanfile.txt" || name == "CMakeLists.txt" {
+            if own && name != "CMakeLists.txt" {
+                scan.code.get_or_insert_with(|| path.to_string());
+            }
+            if let Some(text) = texts.get(path) {
+                for dependency in deps::from_text(path, &text).unwrap_or_default() {
+                    for signal in catalog::signals_of(&dependency) {
+                        scan.hits.push(Hit {
+                            signal: *signal,
+                            path: path.to_string(),
+                            line: dependency.line,
+                            what: format!("`{}`", dependency.name),
+                        });
+                    }
+                }
+            }
+            continue;
+        }
         if name == "build.gradle" || name == "build.gradle.kts" {
             if own {
                 scan.code.get_or_insert_with(|| path.to_string());

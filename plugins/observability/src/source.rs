@@ -51,7 +51,7 @@ pub fn priority(path: &str) -> u8 {
     }
     if name.contains("health") {
         0
-    } else if ["main", "server", "app", "route", "handler", "api", "index", "http", "web", "probe"]
+    } else if ["main", "server", "app", "route", "urls", "handler", "api", "index", "http", "web", "probe"]
         .iter()
         .any(|w| name.contains(w))
     {
@@ -106,7 +106,9 @@ pub fn scan_source(path: &str, text: &str) -> Vec<(Signal, u32, String)> {
         }
         let number = index as u32 + 1;
         if !route && !test {
-            if let Some(found) = health_route(line).or_else(|| named_health_route(line)) {
+            if let Some(found) =
+                health_route(line).or_else(|| named_health_route(line)).or_else(|| framework_health_route(path, line))
+            {
                 out.push((Signal::HealthChecks, number, format!("health endpoint `{}`", found)));
                 route = true;
             }
@@ -136,6 +138,44 @@ fn health_route(line: &str) -> Option<&str> {
                     return Some(&rest[..end]);
                 }
             }
+        }
+    }
+    None
+}
+
+/// A health route in a framework's route table, where routes are written without their
+/// leading slash: Django's `urls.py` (`path("healthz/", …)`, `re_path(r"^health_check/$", …)`,
+/// `name="health_check"`) and Rails' `config/routes.rb` (`get "up" => "rails/health#show"`).
+fn framework_health_route<'a>(path: &str, line: &'a str) -> Option<&'a str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "routes.rb" {
+        return line.contains("rails/health#").then_some("rails/health");
+    }
+    if name != "urls.py" {
+        return None;
+    }
+    const WORDS: &[&str] = &[
+        "healthz",
+        "health_check",
+        "healthcheck",
+        "health-check",
+        "health",
+        "readyz",
+        "livez",
+        "readiness",
+        "liveness",
+    ];
+    for (i, quote) in line.char_indices().filter(|(_, c)| *c == '"' || *c == '\'') {
+        let rest = &line[i + 1..];
+        let end = match rest.find(quote) {
+            Some(end) => end,
+            None => continue,
+        };
+        let literal = &rest[..end];
+        let bare = literal.trim_start_matches('^').trim_end_matches('$').trim_matches('/');
+        let last = bare.rsplit('/').next().unwrap_or(bare);
+        if WORDS.contains(&last) || WORDS.iter().any(|w| bare.ends_with(&format!("}}{w}"))) {
+            return Some(literal);
         }
     }
     None
@@ -228,6 +268,20 @@ mod tests {
         assert_eq!(health_route(r#"router.Get("/-/healthy", func(w http.ResponseWriter) {"#), Some("/-/healthy"));
         assert!(scan_source("discovery/consul_test.go", "c.Get(\"/healthz\")\n").is_empty());
         assert!(is_test("web/__tests__/app.js") && is_test("app.test.ts") && !is_test("src/contest.go"));
+    }
+
+    #[test]
+    fn route_tables_write_health_routes_without_their_slash() {
+        let django = "urlpatterns = [\n    path(\"api/\", include(api)),\n    re_path(\n        r\"^{PREFIX}health_check/$\",\n        HealthCheckView.as_view(),\n    ),\n]\n";
+        let hits = scan_source("site/proxy/urls.py", django);
+        assert_eq!(hits, vec![(Signal::HealthChecks, 4, "health endpoint `^{PREFIX}health_check/$`".to_string())]);
+        assert_eq!(scan_source("app/urls.py", "    path('healthz/', views.ok),\n").len(), 1);
+        // The same words elsewhere than a route table, or inside a longer route, are not one.
+        assert!(scan_source("app/views.py", "    path('healthz/', views.ok),\n").is_empty());
+        assert!(scan_source("app/urls.py", "    path('api/health-records/', views.records),\n").is_empty());
+        let rails =
+            "Rails.application.routes.draw do\n  get \"up\" => \"rails/health#show\", as: :rails_health_check\nend\n";
+        assert_eq!(scan_source("config/routes.rb", rails).len(), 1);
     }
 
     #[test]

@@ -269,3 +269,26 @@ fn examples_fixtures_and_vendored_files_are_not_the_repositorys_observability() 
     }
     assert_eq!(signals(&repo.judge(&[doc("deploy/rules.yaml", "yaml", rule)])), json!(["alert-rules"]));
 }
+
+#[test]
+fn elixir_ruby_php_and_cpp_manifests_are_read_without_their_test_dependencies() {
+    let mix = "defmodule App.MixProject do\n  defp deps do\n    [\n      {:phoenix, \"~> 1.7\"},\n      {:prom_ex, \"~> 1.11\"},\n      {:logger_json, \"~> 6.0\", only: :test},\n    ]\n  end\nend\n";
+    let gemfile = "source \"https://rubygems.org\"\ngem \"rails\"\ngem 'lograge'\n\ngroup :development, :test do\n  gem \"opentelemetry-sdk\"\nend\n";
+    let cmake = "option(ENABLE_PROMETHEUS \"x\" FALSE)\nif(ENABLE_PROMETHEUS)\n  find_library(PROMETHEUS_PULL_LIBRARY NAMES prometheus-cpp-pull)\nendif()\n# find_package(opentelemetry-cpp)\n";
+    let composer =
+        "{\n  \"require\": {\n    \"php\": \"^8.2\",\n    \"promphp/prometheus_client_php\": \"^2.10\"\n  }\n}\n";
+    let repo = Repo::new(&[
+        ("mix.exs", mix),
+        ("Gemfile", gemfile),
+        ("src/CMakeLists.txt", cmake),
+        ("composer.json", composer),
+    ]);
+    let value = json!({"require": {"php": "^8.2", "promphp/prometheus_client_php": "^2.10"}});
+    let response = repo.judge(&[doc("composer.json", "json", value)]);
+    assert_eq!(signals(&response), json!(["prometheus", "structured-logging"]));
+    let metrics = evidence(finding(&response, "metrics-instrumented"));
+    assert!(metrics.contains(&("mix.exs", Some(5))), "{metrics:?}");
+    assert!(metrics.contains(&("src/CMakeLists.txt", Some(3))), "{metrics:?}");
+    assert!(metrics.contains(&("composer.json", Some(4))), "{metrics:?}");
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("Gemfile", Some(3))]);
+}

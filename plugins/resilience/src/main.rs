@@ -139,13 +139,19 @@ fn is_auxiliary(path: &str) -> bool {
         .any(|dir| lower.starts_with(dir) || lower.contains(&format!("/{}", dir)))
 }
 
+/// Whether a file of this role is evidence of how the repository recovers.
+fn counts(role: kaizen_plugin_sdk::Role) -> bool {
+    role.is_own() || role == kaizen_plugin_sdk::Role::Docs
+}
+
 fn scan(request: &Request) -> Scan {
     let mut scan = Scan::default();
     let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
-    // Only the repository's own files: examples, fixtures, vendored copies and documentation
-    // say nothing about how it recovers.
+    // The repository's own files and its documentation (runbooks, post-mortems and game-day
+    // records are documents): examples, fixtures and vendored copies say nothing about how
+    // it recovers.
     for document in &request.documents {
-        if !document.is_own() || is_vendored(&document.path) {
+        if !counts(document.role) || is_vendored(&document.path) {
             continue;
         }
         let found = detect::examine(document);
@@ -163,7 +169,7 @@ fn scan(request: &Request) -> Scan {
     }
     for file in &request.files {
         let path = file.path.as_str();
-        if !file.role.is_own() || is_vendored(path) {
+        if !counts(file.role) || is_vendored(path) {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);

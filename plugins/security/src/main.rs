@@ -25,7 +25,7 @@ const MAX_EVIDENCE: usize = 20;
 fn judge(request: &Request) -> Result<Response> {
     let workflows: Vec<Workflow> = request
         .documents_matching(".github/workflows/*.{yml,yaml}")
-        .filter_map(|d| d.value.as_ref().map(|value| Workflow { path: &d.path, value }))
+        .filter_map(|d| d.value.as_ref().map(|value| Workflow { path: &d.path, value, document: d }))
         .filter(|w| w.value.get("jobs").map_or(false, Value::is_object))
         .collect();
     let mut texts = Texts { request, cache: BTreeMap::new() };
@@ -275,7 +275,7 @@ fn workflow_permissions(workflows: &[Workflow], texts: &mut Texts) -> (&'static 
     const CHECK: &str = "workflow-permissions";
     let mut lacking = Vec::new();
     for workflow in workflows {
-        match workflows::permissions(workflow) {
+        match workflows::permissions(workflow, workflows) {
             Permissions::Declared => {}
             Permissions::WriteAll => lacking.push((workflow.path, true)),
             Permissions::Missing => lacking.push((workflow.path, false)),
@@ -351,7 +351,8 @@ fn release_signals(request: &Request, model: &Ci, workflows: &[Workflow], texts:
         }
     }
     // What release configuration files say: GoReleaser's `sboms` and `signs`, Maven's GPG
-    // plugin, Gradle's signing plugin.
+    // plugin, Gradle's signing plugin. (What CI runs comes from the tools above, never from
+    // the words of a pipeline file.)
     for file in request.files_matching("**").filter(|f| repo::matches_any(repo::RELEASE_FILES, &f.path)) {
         let lower = file.path.to_ascii_lowercase();
         if lower.contains("goreleaser") {
@@ -371,6 +372,20 @@ fn release_signals(request: &Request, model: &Ci, workflows: &[Workflow], texts:
         }
     }
     for workflow in workflows {
+        // BuildKit's SBOM attestation, asked of docker/build-push-action or bake-action.
+        for step in workflow.steps() {
+            let uses = step.get("uses").and_then(Value::as_str).unwrap_or("");
+            let action = uses.split('@').next().unwrap_or("");
+            if !matches!(action, "docker/build-push-action" | "docker/bake-action") {
+                continue;
+            }
+            if let Some(sbom) = step.get("with").and_then(|w| w.get("sbom")) {
+                if is_true(sbom) {
+                    let line = workflow.document.line_at(sbom).unwrap_or(0);
+                    release.sbom.push((workflow.path.to_owned(), line, "BuildKit SBOM attestation".to_owned()));
+                }
+            }
+        }
         let on = workflow.value.get("on");
         let tags = on.and_then(|o| o.get("push")).and_then(|p| p.get("tags")).is_some();
         if tags || workflow.triggers().contains(&"release") {
@@ -404,6 +419,18 @@ fn release_finding(
         None if !ci && !release.visible => Finding::not_applicable(check, "no CI or release build found"),
         None if !release.visible => Finding::not_applicable(check, "no release process is visible in the repository"),
         None => Finding::fail(check, format!("a release process is visible, but nothing shows that {}", doing)),
+    }
+}
+
+/// Whether an action input is set to true (`true`, `"true"`, or a `generator=` setting).
+fn is_true(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::String(s) => {
+            let s = s.trim();
+            s.eq_ignore_ascii_case("true") || s.starts_with("generator=")
+        }
+        _ => false,
     }
 }
 

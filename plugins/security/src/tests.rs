@@ -464,3 +464,18 @@ fn documentation_examples_and_test_keys_are_told_apart() {
     let repo = Repo::new(&[("README.md", &format!("token: {}\n", github))]);
     assert_eq!(repo.judge(&[]).facts["security.secrets_found"], json!(1));
 }
+
+#[test]
+fn a_caller_of_a_local_reusable_workflow_declares_what_the_called_one_declares() {
+    let caller = json!({"on": "push", "jobs": {"build": {"uses": "./.github/workflows/build.yml"}}});
+    let undeclared =
+        json!({"on": {"workflow_call": null}, "jobs": {"b": {"runs-on": "x", "steps": [{"run": "make"}]}}});
+    let declared = json!({"on": {"workflow_call": null}, "permissions": {"contents": "read"},
+        "jobs": {"b": {"runs-on": "x", "steps": [{"run": "make"}]}}});
+    let doc = |path: &str, value: &Value| json!({"path": path, "format": "yaml", "value": value});
+    let repo = Repo::new(&[]);
+    let r = repo.judge(&[doc(".github/workflows/ci.yml", &caller), doc(".github/workflows/build.yml", &undeclared)]);
+    assert_eq!(r.facts["security.workflow_permissions"], json!("none"));
+    let r = repo.judge(&[doc(".github/workflows/ci.yml", &caller), doc(".github/workflows/build.yml", &declared)]);
+    assert_eq!(r.facts["security.workflow_permissions"], json!("all"));
+}

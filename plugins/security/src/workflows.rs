@@ -1,11 +1,13 @@
 //! GitHub Actions workflows: pinned actions, token permissions and dangerous patterns.
 
-use kaizen_plugin_sdk::Value;
+use kaizen_plugin_sdk::{Document, Value};
 
 /// One workflow document (a file under `.github/workflows/` with `jobs`).
 pub struct Workflow<'a> {
     pub path: &'a str,
     pub value: &'a Value,
+    /// The document it was read from, for the lines of its nodes.
+    pub document: &'a Document,
 }
 
 impl<'a> Workflow<'a> {
@@ -77,7 +79,11 @@ pub enum Permissions {
     Missing,
 }
 
-pub fn permissions(workflow: &Workflow) -> Permissions {
+pub fn permissions(workflow: &Workflow, all_workflows: &[Workflow]) -> Permissions {
+    permissions_within(workflow, all_workflows, 0)
+}
+
+fn permissions_within(workflow: &Workflow, all_workflows: &[Workflow], depth: usize) -> Permissions {
     let write_all = |v: &Value| v.as_str().map_or(false, |s| s.trim() == "write-all");
     if let Some(top) = workflow.value.get("permissions") {
         return if write_all(top) { Permissions::WriteAll } else { Permissions::Declared };
@@ -86,15 +92,28 @@ pub fn permissions(workflow: &Workflow) -> Permissions {
     if jobs.is_empty() {
         return Permissions::Missing;
     }
-    // A job that calls a reusable workflow inherits what the called workflow declares,
-    // which is judged in its own file; it needs no `permissions` of its own.
+    // A job that calls a reusable workflow of this repository without `permissions` of its
+    // own passes the default token on; the called workflow can only narrow it. So the job
+    // declares what the called workflow declares.
     let mut all = true;
     for job in jobs {
         match job.get("permissions") {
             Some(p) if write_all(p) => return Permissions::WriteAll,
             Some(_) => {}
-            None if job.get("uses").and_then(Value::as_str).map_or(false, |u| u.starts_with("./")) => {}
-            None => all = false,
+            None => {
+                let local = job.get("uses").and_then(Value::as_str).and_then(|u| u.strip_prefix("./"));
+                let called = local.and_then(|path| all_workflows.iter().find(|w| w.path == path));
+                match called {
+                    Some(called) if depth < 4 && called.path != workflow.path => {
+                        match permissions_within(called, all_workflows, depth + 1) {
+                            Permissions::Declared => {}
+                            // The called workflow's `write-all` is reported in its file.
+                            Permissions::WriteAll | Permissions::Missing => all = false,
+                        }
+                    }
+                    _ => all = false,
+                }
+            }
         }
     }
     if all {

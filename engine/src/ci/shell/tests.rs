@@ -104,11 +104,12 @@ fn here_documents_are_skipped() {
 
 #[test]
 fn hostile_scripts_end() {
+    // Nesting past the limit is left alone rather than followed.
     let deep = format!("{}make{}", "bash -c '".repeat(50), "'".repeat(50));
-    let _ = commands(&deep, 1);
-    let _ = commands(&"$(".repeat(10_000), 1);
-    let _ = commands("\"unterminated", 1);
-    let _ = commands("'unterminated", 1);
-    let _ = commands("cat <<EOF\nno end", 1);
-    let _ = commands(&format!("{}make test", "env -i ".repeat(200)), 1);
+    assert!(commands(&deep, 1).len() <= MAX_NESTING + 2);
+    assert!(commands(&"$(".repeat(10_000), 1).len() <= MAX_NESTING + 2);
+    assert_eq!(argvs("\"unterminated"), vec![vec!["unterminated".to_owned()]]);
+    assert_eq!(argvs("'unterminated"), vec![vec!["unterminated".to_owned()]]);
+    assert_eq!(argvs("cat <<EOF\nno end"), vec![words("cat")]);
+    assert_eq!(first(&format!("{}make test", "env -i ".repeat(200))), words("make test"));
 }
