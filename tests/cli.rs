@@ -125,7 +125,7 @@ fn plugin_run_prints_the_raw_response_or_writes_the_request() {
     assert_eq!(output.status.code(), Some(0));
     let response: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(response["facts"]["ci.systems"], serde_json::json!(["jenkins"]));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("ok: 7 findings, 5 facts"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ok: 7 findings, 6 facts"));
 
     let dir = tempfile::tempdir().unwrap();
     let request_path = dir.path().join("request.json");

@@ -128,11 +128,12 @@ fn levels_are_traced_to_checks_answers_and_exemptions() {
     assert_eq!(shop["assessment"]["answers"]["deploy-frequency"]["value"], "weekly");
 
     // legacy: no pipeline. The interview said no to tests (a "no" settles a check that
-    // could not run), and review was overridden; unknowns stay unknown.
+    // could not run), and review was overridden; static analysis, with no pipeline to run
+    // it, does not apply.
     let legacy = target(&result, "legacy");
     assert_eq!(practice(legacy, "dp-tests")["state"], "not_satisfied");
     assert_eq!(practice(legacy, "dp-tests")["reason"], "answer to tests-every-change = true: answered no (given)");
-    assert_eq!(practice(legacy, "dp-static")["state"], "unknown");
+    assert_eq!(practice(legacy, "dp-static")["state"], "not_applicable");
     assert_eq!(practice(legacy, "s-pinned")["state"], "satisfied", "not_applicable is accepted by the rule");
     let answer = &legacy["assessment"]["answers"]["review"];
     assert_eq!((answer["origin"].as_str(), answer["suggested"].as_bool()), (Some("overridden"), Some(true)));

@@ -135,6 +135,8 @@ impl<'de> Deserialize<'de> for ModelRecord {
             areas: Vec<crate::model::Area>,
             practices: Vec<crate::model::Practice>,
             questions: Vec<crate::model::Question>,
+            #[serde(default)]
+            fact_plugins: BTreeMap<String, String>,
         }
         let f = Fields::deserialize(deserializer)?;
         Ok(ModelRecord {
@@ -149,6 +151,7 @@ impl<'de> Deserialize<'de> for ModelRecord {
                 areas: f.areas,
                 practices: f.practices,
                 questions: f.questions,
+                fact_plugins: f.fact_plugins,
             },
         })
     }
@@ -219,6 +222,13 @@ pub struct TargetResult {
     pub warnings: Vec<String>,
     /// Paths left out of the inventory, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The evidence the assessment had for it: `repository`, `history`, `runs`, `cloud`
+    /// (interview answers are in `assessment.scope`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::model::Source>,
+    /// The plugins that judged it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<String>,
     /// The target scored against the model: practices, areas, DORA, answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<TargetAssessment>,
@@ -304,8 +314,35 @@ impl AssessmentResult {
 impl TargetResult {
     /// A judged target and its assessment, as the result records them.
     pub fn new(judged: JudgedTarget, assessment: Option<TargetAssessment>) -> TargetResult {
-        let JudgedTarget { name, path, kind, labels, files, facts, findings, errors, warnings, skipped } = judged;
-        TargetResult { name, path, kind, labels, files, facts, findings, errors, warnings, skipped, assessment }
+        let JudgedTarget {
+            name,
+            path,
+            kind,
+            labels,
+            files,
+            facts,
+            findings,
+            errors,
+            warnings,
+            skipped,
+            sources,
+            plugins,
+        } = judged;
+        TargetResult {
+            name,
+            path,
+            kind,
+            labels,
+            files,
+            facts,
+            findings,
+            errors,
+            warnings,
+            skipped,
+            sources,
+            plugins,
+            assessment,
+        }
     }
 
     /// What the plugins found, as the judge stage gave it: to score a result read back.
@@ -321,6 +358,8 @@ impl TargetResult {
             errors: self.errors.clone(),
             warnings: self.warnings.clone(),
             skipped: self.skipped.clone(),
+            sources: self.sources.clone(),
+            plugins: self.plugins.clone(),
         }
     }
 }

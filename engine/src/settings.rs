@@ -44,6 +44,19 @@ pub fn parse_since(text: &str) -> Result<Since, String> {
         .map_err(|_| format!("`{text}` is neither a number of days nor a date like 2025-01-31"))
 }
 
+/// Reads `--as-of`: a date like `2025-01-31` (the end of that day, UTC) or an RFC 3339
+/// timestamp, in seconds since the Unix epoch.
+pub fn parse_as_of(text: &str) -> Result<i64, String> {
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Ok(timestamp.as_second());
+    }
+    let date = text
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{text}` is neither a date like 2025-01-31 nor a timestamp like 2025-01-31T12:00:00Z"))?;
+    let start = date.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp().as_second();
+    Ok(start + 86_399)
+}
+
 impl Since {
     /// The start of the window, for a clock reading `now`.
     pub fn start(self, now: jiff::Timestamp) -> Result<jiff::Timestamp, jiff::Error> {
@@ -87,6 +100,8 @@ pub struct Arguments {
     pub cloud: Vec<PathBuf>,
     /// The git history window (`--since`).
     pub since: Option<Since>,
+    /// The moment the assessment is as of (`--as-of`), in seconds since the Unix epoch.
+    pub as_of: Option<i64>,
     /// Most commits walked per repository (`--max-commits`).
     pub max_commits: Option<usize>,
     /// Size cap of files, MiB (`--max-file-mb`).
@@ -251,6 +266,7 @@ impl Settings {
     /// resolves the command line over it, for a clock reading `now`.
     pub fn load(args: Arguments, now: i64) -> Result<Settings, SettingsError> {
         let file = config_path(args.config.as_deref()).map(|path| AssessmentFile::load(&path)).transpose()?;
+        let now = args.as_of.unwrap_or(now);
         Settings::resolve(args, file, now)
     }
 

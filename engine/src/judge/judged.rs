@@ -46,6 +46,34 @@ pub struct JudgedTarget {
     pub warnings: Vec<String>,
     /// Paths left out of the inventory, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The evidence the assessment had for it (interview answers are added when scoring).
+    pub sources: Vec<crate::model::Source>,
+    /// The plugins that judged it (including those that failed on it).
+    pub plugins: Vec<String>,
+}
+
+impl JudgedTarget {
+    /// Whether `plugin` judged this target. A result written before targets recorded their
+    /// plugins says so through the plugin's findings and errors.
+    pub fn judged_by(&self, plugin: &str) -> bool {
+        self.plugins.iter().any(|p| p == plugin)
+            || self.findings.iter().any(|f| f.plugin == plugin)
+            || self.errors.iter().any(|e| e.plugin == plugin)
+    }
+
+    /// The evidence the assessment had, as recorded or, for a result written before targets
+    /// recorded it, as its kind says.
+    pub fn sources(&self) -> Vec<crate::model::Source> {
+        use crate::model::Source;
+        if !self.sources.is_empty() {
+            return self.sources.clone();
+        }
+        match self.kind.as_str() {
+            "cloud" => vec![Source::Cloud],
+            "git" => vec![Source::Repository, Source::History],
+            _ => vec![Source::Repository],
+        }
+    }
 }
 
 /// A plugin that took part.

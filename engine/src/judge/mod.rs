@@ -230,6 +230,19 @@ fn judge_target(
         })
         .collect();
 
+    let mut sources = Vec::new();
+    if target.cloud.is_none() {
+        sources.push(crate::model::Source::Repository);
+    }
+    if evidence.git.is_some() {
+        sources.push(crate::model::Source::History);
+    }
+    if target.pipelines.is_some() {
+        sources.push(crate::model::Source::Runs);
+    }
+    if target.cloud.is_some() {
+        sources.push(crate::model::Source::Cloud);
+    }
     let mut judged = JudgedTarget {
         name: target.name.clone(),
         path: target.given.clone(),
@@ -241,6 +254,8 @@ fn judge_target(
         errors: Vec::new(),
         warnings: evidence.warnings.clone(),
         skipped: evidence.inventory.skipped.clone(),
+        sources,
+        plugins: runs.iter().map(|(p, _)| p.plugin.manifest.id.clone()).collect(),
     };
     for (p, outcome) in runs {
         let id = &p.plugin.manifest.id;

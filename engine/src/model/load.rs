@@ -2,7 +2,9 @@
 //! problem with its line and column before failing.
 
 use super::markdown;
-use super::{Area, Band, Choice, DoraKey, Effort, Level, Model, Practice, Question, QuestionKind, Rule, Test, Tools};
+use super::{
+    Area, Band, Choice, DoraKey, Effort, Level, Model, Practice, Question, QuestionKind, Rule, Source, Test, Tools,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plugin::{Registry, Status};
 use serde::Deserialize;
@@ -12,13 +14,18 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
-/// What plugins declare, for checking a model's references: checks by plugin, and facts.
+/// What plugins declare, for checking a model's references: checks by plugin, facts, and
+/// what evidence each plugin reads.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     /// Check ids by plugin id.
     pub checks: BTreeMap<String, BTreeSet<String>>,
     /// Fact names.
     pub facts: BTreeSet<String>,
+    /// The plugin declaring each fact.
+    pub fact_plugins: BTreeMap<String, String>,
+    /// The evidence each plugin reads, by plugin id (the repository's files when absent).
+    pub sources: BTreeMap<String, Vec<Source>>,
 }
 
 impl Catalogue {
@@ -29,8 +36,57 @@ impl Catalogue {
             let m = &plugin.manifest;
             catalogue.checks.entry(m.id.clone()).or_default().extend(m.checks.iter().map(|c| c.id.clone()));
             catalogue.facts.extend(m.facts.iter().map(|f| f.name.clone()));
+            for f in &m.facts {
+                catalogue.fact_plugins.entry(f.name.clone()).or_insert_with(|| m.id.clone());
+            }
+            let i = &m.inputs;
+            let mut sources = Vec::new();
+            if !i.files.is_empty() || !i.parse.is_empty() || i.ci {
+                sources.push(Source::Repository);
+            }
+            if i.git {
+                sources.push(Source::History);
+            }
+            if i.pipelines {
+                sources.push(Source::Runs);
+            }
+            if i.cloud {
+                sources.push(Source::Cloud);
+            }
+            catalogue.sources.insert(m.id.clone(), sources);
         }
         catalogue
+    }
+
+    /// The evidence a plugin reads.
+    fn plugin_sources(&self, plugin: &str) -> Vec<Source> {
+        match self.sources.get(plugin) {
+            Some(sources) if !sources.is_empty() => sources.clone(),
+            _ => vec![Source::Repository],
+        }
+    }
+
+    /// What evidence can decide a rule's leaves.
+    pub fn rule_sources(&self, rule: &Rule, out: &mut BTreeSet<Source>) {
+        match rule {
+            Rule::Check { plugin, .. } => out.extend(self.plugin_sources(plugin)),
+            Rule::Fact { name, .. } => match self.fact_plugins.get(name) {
+                Some(plugin) => out.extend(self.plugin_sources(plugin)),
+                None => {
+                    out.insert(Source::Repository);
+                }
+            },
+            Rule::Dora { .. } => out.extend([Source::History, Source::Runs, Source::Interview]),
+            Rule::Answer { .. } => {
+                out.insert(Source::Interview);
+            }
+            Rule::All(rules) | Rule::Any(rules) => rules.iter().for_each(|r| self.rule_sources(r, out)),
+            Rule::Not(rule) | Rule::Confirms(rule) => self.rule_sources(rule, out),
+            Rule::When { condition, then } => {
+                self.rule_sources(condition, out);
+                self.rule_sources(then, out);
+            }
+        }
     }
 
     /// What the built-in plugins declare.
@@ -168,6 +224,7 @@ struct RawRule {
     all: Option<Spanned<Vec<Spanned<RawRule>>>>,
     any: Option<Spanned<Vec<Spanned<RawRule>>>>,
     not: Option<Box<Spanned<RawRule>>>,
+    confirms: Option<Box<Spanned<RawRule>>>,
     when: Option<Box<Spanned<RawRule>>>,
     then: Option<Box<Spanned<RawRule>>>,
 }
@@ -241,6 +298,7 @@ impl Validator<'_> {
             description: raw.model.description.into_inner(),
             levels,
             areas,
+            fact_plugins: self.catalogue.fact_plugins.clone(),
             practices,
             questions,
         }
@@ -655,6 +713,8 @@ impl Validator<'_> {
             }
             let evidence = self.rule(&p.evidence);
             if let Some(evidence) = evidence {
+                let mut sources = BTreeSet::new();
+                self.catalogue.rule_sources(&evidence, &mut sources);
                 out.push(Practice {
                     id: id.clone(),
                     area: p.area.get_ref().clone(),
@@ -667,6 +727,7 @@ impl Validator<'_> {
                     tools: Tools { aws: p.tools.aws.clone(), open_source: p.tools.open_source.clone() },
                     maps_to,
                     evidence,
+                    sources: sources.into_iter().collect(),
                 });
             }
         }
@@ -749,6 +810,7 @@ impl Validator<'_> {
             ("all", r.all.is_some()),
             ("any", r.any.is_some()),
             ("not", r.not.is_some()),
+            ("confirms", r.confirms.is_some()),
             ("when", r.when.is_some()),
         ]
         .into_iter()
@@ -761,10 +823,11 @@ impl Validator<'_> {
         }
         if heads.len() != 1 {
             let message = if heads.is_empty() {
-                "a rule needs one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not` or `when`".to_owned()
+                "a rule needs one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not`, `confirms` or `when`"
+                    .to_owned()
             } else {
                 format!(
-                    "a rule has exactly one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not`, `when`; this one has {}",
+                    "a rule has exactly one of `check`, `fact`, `dora`, `answer`, `all`, `any`, `not`, `confirms`, `when`; this one has {}",
                     heads.join(", ")
                 )
             };
@@ -810,6 +873,10 @@ impl Validator<'_> {
             "not" => {
                 let inner = r.not.as_ref()?;
                 self.rule(inner).map(|rule| Rule::Not(Box::new(rule)))
+            }
+            "confirms" => {
+                let inner = r.confirms.as_ref()?;
+                self.rule(inner).map(|rule| Rule::Confirms(Box::new(rule)))
             }
             "when" => {
                 let condition = r.when.as_ref()?;

@@ -44,6 +44,59 @@ pub struct Model {
     pub practices: Vec<Practice>,
     /// Interview questions, in the order written.
     pub questions: Vec<Question>,
+    /// The plugin that declares each fact the rules name: a fact nobody reported is unknown
+    /// when that plugin judged the target, and out of scope when it did not.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fact_plugins: BTreeMap<String, String>,
+}
+
+/// A kind of evidence: what an assessment had for a target, and what can show a practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The repository's files.
+    Repository,
+    /// Its git history.
+    History,
+    /// Pipeline runs read from the forge.
+    Runs,
+    /// A cloud account.
+    Cloud,
+    /// Interview answers.
+    Interview,
+}
+
+impl Source {
+    /// Every source, in order.
+    pub const ALL: [Source; 5] = [Source::Repository, Source::History, Source::Runs, Source::Cloud, Source::Interview];
+
+    /// The name used in results and models.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Repository => "repository",
+            Source::History => "history",
+            Source::Runs => "runs",
+            Source::Cloud => "cloud",
+            Source::Interview => "interview",
+        }
+    }
+
+    /// What an assessment needs to have it, for messages ("needs an interview").
+    pub fn what(self) -> &'static str {
+        match self {
+            Source::Repository => "a repository",
+            Source::History => "git history",
+            Source::Runs => "pipeline runs (a forge token)",
+            Source::Cloud => "an AWS account",
+            Source::Interview => "an interview",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// One maturity level.
@@ -94,6 +147,11 @@ pub struct Practice {
     pub maps_to: BTreeMap<String, Vec<String>>,
     /// When the practice is in place.
     pub evidence: Rule,
+    /// What evidence can show it, from its rule's leaves: a check's or a fact's plugin's
+    /// inputs (the repository's files, git history, pipeline runs, a cloud account), DORA
+    /// keys (history, runs or an interview), answers (an interview).
+    #[serde(default)]
+    pub sources: Vec<Source>,
 }
 
 /// Effort, in T-shirt sizes.
@@ -171,7 +229,11 @@ pub enum Rule {
     Any(Vec<Rule>),
     /// The opposite.
     Not(Box<Rule>),
-    /// A rule that only speaks when a condition holds: unknown otherwise.
+    /// A rule that can confirm a practice but whose failure does not show it missing
+    /// (alerts, runbooks and dashboards often live outside the repository): satisfied when
+    /// the rule is, out of scope when it is not satisfied.
+    Confirms(Box<Rule>),
+    /// A rule that only speaks when a condition holds: not applicable otherwise.
     When {
         /// The condition.
         condition: Box<Rule>,
@@ -196,7 +258,7 @@ impl Rule {
         f(self);
         match self {
             Rule::All(rules) | Rule::Any(rules) => rules.iter().for_each(|r| r.visit(f)),
-            Rule::Not(rule) => rule.visit(f),
+            Rule::Not(rule) | Rule::Confirms(rule) => rule.visit(f),
             Rule::When { condition, then } => {
                 condition.visit(f);
                 then.visit(f);
@@ -237,6 +299,7 @@ impl fmt::Display for Rule {
             Rule::All(rules) => join(f, "all", rules),
             Rule::Any(rules) => join(f, "any", rules),
             Rule::Not(rule) => write!(f, "not({rule})"),
+            Rule::Confirms(rule) => write!(f, "confirms({rule})"),
             Rule::When { condition, then } => write!(f, "when({condition}) then({then})"),
         }
     }

@@ -108,7 +108,7 @@ pub fn charts(result: &AssessmentResult) -> Value {
                 .targets
                 .iter()
                 .filter_map(|t| t.assessment.as_ref()?.area(&a.id))
-                .filter(|x| x.assessed > 0)
+                .filter(|x| x.is_assessed())
                 .map(|x| x.figures.progress)
                 .collect();
             let mean = if figures.is_empty() { 0.0 } else { figures.iter().sum::<f64>() / figures.len() as f64 };
@@ -233,13 +233,18 @@ pub fn areas(result: &AssessmentResult) -> Vec<AreaSection<'_>> {
                         })
                         .collect();
                     let mut counts: std::collections::BTreeMap<&'static str, usize> =
-                        ["satisfied", "not_satisfied", "exempt", "unknown"].into_iter().map(|s| (s, 0)).collect();
+                        ["satisfied", "not_satisfied", "exempt", "unknown", "not_applicable", "out_of_scope"]
+                            .into_iter()
+                            .map(|s| (s, 0))
+                            .collect();
                     for t in &on {
                         let key = match t.state {
                             PracticeState::Satisfied => "satisfied",
                             PracticeState::NotSatisfied => "not_satisfied",
                             PracticeState::Exempt => "exempt",
                             PracticeState::Unknown => "unknown",
+                            PracticeState::NotApplicable => "not_applicable",
+                            PracticeState::OutOfScope => "out_of_scope",
                         };
                         *counts.entry(key).or_default() += 1;
                     }

@@ -499,6 +499,7 @@ fn status_text(status: String) -> String {
         "not_satisfied" => "❌ not satisfied".into(),
         "exempt" => "➖ exempt".into(),
         "unknown" => "❔ unknown".into(),
+        "out_of_scope" => "◌ out of scope".into(),
         other => other.into(),
     }
 }

@@ -140,7 +140,7 @@ pub fn plan(
             if p.disabled {
                 continue;
             }
-            if p.state != PracticeState::Unknown {
+            if p.state.is_decided() {
                 assessed += 1;
             }
             if p.state == PracticeState::NotSatisfied {
@@ -258,8 +258,10 @@ pub fn plan(
 }
 
 /// Whether the practice counts on this target (not switched off by the profile).
+/// Whether a practice is to be confirmed on a target: counted, and neither decided nor
+/// without a subject there.
 fn practice_counts(a: &TargetAssessment, id: &str) -> bool {
-    a.practice(id).is_some_and(|p| !p.disabled)
+    a.practice(id).is_some_and(|p| !p.disabled && matches!(p.state, PracticeState::Unknown | PracticeState::OutOfScope))
 }
 
 /// The questions that inform a practice: those naming it, and those its rule reads.

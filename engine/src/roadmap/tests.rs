@@ -59,6 +59,8 @@ fn target(name: &str, passing: &[&str], failing: &[&str]) -> JudgedTarget {
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
+        sources: vec![crate::model::Source::Repository, crate::model::Source::History],
+        plugins: vec!["p".into()],
     }
 }
 

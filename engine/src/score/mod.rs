@@ -3,18 +3,27 @@
 //! same inputs give the same assessment.
 //!
 //! - A practice is `satisfied`, `not_satisfied`, `exempt` (by the assessment file, with its
-//!   reason) or `unknown` (no evidence and no answer; never counted as a failure).
-//! - An area's level is the highest level whose practices, and all practices below it, are
-//!   satisfied or exempt (level 1 needs nothing). `progress` is the share of the next
-//!   level's practices in place; `potential_level` is the level reached if every unknown
-//!   practice turned out to be in place; `coverage` is the share of the area's practices
-//!   that were actually assessed.
-//! - A scoring profile may weigh practices (for `progress`) and switch some off; the raw
-//!   figures are always kept beside the adjusted ones.
+//!   reason), `unknown` (evidence the assessment had could have shown it and did not either
+//!   way), `not_applicable` (its subject is absent: no service to monitor, no infrastructure
+//!   code to validate) or `out_of_scope` (only evidence the assessment did not have could
+//!   show it: an interview, a cloud account, pipeline runs). Nothing unknown or out of
+//!   scope is ever counted as satisfied.
+//! - The practices a level is computed over are the *considered* ones: applicable and in
+//!   scope. An area's level is the highest level that has a considered practice and whose
+//!   considered practices, and all those below, are satisfied or exempt (level 1 needs
+//!   nothing): "level 3 of what the evidence in scope shows". With an interview and an
+//!   account in scope, the same model gives the full level.
+//! - `score` is the continuous figure beside the staged level: the share of the considered
+//!   practices in place, each weighted by its impact (and the profile's weight), 0 to 1;
+//!   `progress` is the share of the next level's considered practices in place;
+//!   `potential_level` is the level reached if every unknown and out-of-scope practice
+//!   turned out to be in place; `coverage` is the share of the area's practices decided.
+//! - A scoring profile may weigh practices and switch some off; the raw figures are always
+//!   kept beside the adjusted ones.
 //! - Across targets: per practice the share of targets satisfying it (of those where it
 //!   was assessed), per area the distribution of levels and the organisation's level: the
-//!   highest level reached by at least `organisation_share` of the targets assessed in that
-//!   area; the same grouped by each target label.
+//!   highest level reached by at least `organisation_share` of the targets where the area
+//!   was considered; the same grouped by each target label.
 
 pub mod dora;
 pub mod rule;
@@ -40,8 +49,12 @@ pub enum PracticeState {
     NotSatisfied,
     /// Exempted by the assessment file, with a reason.
     Exempt,
-    /// No evidence and no answer.
+    /// Evidence in scope could have shown it and did not either way.
     Unknown,
+    /// Its subject is absent (a library has no production to monitor).
+    NotApplicable,
+    /// Only evidence the assessment did not have could show it.
+    OutOfScope,
 }
 
 impl PracticeState {
@@ -52,12 +65,24 @@ impl PracticeState {
             PracticeState::NotSatisfied => "not satisfied",
             PracticeState::Exempt => "exempt",
             PracticeState::Unknown => "unknown",
+            PracticeState::NotApplicable => "not applicable",
+            PracticeState::OutOfScope => "out of scope",
         }
     }
 
     /// Satisfied or exempt: counts towards a level.
     pub fn is_met(self) -> bool {
         matches!(self, PracticeState::Satisfied | PracticeState::Exempt)
+    }
+
+    /// Applicable and in scope: what levels and scores are computed over.
+    pub fn is_considered(self) -> bool {
+        !matches!(self, PracticeState::NotApplicable | PracticeState::OutOfScope)
+    }
+
+    /// Decided by the evidence: satisfied, not satisfied or exempt.
+    pub fn is_decided(self) -> bool {
+        matches!(self, PracticeState::Satisfied | PracticeState::NotSatisfied | PracticeState::Exempt)
     }
 }
 
@@ -142,13 +167,18 @@ pub struct Blocker {
 /// An area's figures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figures {
-    /// The level reached, 1 to 5.
+    /// The level reached over the considered practices (applicable and in scope), 1 to 5.
     pub level: u8,
-    /// Progress inside the next level, 0 to 1 (1 at level 5).
+    /// Share of the considered practices in place, weighted by impact, 0 to 1: the
+    /// continuous figure beside the level. `None` when no practice is considered.
+    #[serde(default)]
+    pub score: Option<f64>,
+    /// Progress inside the next level that has considered practices, 0 to 1 (1 when none
+    /// is left).
     pub progress: f64,
-    /// Share of the practices that were assessed, 0 to 1.
+    /// Share of the practices that were decided (satisfied, not satisfied, exempt), 0 to 1.
     pub coverage: f64,
-    /// The level reached if every unknown practice were in place.
+    /// The level reached if every unknown and out-of-scope practice were in place.
     pub potential_level: u8,
 }
 
@@ -160,10 +190,20 @@ pub struct AreaResult {
     /// The raw figures: every practice, equal weights.
     #[serde(flatten)]
     pub figures: Figures,
-    /// Practices assessed, of how many.
+    /// Practices decided (satisfied, not satisfied, exempt), of how many.
     pub assessed: usize,
     /// Practices in the area.
     pub practices: usize,
+    /// Practices the level is computed over: applicable and in scope. An area with none is
+    /// not assessed: its level says nothing and it is left out of means.
+    #[serde(default)]
+    pub considered: usize,
+    /// Practices whose subject is absent.
+    #[serde(default)]
+    pub not_applicable: usize,
+    /// Practices only evidence the assessment did not have could show.
+    #[serde(default)]
+    pub out_of_scope: usize,
     /// The practices of the next level that are not in place, and why.
     pub blocking: Vec<Blocker>,
     /// The level in a sentence or two, naming what blocks the next one.
@@ -173,6 +213,30 @@ pub struct AreaResult {
     pub adjusted: Option<Figures>,
 }
 
+/// What an assessment had for one target, and what it could not show for want of more.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Scope {
+    /// The evidence in scope: `repository`, `history`, `runs`, `cloud`, `interview`.
+    pub sources: Vec<crate::model::Source>,
+    /// Practices out of scope, by the evidence that could show them and was missing
+    /// (a practice shown by either an interview or an account counts under both).
+    pub missing: BTreeMap<crate::model::Source, usize>,
+    /// Practices out of scope.
+    pub out_of_scope: usize,
+    /// Practices whose subject is absent.
+    pub not_applicable: usize,
+    /// Practices considered (applicable and in scope).
+    pub considered: usize,
+}
+
+impl AreaResult {
+    /// Whether the area was assessed at all: some practice considered (or, in a result
+    /// written before scope was recorded, some practice decided).
+    pub fn is_assessed(&self) -> bool {
+        self.considered > 0 || (self.not_applicable == 0 && self.out_of_scope == 0 && self.assessed > 0)
+    }
+}
+
 /// The scored assessment of one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetAssessment {
@@ -180,8 +244,18 @@ pub struct TargetAssessment {
     pub practices: Vec<PracticeResult>,
     /// Every area, in the model's order.
     pub areas: Vec<AreaResult>,
-    /// Share of all practices assessed, 0 to 1.
+    /// Share of all practices decided, 0 to 1.
     pub coverage: f64,
+    /// Share of the considered practices in place over every area, weighted by impact,
+    /// 0 to 1 (`None` when none is considered).
+    #[serde(default)]
+    pub score: Option<f64>,
+    /// The mean level of the areas with considered practices (`None` when there is none).
+    #[serde(default)]
+    pub mean_level: Option<f64>,
+    /// What was in scope.
+    #[serde(default)]
+    pub scope: Scope,
     /// The DORA keys and cluster.
     pub dora: TargetDora,
     /// The answers that applied to this target, by question id.
@@ -210,7 +284,12 @@ pub fn score_target(
     profile: &Profile,
 ) -> TargetAssessment {
     let dora = TargetDora::compute(model, &target.facts, &answers);
-    let subject = Subject { model, target, answers: &answers, dora: &dora };
+    let interviewed = !answers.is_empty();
+    let subject = Subject { model, target, answers: &answers, dora: &dora, interviewed };
+    let mut sources = target.sources();
+    if interviewed {
+        sources.push(crate::model::Source::Interview);
+    }
     let practices: Vec<PracticeResult> = model
         .practices
         .iter()
@@ -225,10 +304,39 @@ pub fn score_target(
             result
         })
         .collect();
-    let areas: Vec<AreaResult> = model.areas.iter().map(|a| score_area(model, &a.id, &practices, profile)).collect();
-    let assessed = practices.iter().filter(|p| p.state != PracticeState::Unknown).count();
+    let areas: Vec<AreaResult> =
+        model.areas.iter().map(|a| score_area(model, &a.id, &practices, profile, &sources)).collect();
+    let assessed = practices.iter().filter(|p| p.state.is_decided()).count();
     let coverage = ratio(assessed, practices.len());
-    TargetAssessment { practices, areas, coverage, dora, answers }
+    let all: Vec<&PracticeResult> = practices.iter().collect();
+    let score = weighted_share(model, &all, &|_| 1.0);
+    let levels: Vec<f64> = areas.iter().filter(|a| a.considered > 0).map(|a| f64::from(a.figures.level)).collect();
+    let mean_level = (!levels.is_empty()).then(|| levels.iter().sum::<f64>() / levels.len() as f64);
+    let mut missing: BTreeMap<crate::model::Source, usize> = BTreeMap::new();
+    for p in practices.iter().filter(|p| p.state == PracticeState::OutOfScope) {
+        let wanted = model.practice(&p.id).map(|x| x.sources.as_slice()).unwrap_or_default();
+        for source in wanted.iter().filter(|s| !sources.contains(s)) {
+            *missing.entry(*source).or_default() += 1;
+        }
+    }
+    let scope = Scope {
+        sources,
+        missing,
+        out_of_scope: practices.iter().filter(|p| p.state == PracticeState::OutOfScope).count(),
+        not_applicable: practices.iter().filter(|p| p.state == PracticeState::NotApplicable).count(),
+        considered: practices.iter().filter(|p| p.state.is_considered()).count(),
+    };
+    TargetAssessment { practices, areas, coverage, score, mean_level, scope, dora, answers }
+}
+
+/// The share of the considered practices in place, each weighted by its impact times
+/// `weight` (`None` when none is considered).
+fn weighted_share(model: &Model, practices: &[&PracticeResult], weight: &dyn Fn(&str) -> f64) -> Option<f64> {
+    let impact = |id: &str| model.practice(id).map_or(1.0, |p| f64::from(p.impact.max(1)));
+    let considered: Vec<&&PracticeResult> = practices.iter().filter(|p| p.state.is_considered()).collect();
+    let total: f64 = considered.iter().map(|p| impact(&p.id) * weight(&p.id)).sum();
+    let met: f64 = considered.iter().filter(|p| p.state.is_met()).map(|p| impact(&p.id) * weight(&p.id)).sum();
+    (total > 0.0).then(|| met / total)
 }
 
 fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
@@ -238,6 +346,8 @@ fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
         Verdict::Satisfied => PracticeState::Satisfied,
         Verdict::NotSatisfied => PracticeState::NotSatisfied,
         Verdict::Unknown => PracticeState::Unknown,
+        Verdict::NotApplicable => PracticeState::NotApplicable,
+        Verdict::OutOfScope => PracticeState::OutOfScope,
     };
     // The leaves that agree with the outcome explain it.
     let deciding: Vec<String> =
@@ -259,17 +369,23 @@ fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
     }
 }
 
-fn score_area(model: &Model, area: &str, practices: &[PracticeResult], profile: &Profile) -> AreaResult {
+fn score_area(
+    model: &Model,
+    area: &str,
+    practices: &[PracticeResult],
+    profile: &Profile,
+    in_scope: &[crate::model::Source],
+) -> AreaResult {
     let in_area: Vec<&PracticeResult> = practices.iter().filter(|p| p.area == area).collect();
-    let figures = figures_of(&in_area, &|_| 1.0);
+    let figures = figures_of(model, &in_area, &|_| 1.0);
     let adjusted = profile.adjusts().then(|| {
         let kept: Vec<&PracticeResult> = in_area.iter().copied().filter(|p| !p.disabled).collect();
-        figures_of(&kept, &|id| profile.weight(id))
+        figures_of(model, &kept, &|id| profile.weight(id))
     });
-    let next = figures.level + 1;
+    let next = next_level(&in_area, figures.level);
     let blocking: Vec<Blocker> = in_area
         .iter()
-        .filter(|p| p.level <= next && !p.state.is_met())
+        .filter(|p| p.state.is_considered() && next.is_some_and(|n| p.level <= n) && !p.state.is_met())
         .map(|p| Blocker {
             practice: p.id.clone(),
             title: model.practice(&p.id).map(|x| x.title.clone()).unwrap_or_default(),
@@ -278,52 +394,110 @@ fn score_area(model: &Model, area: &str, practices: &[PracticeResult], profile: 
             reason: p.reason.clone(),
         })
         .collect();
-    let assessed = in_area.iter().filter(|p| p.state != PracticeState::Unknown).count();
-    let explanation = explain(model, &figures, &blocking, assessed, in_area.len());
-    AreaResult { id: area.to_owned(), figures, assessed, practices: in_area.len(), blocking, explanation, adjusted }
+    let count = |state: PracticeState| in_area.iter().filter(|p| p.state == state).count();
+    let mut result = AreaResult {
+        id: area.to_owned(),
+        figures,
+        assessed: in_area.iter().filter(|p| p.state.is_decided()).count(),
+        practices: in_area.len(),
+        considered: in_area.iter().filter(|p| p.state.is_considered()).count(),
+        not_applicable: count(PracticeState::NotApplicable),
+        out_of_scope: count(PracticeState::OutOfScope),
+        blocking,
+        explanation: String::new(),
+        adjusted,
+    };
+    result.explanation = explain(model, &result, &in_area, next, in_scope);
+    result
 }
 
-/// Level, progress, coverage and potential level of some practices.
-fn figures_of(practices: &[&PracticeResult], weight: &dyn Fn(&str) -> f64) -> Figures {
-    let reached = |met: &dyn Fn(&PracticeResult) -> bool| {
+/// The first level above `level` with a considered practice.
+fn next_level(practices: &[&PracticeResult], level: u8) -> Option<u8> {
+    (level + 1..=5).find(|l| practices.iter().any(|p| p.level == *l && p.state.is_considered()))
+}
+
+/// Level, score, progress, coverage and potential level of some practices.
+fn figures_of(model: &Model, practices: &[&PracticeResult], weight: &dyn Fn(&str) -> f64) -> Figures {
+    // The highest level with a considered practice whose considered practices, and all
+    // below, are in place; levels with nothing considered are passed over.
+    let reached = |considered: &dyn Fn(&PracticeResult) -> bool, met: &dyn Fn(&PracticeResult) -> bool| {
         let mut level = 1;
         for l in 2..=5u8 {
-            if practices.iter().filter(|p| p.level == l).all(|p| met(p)) {
-                level = l;
-            } else {
+            let at: Vec<&&PracticeResult> = practices.iter().filter(|p| p.level == l && considered(p)).collect();
+            if !at.iter().all(|p| met(p)) {
                 break;
+            }
+            if !at.is_empty() {
+                level = l;
             }
         }
         level
     };
-    let level = reached(&|p| p.state.is_met());
-    let potential_level = reached(&|p| p.state.is_met() || p.state == PracticeState::Unknown);
-    let progress = if level >= 5 {
-        1.0
-    } else {
-        let next: Vec<&&PracticeResult> = practices.iter().filter(|p| p.level == level + 1).collect();
-        let total = next.iter().map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
-        let met = next.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
-        if total > 0.0 {
-            met / total
-        } else {
-            0.0
+    let level = reached(&|p| p.state.is_considered(), &|p| p.state.is_met());
+    let potential_level = reached(&|p| p.state != PracticeState::NotApplicable, &|p| {
+        p.state.is_met() || matches!(p.state, PracticeState::Unknown | PracticeState::OutOfScope)
+    });
+    let progress = match next_level(practices, level) {
+        None => 1.0,
+        Some(next) => {
+            let at: Vec<&&PracticeResult> =
+                practices.iter().filter(|p| p.level == next && p.state.is_considered()).collect();
+            let total: f64 = at.iter().map(|p| weight(&p.id)).sum();
+            let met: f64 = at.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).sum();
+            if total > 0.0 {
+                met / total
+            } else {
+                0.0
+            }
         }
     };
-    let assessed = practices.iter().filter(|p| p.state != PracticeState::Unknown).count();
-    Figures { level, progress, coverage: ratio(assessed, practices.len()), potential_level }
+    let decided = practices.iter().filter(|p| p.state.is_decided()).count();
+    Figures {
+        level,
+        score: weighted_share(model, practices, weight),
+        progress,
+        coverage: ratio(decided, practices.len()),
+        potential_level,
+    }
 }
 
-fn explain(model: &Model, figures: &Figures, blocking: &[Blocker], assessed: usize, total: usize) -> String {
+fn explain(
+    model: &Model,
+    area: &AreaResult,
+    practices: &[&PracticeResult],
+    next: Option<u8>,
+    in_scope: &[crate::model::Source],
+) -> String {
+    let figures = &area.figures;
+    if area.considered == 0 {
+        let mut text = String::from("Not assessed:");
+        if area.not_applicable > 0 {
+            let verb = if area.not_applicable == 1 { "does" } else { "do" };
+            text.push_str(&format!(" {} of its practices {verb} not apply", area.not_applicable));
+        }
+        if area.out_of_scope > 0 {
+            if area.not_applicable > 0 {
+                text.push(',');
+            }
+            let verb = if area.out_of_scope == 1 { "needs" } else { "need" };
+            text.push_str(&format!(" {} {verb} evidence the assessment did not have", area.out_of_scope));
+            let needs = missing_sources(model, practices, in_scope);
+            if !needs.is_empty() {
+                text.push_str(&format!(" ({needs})"));
+            }
+        }
+        text.push('.');
+        return text;
+    }
     let mut text = format!("Level {} ({})", figures.level, model.level_name(figures.level));
     if figures.level == 1 {
-        text.push_str(": the practices of level 2 are not all in place.");
+        text.push_str(": the considered practices of level 2 are not all in place.");
     } else {
-        text.push_str(&format!(": every practice up to level {} is in place.", figures.level));
+        text.push_str(&format!(": every considered practice up to level {} is in place.", figures.level));
     }
-    if figures.level < 5 {
-        let next = figures.level + 1;
-        let names: Vec<String> = blocking
+    if let Some(next) = next {
+        let names: Vec<String> = area
+            .blocking
             .iter()
             .map(|b| match b.state {
                 PracticeState::Unknown => format!("{} (unknown: {})", b.practice, b.reason),
@@ -338,12 +512,52 @@ fn explain(model: &Model, figures: &Figures, blocking: &[Blocker], assessed: usi
     }
     if figures.potential_level > figures.level {
         text.push_str(&format!(
-            " Up to level {} if the unknown practices turn out to be in place.",
+            " Up to level {} if the unknown and out-of-scope practices turn out to be in place.",
             figures.potential_level
         ));
     }
-    text.push_str(&format!(" {assessed} of {total} practices assessed."));
+    text.push_str(&format!(" {} of {} practices considered", area.considered, area.practices));
+    let mut left = Vec::new();
+    if area.not_applicable > 0 {
+        let verb = if area.not_applicable == 1 { "does" } else { "do" };
+        left.push(format!("{} {verb} not apply", area.not_applicable));
+    }
+    if area.out_of_scope > 0 {
+        let needs = missing_sources(model, practices, in_scope);
+        let verb = if area.out_of_scope == 1 { "is" } else { "are" };
+        left.push(if needs.is_empty() {
+            format!("{} {verb} out of scope", area.out_of_scope)
+        } else {
+            format!("{} {verb} out of scope ({needs})", area.out_of_scope)
+        });
+    }
+    if left.is_empty() {
+        text.push('.');
+    } else {
+        text.push_str(&format!("; {}.", left.join(", ")));
+    }
     text
+}
+
+/// What the out-of-scope practices among `practices` would need, in words: "an interview
+/// for 4, an AWS account for 1".
+fn missing_sources(model: &Model, practices: &[&PracticeResult], in_scope: &[crate::model::Source]) -> String {
+    let mut needs: BTreeMap<crate::model::Source, usize> = BTreeMap::new();
+    for p in practices.iter().filter(|p| p.state == PracticeState::OutOfScope) {
+        let sources = model.practice(&p.id).map(|x| x.sources.as_slice()).unwrap_or_default();
+        for source in sources.iter().filter(|s| !in_scope.contains(s)) {
+            *needs.entry(*source).or_default() += 1;
+        }
+    }
+    needs.iter().map(|(s, n)| format!("{} for {n}", s.what())).collect::<Vec<_>>().join(", ")
+}
+
+/// The mean, the same whatever the order of the values (they are summed sorted), so that a
+/// merge of shards gives the figures of the whole.
+fn mean(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (!sorted.is_empty()).then(|| sorted.iter().sum::<f64>() / sorted.len() as f64)
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -370,12 +584,12 @@ pub fn suggestion(model: &Model, question: &Question, target: &JudgedTarget) -> 
     let no_answers = BTreeMap::new();
     let dora = TargetDora::compute(model, &target.facts, &no_answers);
     if let Some(rule) = &question.suggest {
-        let subject = Subject { model, target, answers: &no_answers, dora: &dora };
+        let subject = Subject { model, target, answers: &no_answers, dora: &dora, interviewed: false };
         let mut trace = Vec::new();
         let value = match rule::evaluate(rule, subject, &mut trace) {
             Verdict::Satisfied => true,
             Verdict::NotSatisfied => false,
-            Verdict::Unknown => return None,
+            Verdict::Unknown | Verdict::NotApplicable | Verdict::OutOfScope => return None,
         };
         let evidence = trace
             .iter()
@@ -413,6 +627,9 @@ pub struct OrganisationAssessment {
     pub targets: usize,
     /// The share of targets that must reach a level for the organisation to be at it.
     pub organisation_share: f64,
+    /// The mean of the targets' scores (share of considered practices in place), 0 to 1.
+    #[serde(default)]
+    pub score: Option<f64>,
     /// Per area: the organisation's level and the distribution of levels.
     pub areas: Vec<OrganisationArea>,
     /// Per practice: how many targets satisfy it.
@@ -436,8 +653,11 @@ pub struct OrganisationArea {
     pub level: u8,
     /// Targets at each level, index 0 for level 1.
     pub distribution: [usize; 5],
-    /// Targets with at least one practice of this area assessed.
+    /// Targets where the area was assessed (some practice considered).
     pub assessed_targets: usize,
+    /// The mean score of the area over the targets where it was assessed, 0 to 1.
+    #[serde(default)]
+    pub score: Option<f64>,
     /// Share of this area's practice evaluations that were assessed.
     pub coverage: f64,
 }
@@ -455,6 +675,12 @@ pub struct OrganisationPractice {
     pub not_satisfied: usize,
     /// Targets where it is unknown.
     pub unknown: usize,
+    /// Targets where it does not apply.
+    #[serde(default)]
+    pub not_applicable: usize,
+    /// Targets where it is out of scope.
+    #[serde(default)]
+    pub out_of_scope: usize,
     /// Satisfied or exempt, as a share of the targets where it was assessed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
@@ -488,11 +714,13 @@ pub fn organisation(
             let states: Vec<PracticeState> =
                 assessments.iter().filter_map(|a| a.practice(&p.id)).map(|r| r.state).collect();
             let count = |s: PracticeState| states.iter().filter(|x| **x == s).count();
-            let (satisfied, exempt, not_satisfied, unknown) = (
+            let (satisfied, exempt, not_satisfied, unknown, not_applicable, out_of_scope) = (
                 count(PracticeState::Satisfied),
                 count(PracticeState::Exempt),
                 count(PracticeState::NotSatisfied),
                 count(PracticeState::Unknown),
+                count(PracticeState::NotApplicable),
+                count(PracticeState::OutOfScope),
             );
             let assessed = satisfied + exempt + not_satisfied;
             OrganisationPractice {
@@ -501,13 +729,15 @@ pub fn organisation(
                 exempt,
                 not_satisfied,
                 unknown,
+                not_applicable,
+                out_of_scope,
                 share: (assessed > 0).then(|| (satisfied + exempt) as f64 / assessed as f64),
             }
         })
         .collect();
     let evaluations: usize = assessments.iter().map(|a| a.practices.len()).sum();
-    let assessed: usize =
-        assessments.iter().map(|a| a.practices.iter().filter(|p| p.state != PracticeState::Unknown).count()).sum();
+    let assessed: usize = assessments.iter().map(|a| a.practices.iter().filter(|p| p.state.is_decided()).count()).sum();
+    let scores: Vec<f64> = assessments.iter().filter_map(|a| a.score).collect();
     let mut groups = Vec::new();
     let label_values: BTreeSet<(&String, &String)> = targets.iter().flat_map(|t| t.1.iter()).collect();
     for (label, value) in label_values {
@@ -524,6 +754,7 @@ pub fn organisation(
     OrganisationAssessment {
         targets: targets.len(),
         organisation_share: profile.organisation_share,
+        score: mean(&scores),
         areas,
         practices,
         coverage: ratio(assessed, evaluations),
@@ -538,7 +769,7 @@ fn organisation_areas(model: &Model, assessments: &[&TargetAssessment], share: f
         .iter()
         .map(|area| {
             let results: Vec<&AreaResult> = assessments.iter().filter_map(|a| a.area(&area.id)).collect();
-            let assessed: Vec<&&AreaResult> = results.iter().filter(|r| r.assessed > 0).collect();
+            let assessed: Vec<&&AreaResult> = results.iter().filter(|r| r.is_assessed()).collect();
             let mut distribution = [0usize; 5];
             for r in &assessed {
                 distribution[usize::from(r.figures.level.clamp(1, 5)) - 1] += 1;
@@ -552,11 +783,13 @@ fn organisation_areas(model: &Model, assessments: &[&TargetAssessment], share: f
                 .unwrap_or(1);
             let evaluations: usize = results.iter().map(|r| r.practices).sum();
             let done: usize = results.iter().map(|r| r.assessed).sum();
+            let scores: Vec<f64> = assessed.iter().filter_map(|r| r.figures.score).collect();
             OrganisationArea {
                 id: area.id.clone(),
                 level,
                 distribution,
                 assessed_targets: assessed.len(),
+                score: mean(&scores),
                 coverage: ratio(done, evaluations),
             }
         })

@@ -18,8 +18,13 @@ pub enum Verdict {
     Satisfied,
     /// The evidence shows it is not.
     NotSatisfied,
-    /// No evidence either way.
+    /// Evidence that the assessment had could have shown it, and did not either way.
     Unknown,
+    /// Its subject is absent: a check that does not apply, a condition that does not hold.
+    NotApplicable,
+    /// Only evidence the assessment did not have could show it (an interview, a cloud
+    /// account, pipeline runs).
+    OutOfScope,
 }
 
 /// One leaf of a rule and what it found: the line a consultant points at.
@@ -47,21 +52,31 @@ pub struct Subject<'a> {
     pub answers: &'a BTreeMap<String, Answer>,
     /// The target's DORA keys.
     pub dora: &'a TargetDora,
+    /// Whether the target was interviewed (some question was answered for it): only the
+    /// wording of an unanswered question's trace depends on it. An unanswered question is
+    /// out of scope either way, so that answering never lowers a level unless the answer
+    /// is "no".
+    pub interviewed: bool,
 }
 
 /// Evaluates `rule`, appending the leaves it looked at to `trace`.
 ///
-/// Answers weigh differently from automated evidence. An unanswered question is weaker
-/// than missing evidence: in `any`, it does not keep other leaves that decided "not
-/// satisfied" from deciding (a failed check stays a gap until an answer says otherwise);
-/// a rule decided by nothing but unanswered questions is unknown. A "no" from the
-/// interview is stronger than missing evidence: in `any`, it decides "not satisfied" when
-/// nothing shows the practice and some evidence could not be seen (the people asked know).
+/// Scope and applicability: a leaf that only evidence the assessment did not have could
+/// decide is out of scope, and so is a question nobody answered; a check that does not
+/// apply, or a `when` whose condition does not hold, is not applicable. In `any`, every
+/// deciding outcome comes before those two (a failed check is not excused by a question
+/// left unanswered); in `all`, a part that does not apply is left out, and a part out of
+/// scope makes the whole out of scope unless another part decides against it. A "no" from
+/// the interview is stronger than missing evidence: in `any`, it decides "not satisfied"
+/// when nothing shows the practice and some evidence could not be seen (the people asked
+/// know).
 pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Verdict {
     match outcome(rule, subject, trace) {
         Outcome::Satisfied => Verdict::Satisfied,
         Outcome::NotSatisfied | Outcome::Denied => Verdict::NotSatisfied,
-        Outcome::Unknown | Outcome::Unanswered => Verdict::Unknown,
+        Outcome::Unknown => Verdict::Unknown,
+        Outcome::NotApplicable => Verdict::NotApplicable,
+        Outcome::OutOfScope => Verdict::OutOfScope,
     }
 }
 
@@ -73,59 +88,73 @@ enum Outcome {
     /// Not satisfied, said by an answer.
     Denied,
     Unknown,
-    Unanswered,
+    NotApplicable,
+    OutOfScope,
+}
+
+/// The first of `order` that `outcomes` holds.
+fn first_of(outcomes: &[Outcome], order: &[Outcome]) -> Option<Outcome> {
+    order.iter().copied().find(|o| outcomes.contains(o))
 }
 
 fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome {
+    use Outcome::*;
     match rule {
         Rule::All(rules) => {
             let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
-            if outcomes.contains(&Outcome::Denied) {
-                Outcome::Denied
-            } else if outcomes.contains(&Outcome::NotSatisfied) {
-                Outcome::NotSatisfied
-            } else if outcomes.contains(&Outcome::Unknown) {
-                Outcome::Unknown
-            } else if outcomes.contains(&Outcome::Unanswered) {
-                Outcome::Unanswered
-            } else {
-                Outcome::Satisfied
+            // The parts that do not apply are left out; when none applies, neither does the whole.
+            let applicable: Vec<Outcome> = outcomes.iter().copied().filter(|o| *o != NotApplicable).collect();
+            if applicable.is_empty() {
+                return NotApplicable;
             }
+            first_of(&applicable, &[Denied, NotSatisfied, Unknown, OutOfScope]).unwrap_or(Satisfied)
         }
         Rule::Any(rules) => {
             let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
-            if outcomes.contains(&Outcome::Satisfied) {
-                Outcome::Satisfied
-            } else if outcomes.contains(&Outcome::Denied) {
-                Outcome::Denied
-            } else if outcomes.contains(&Outcome::Unknown) {
-                Outcome::Unknown
-            } else if outcomes.contains(&Outcome::NotSatisfied) {
-                Outcome::NotSatisfied
-            } else {
-                Outcome::Unanswered
-            }
+            first_of(&outcomes, &[Satisfied, Denied, Unknown, NotSatisfied, NotApplicable, OutOfScope])
+                .unwrap_or(OutOfScope)
         }
         Rule::Not(rule) => match outcome(rule, subject, trace) {
-            Outcome::Satisfied => Outcome::NotSatisfied,
-            Outcome::NotSatisfied | Outcome::Denied => Outcome::Satisfied,
+            Satisfied => NotSatisfied,
+            NotSatisfied | Denied => Satisfied,
             other => other,
         },
+        Rule::Confirms(rule) => {
+            let from = trace.len();
+            match outcome(rule, subject, trace) {
+                NotSatisfied => {
+                    // What was not found may be kept elsewhere than the evidence looked at.
+                    for t in &mut trace[from..] {
+                        if t.verdict == Verdict::NotSatisfied {
+                            t.verdict = Verdict::OutOfScope;
+                            t.found = format!("{} (which does not show it missing: it may be kept elsewhere)", t.found);
+                        }
+                    }
+                    OutOfScope
+                }
+                other => other,
+            }
+        }
         Rule::When { condition, then } => {
             // The condition's leaves are traced apart, so that a practice's reason names
             // what decided it, not the condition that let it speak.
             let mut condition_trace = Vec::new();
-            match outcome(condition, subject, &mut condition_trace) {
-                Outcome::Satisfied => outcome(then, subject, trace),
-                _ => {
-                    for mut t in condition_trace {
-                        t.verdict = Verdict::Unknown;
-                        t.found = format!("{} (the evidence does not apply)", t.found);
-                        trace.push(t);
-                    }
-                    Outcome::Unknown
-                }
+            let held = outcome(condition, subject, &mut condition_trace);
+            if held == Satisfied {
+                return outcome(then, subject, trace);
             }
+            let result = match held {
+                NotSatisfied | Denied | NotApplicable => NotApplicable,
+                other => other,
+            };
+            for mut t in condition_trace {
+                if result == NotApplicable {
+                    t.verdict = Verdict::NotApplicable;
+                    t.found = format!("{} (so the evidence does not apply)", t.found);
+                }
+                trace.push(t);
+            }
+            result
         }
         leaf => {
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
@@ -135,11 +164,12 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             };
             trace.push(Trace { rule: leaf.to_string(), verdict, found, locations });
             match verdict {
-                Verdict::Satisfied => Outcome::Satisfied,
-                Verdict::NotSatisfied if answer == Some(true) => Outcome::Denied,
-                Verdict::NotSatisfied => Outcome::NotSatisfied,
-                Verdict::Unknown if answer == Some(false) => Outcome::Unanswered,
-                Verdict::Unknown => Outcome::Unknown,
+                Verdict::Satisfied => Satisfied,
+                Verdict::NotSatisfied if answer == Some(true) => Denied,
+                Verdict::NotSatisfied => NotSatisfied,
+                Verdict::Unknown => Unknown,
+                Verdict::NotApplicable => NotApplicable,
+                Verdict::OutOfScope => OutOfScope,
             }
         }
     }
@@ -150,11 +180,14 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
         Rule::Check { plugin, check, statuses, min_score } => {
             let finding = s.target.findings.iter().find(|f| &f.plugin == plugin && &f.check == check);
             let Some(f) = finding else {
-                let found = match s.target.errors.iter().find(|e| &e.plugin == plugin) {
-                    Some(e) => format!("plugin {plugin} failed on this target ({}): {}", e.kind.name(), e.message),
-                    None => format!("{plugin}/{check} was not reported for this target"),
-                };
-                return (Verdict::Unknown, found, Vec::new());
+                if let Some(e) = s.target.errors.iter().find(|e| &e.plugin == plugin) {
+                    let found = format!("plugin {plugin} failed on this target ({}): {}", e.kind.name(), e.message);
+                    return (Verdict::Unknown, found, Vec::new());
+                }
+                if !s.target.judged_by(plugin) {
+                    return (Verdict::OutOfScope, format!("plugin {plugin} did not judge this target"), Vec::new());
+                }
+                return (Verdict::Unknown, format!("{plugin}/{check} was not reported for this target"), Vec::new());
             };
             let evidence = f.evidence.clone();
             if let Some(exemption) = &f.exemption {
@@ -166,7 +199,7 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
             }
             let found = format!("{}: {}", f.status.name(), f.message);
             if f.status == Status::NotApplicable && !statuses.contains(&Status::NotApplicable) {
-                return (Verdict::Unknown, found, evidence);
+                return (Verdict::NotApplicable, found, evidence);
             }
             let mut ok = statuses.contains(&f.status);
             if let (true, Some(min)) = (ok, min_score) {
@@ -180,7 +213,14 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
             (if ok { Verdict::Satisfied } else { Verdict::NotSatisfied }, found, evidence)
         }
         Rule::Fact { name, test } => match s.target.facts.get(name) {
-            None => (Verdict::Unknown, format!("fact {name} was not reported"), Vec::new()),
+            None => match s.model.fact_plugins.get(name) {
+                Some(plugin) if !s.target.judged_by(plugin) => (
+                    Verdict::OutOfScope,
+                    format!("fact {name} was not reported: plugin {plugin} did not judge this target"),
+                    Vec::new(),
+                ),
+                _ => (Verdict::Unknown, format!("fact {name} was not reported"), Vec::new()),
+            },
             Some(value) => {
                 let found = format!("{name} = {}", short(value));
                 (compare(value, test, None), found, Vec::new())
@@ -192,7 +232,14 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
                 let verdict = if band >= *at_least { Verdict::Satisfied } else { Verdict::NotSatisfied };
                 (verdict, format!("{}: {} (from {})", key.title(), band.name(), k.source), Vec::new())
             }
-            _ => (Verdict::Unknown, format!("{}: no figure and no answer", key.title()), Vec::new()),
+            _ if s.interviewed => {
+                (Verdict::OutOfScope, format!("{}: no figure and no answer", key.title()), Vec::new())
+            }
+            _ => (
+                Verdict::OutOfScope,
+                format!("{}: no figure from the history or pipeline runs, and no interview", key.title()),
+                Vec::new(),
+            ),
         },
         Rule::Answer { question, test } => {
             let q = s.model.question(question);
@@ -204,11 +251,17 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
                 }
                 _ => {
                     let text = q.map(|q| q.text.as_str()).unwrap_or("");
-                    (Verdict::Unknown, format!("not answered: “{text}”"), Vec::new())
+                    if s.interviewed {
+                        (Verdict::OutOfScope, format!("not answered: “{text}”"), Vec::new())
+                    } else {
+                        (Verdict::OutOfScope, format!("needs an interview: “{text}”"), Vec::new())
+                    }
                 }
             }
         }
-        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::When { .. } => (Verdict::Unknown, String::new(), Vec::new()),
+        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::Confirms(_) | Rule::When { .. } => {
+            (Verdict::Unknown, String::new(), Vec::new())
+        }
     }
 }
 

@@ -166,6 +166,9 @@ fn model() -> Model {
     let mut catalogue = Catalogue::default();
     catalogue.checks.insert("p".into(), ["pipeline", "tests", "alerts"].into_iter().map(String::from).collect());
     catalogue.facts.extend(["p.coverage", "p.tools", "dora.lead_time_hours"].into_iter().map(String::from));
+    for fact in &catalogue.facts {
+        catalogue.fact_plugins.insert(fact.clone(), "p".into());
+    }
     load(Path::new("tiny.toml"), MODEL, &catalogue).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -197,6 +200,8 @@ fn target(name: &str, findings: &[(&str, Status, Option<f64>)], facts: serde_jso
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
+        sources: vec![crate::model::Source::Repository, crate::model::Source::History],
+        plugins: vec!["p".into()],
     }
 }
 
@@ -227,14 +232,21 @@ fn levels_are_staged_and_progress_counts_the_next_level() {
     assert_eq!((build.figures.level, build.figures.progress, build.figures.potential_level), (2, 0.0, 2));
     assert_eq!(build.blocking.len(), 1);
     assert_eq!(build.blocking[0].practice, "b3");
-    assert!(build.explanation.starts_with("Level 2 (Managed): every practice up to level 2 is in place. Level 3 (Defined) needs b3 (not satisfied: check p/tests: fail: tests said so; answer to tests-run = true: answered no (given))."), "{}", build.explanation);
+    assert_eq!(build.explanation, "Level 2 (Managed): every considered practice up to level 2 is in place. Level 3 (Defined) needs b3 (not satisfied: check p/tests: fail: tests said so; answer to tests-run = true: answered no (given)). 4 of 4 practices considered.");
+    // Impact-weighted share of the considered practices in place: b2 (3), b4 (2), b5 (1)
+    // of b2, b3 (3), b4, b5.
+    assert_eq!(build.figures.score, Some(6.0 / 9.0));
     // Warn with score 0.5 meets `status = ["pass", "warn"], min_score = 0.5`.
     assert_eq!(state(&a, "o2a"), PracticeState::Satisfied);
     assert_eq!(state(&a, "o3"), PracticeState::Satisfied);
     let ops = a.area("ops").unwrap();
-    // o4 and o5 have no answers: unknown, so the level is 3 but could be 5.
-    assert_eq!((ops.figures.level, ops.figures.progress, ops.figures.potential_level), (3, 0.0, 5));
-    assert_eq!((ops.assessed, ops.practices), (3, 5));
+    // o4 and o5 have no answers though the interview was held: out of scope (nobody
+    // answered), so the level is 3 of what was shown, and could be 5.
+    assert_eq!(state(&a, "o4"), PracticeState::OutOfScope);
+    assert_eq!(a.practice("o4").unwrap().reason, "answer to deploys ≥ 1: not answered: “How often do you deploy?”");
+    assert_eq!((ops.figures.level, ops.figures.progress, ops.figures.potential_level), (3, 1.0, 5));
+    assert_eq!((ops.assessed, ops.considered, ops.out_of_scope, ops.practices), (3, 3, 2, 5));
+    assert!(a.scope.sources.contains(&crate::model::Source::Interview));
     assert_eq!(ops.figures.coverage, 0.6);
     assert_eq!(a.coverage, 7.0 / 9.0);
 }
@@ -242,20 +254,48 @@ fn levels_are_staged_and_progress_counts_the_next_level() {
 #[test]
 fn unknowns_are_not_failures_and_coverage_says_so() {
     let m = model();
+    // The plugin judged the target and reported nothing: what it could have shown is
+    // unknown; what only an interview or pipeline runs could show is out of scope.
     let t = target("empty", &[], json!({}));
     let a = score_target(&m, &t, BTreeMap::new(), &[], &Profile::default());
-    for p in &a.practices {
-        assert_eq!(p.state, PracticeState::Unknown, "{}: {}", p.id, p.reason);
+    for (id, expected) in [
+        ("b2", PracticeState::Unknown),
+        ("b3", PracticeState::Unknown),
+        ("b4", PracticeState::Unknown),
+        ("b5", PracticeState::OutOfScope),
+        ("o2b", PracticeState::OutOfScope),
+        ("o3", PracticeState::Unknown),
+        ("o4", PracticeState::OutOfScope),
+    ] {
+        assert_eq!(state(&a, id), expected, "{id}: {}", a.practice(id).unwrap().reason);
     }
     let build = a.area("build").unwrap();
     assert_eq!((build.figures.level, build.figures.potential_level, build.figures.coverage), (1, 5, 0.0));
+    assert_eq!(build.figures.score, Some(0.0));
     assert_eq!(build.blocking[0].state, PracticeState::Unknown);
     assert_eq!(build.blocking[0].reason, "check p/pipeline: p/pipeline was not reported for this target");
     assert_eq!(a.coverage, 0.0);
-    // A check that does not apply is unknown too, not a failure.
+    assert_eq!(a.scope.missing.get(&crate::model::Source::Interview), Some(&4));
+    // A check that does not apply makes its practice not applicable, not a failure.
     let t = target("na", &[("pipeline", Status::NotApplicable, None)], json!({}));
     let a = score_target(&m, &t, BTreeMap::new(), &[], &Profile::default());
-    assert_eq!(state(&a, "b2"), PracticeState::Unknown);
+    assert_eq!(state(&a, "b2"), PracticeState::NotApplicable);
+    // A plugin that did not judge the target (a cloud account's plugin on a repository):
+    // what it would have shown is out of scope, and an area with nothing else is not
+    // assessed at all.
+    let mut t = target("elsewhere", &[], json!({}));
+    t.plugins.clear();
+    let a = score_target(&m, &t, BTreeMap::new(), &[], &Profile::default());
+    assert!(a.practices.iter().all(|p| p.state == PracticeState::OutOfScope), "{:?}", a.practices);
+    let build = a.area("build").unwrap();
+    assert_eq!((build.considered, build.out_of_scope, build.figures.score), (0, 4, None));
+    assert!(!build.is_assessed());
+    assert!(
+        build.explanation.starts_with("Not assessed: 4 need evidence the assessment did not have"),
+        "{}",
+        build.explanation
+    );
+    assert_eq!((a.score, a.mean_level), (None, None));
 }
 
 #[test]
@@ -269,15 +309,14 @@ fn an_unanswered_question_does_not_hide_a_failed_check() {
     // The answer can still say otherwise.
     let a = score_target(&m, &failed, answers(&m, "[answers]\ntests-run = true\n"), &[], &Profile::default());
     assert_eq!(state(&a, "b3"), PracticeState::Satisfied);
-    // A check that did not run and no answer: unknown.
+    // A check the plugin did not report and no interview: unknown.
     let a = score_target(&m, &target("svc", &[], json!({})), BTreeMap::new(), &[], &Profile::default());
     assert_eq!(state(&a, "b3"), PracticeState::Unknown);
-    // A check that does not apply is missing evidence, which an unanswered question cannot
-    // settle either.
+    // A check that does not apply, and no interview: the practice does not apply.
     let na = target("svc", &[("tests", Status::NotApplicable, None)], json!({}));
     let a = score_target(&m, &na, BTreeMap::new(), &[], &Profile::default());
-    assert_eq!(state(&a, "b3"), PracticeState::Unknown);
-    // But a "no" from the interview does: the people asked know.
+    assert_eq!(state(&a, "b3"), PracticeState::NotApplicable);
+    // But a "no" from the interview decides: the people asked know.
     let a = score_target(&m, &na, answers(&m, "[answers]\ntests-run = false\n"), &[], &Profile::default());
     assert_eq!(state(&a, "b3"), PracticeState::NotSatisfied);
     assert_eq!(a.practice("b3").unwrap().reason, "answer to tests-run = true: answered no (given)");
@@ -347,19 +386,21 @@ fn a_profile_adjusts_beside_the_raw_figures() {
     };
     let a = score_target(&m, &t, BTreeMap::new(), &[], &profile);
     let ops = a.area("ops").unwrap();
-    // Raw: level 1, o2a met, o2b unknown: progress 1/2.
-    assert_eq!((ops.figures.level, ops.figures.progress), (1, 0.5));
-    // Adjusted: o2a weighs 3 of 4.
+    // Raw: o2a met, o2b out of scope (no interview): level 2; o3 not satisfied stops the
+    // next level. The score weighs impact: o2a (2) of o2a and o3 (1).
+    assert_eq!((ops.figures.level, ops.figures.progress), (2, 0.0));
+    assert_eq!(ops.figures.score, Some(2.0 / 3.0));
+    // Adjusted: o3 is switched off and nothing else is considered above level 2.
     let adjusted = ops.adjusted.unwrap();
-    assert_eq!((adjusted.level, adjusted.progress), (1, 0.75));
-    // Answering on-call lifts level 2; o3 (not satisfied: tools = none) is switched off, so
-    // the adjusted level goes on to 3, and stops at o4 (unknown).
-    let a = score_target(&m, &t, answers(&m, "[answers]\non-call = true\n"), &[], &profile);
+    assert_eq!((adjusted.level, adjusted.progress, adjusted.score), (2, 1.0, Some(1.0)));
+    // With answers, o2b and o4 are in place and o5 unknown: the raw level stays at 2 (o3),
+    // the adjusted one passes over level 3, where nothing is left, to 4.
+    let a = score_target(&m, &t, answers(&m, "[answers]\non-call = true\ndeploys = \"daily\"\n"), &[], &profile);
     let ops = a.area("ops").unwrap();
     assert_eq!(state(&a, "o3"), PracticeState::NotSatisfied);
     assert!(a.practice("o3").unwrap().disabled);
     assert_eq!(ops.figures.level, 2);
-    assert_eq!(ops.adjusted.unwrap().level, 3);
+    assert_eq!(ops.adjusted.unwrap().level, 4);
     // No profile: no adjusted figures.
     let a = score_target(&m, &t, BTreeMap::new(), &[], &Profile::default());
     assert_eq!(a.area("ops").unwrap().adjusted, None);
@@ -371,7 +412,8 @@ fn the_organisation_level_is_reached_by_the_configured_share() {
     let level2 = target("a", &[("pipeline", Status::Pass, None), ("tests", Status::Fail, None)], json!({}));
     let level3 = target("b", &[("pipeline", Status::Pass, None), ("tests", Status::Pass, None)], json!({}));
     let level1 = target("c", &[("pipeline", Status::Fail, None)], json!({}));
-    let none = target("d", &[], json!({}));
+    let mut none = target("d", &[], json!({}));
+    none.plugins.clear();
     let p = Profile::default();
     let scored: Vec<(JudgedTarget, TargetAssessment)> = [level2, level3.clone(), level3, level1, none]
         .into_iter()
@@ -399,9 +441,9 @@ fn the_organisation_level_is_reached_by_the_configured_share() {
     let org_half = organisation(&m, &rows, &half);
     assert_eq!(org_half.areas.iter().find(|a| a.id == "build").unwrap().level, 3);
     let b2 = org.practices.iter().find(|p| p.id == "b2").unwrap();
-    assert_eq!((b2.satisfied, b2.not_satisfied, b2.unknown, b2.share), (3, 1, 1, Some(0.75)));
+    assert_eq!((b2.satisfied, b2.not_satisfied, b2.unknown, b2.out_of_scope, b2.share), (3, 1, 0, 1, Some(0.75)));
     let b4 = org.practices.iter().find(|p| p.id == "b4").unwrap();
-    assert_eq!((b4.unknown, b4.share), (5, None));
+    assert_eq!((b4.unknown, b4.out_of_scope, b4.share), (4, 1, None));
     let red = org.groups.iter().find(|g| g.value == "red").unwrap();
     assert_eq!(red.targets, vec!["a", "b"]);
     assert_eq!(red.areas.iter().find(|a| a.id == "build").unwrap().level, 2);
@@ -445,7 +487,7 @@ fn a_when_rule_speaks_only_when_its_condition_holds() {
     let verdict = |t: &JudgedTarget| {
         let no_answers = BTreeMap::new();
         let dora = dora::TargetDora::default();
-        let subject = rule::Subject { model: &m, target: t, answers: &no_answers, dora: &dora };
+        let subject = rule::Subject { model: &m, target: t, answers: &no_answers, dora: &dora, interviewed: false };
         let mut trace = Vec::new();
         (rule::evaluate(&rule, subject, &mut trace), trace)
     };
@@ -454,8 +496,77 @@ fn a_when_rule_speaks_only_when_its_condition_holds() {
     let (v, _) = verdict(&target("a", &[("pipeline", Status::Pass, None)], json!({ "p.coverage": 0.5 })));
     assert_eq!(v, Verdict::Satisfied);
     let (v, trace) = verdict(&target("a", &[("pipeline", Status::Fail, None)], json!({ "p.coverage": 7 })));
-    assert_eq!(v, Verdict::Unknown);
-    assert_eq!(trace[0].found, "p.coverage = 7 (the evidence does not apply)");
+    assert_eq!(v, Verdict::NotApplicable);
+    assert_eq!(trace[0].found, "p.coverage = 7 (so the evidence does not apply)");
+    assert_eq!(trace[0].verdict, Verdict::NotApplicable);
     let (v, _) = verdict(&target("a", &[("pipeline", Status::Pass, None)], json!({})));
     assert_eq!(v, Verdict::Unknown);
+}
+
+#[test]
+fn answers_never_lower_a_level_unless_they_say_no() {
+    let m = model();
+    let t = target(
+        "svc",
+        &[("pipeline", Status::Pass, None), ("tests", Status::Pass, None), ("alerts", Status::Pass, None)],
+        json!({ "p.coverage": 0.9, "p.tools": ["prometheus"] }),
+    );
+    let levels = |text: &str| {
+        let a = score_target(&m, &t, answers(&m, text), &[], &Profile::default());
+        a.areas.iter().map(|x| (x.id.clone(), x.figures.level)).collect::<Vec<_>>()
+    };
+    let evidence_alone = levels("[answers]\n");
+    assert_eq!(evidence_alone, [("build".to_owned(), 4), ("ops".to_owned(), 3)]);
+    // Every answer that is not a "no" keeps or raises each level.
+    for text in [
+        "[answers]\ntests-run = true\n",
+        "[answers]\non-call = true\n",
+        "[answers]\ndeploys = \"daily\"\n",
+        "[answers]\non-call = true\ndeploys = \"weekly\"\nrestore = \"4h\"\n",
+    ] {
+        let with = levels(text);
+        for ((area, before), (_, after)) in evidence_alone.iter().zip(&with) {
+            assert!(after >= before, "{text}: {area} went from {before} to {after}");
+        }
+    }
+    assert_eq!(levels("[answers]\non-call = true\ndeploys = \"daily\"\nrestore = \"4h\"\n")[1].1, 5);
+    // A "no" lowers it: the people asked know.
+    assert_eq!(levels("[answers]\non-call = false\n")[1].1, 1);
+    // The evidence keeps what it shows against an answer: the tests run.
+    assert_eq!(levels("[answers]\ntests-run = false\n")[0].1, 4);
+}
+
+#[test]
+fn nothing_unknown_or_out_of_scope_counts_as_satisfied() {
+    let m = model();
+    // Everything unknown or out of scope: level 1, a score of nothing, however much could
+    // turn out to be in place.
+    let t = target("svc", &[], json!({}));
+    let a = score_target(&m, &t, BTreeMap::new(), &[], &Profile::default());
+    assert!(a.practices.iter().all(|p| !p.state.is_met()));
+    for area in &a.areas {
+        assert_eq!(area.figures.level, 1, "{}", area.id);
+        assert!(area.figures.score.is_none_or(|s| s == 0.0), "{}", area.id);
+    }
+    assert_eq!(a.area("build").unwrap().figures.potential_level, 5);
+    // `confirms`: a rule that can show a practice in place and, failing, shows nothing.
+    use crate::model::Test;
+    let rule = Rule::Confirms(Box::new(Rule::Fact { name: "p.tools".into(), test: Test::Contains(json!("runbooks")) }));
+    let verdict = |facts: serde_json::Value| {
+        let t = target("svc", &[], facts);
+        let (no_answers, dora) = (BTreeMap::new(), dora::TargetDora::default());
+        let subject = rule::Subject { model: &m, target: &t, answers: &no_answers, dora: &dora, interviewed: false };
+        let mut trace = Vec::new();
+        let v = rule::evaluate(&rule, subject, &mut trace);
+        (v, trace)
+    };
+    assert_eq!(verdict(json!({ "p.tools": ["runbooks"] })).0, Verdict::Satisfied);
+    let (v, trace) = verdict(json!({ "p.tools": ["none"] }));
+    assert_eq!(v, Verdict::OutOfScope);
+    assert_eq!(trace[0].verdict, Verdict::OutOfScope);
+    assert!(
+        trace[0].found.ends_with("(which does not show it missing: it may be kept elsewhere)"),
+        "{}",
+        trace[0].found
+    );
 }

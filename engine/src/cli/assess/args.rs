@@ -60,6 +60,11 @@ pub struct Args {
     /// Git history to read: a number of days back, or a date (YYYY-MM-DD) [default: 365].
     #[arg(long, value_name = "DAYS|DATE", value_parser = kaizen::settings::parse_since)]
     since: Option<Since>,
+    /// Assess as of this moment rather than now (YYYY-MM-DD or an RFC 3339 timestamp): the
+    /// git history window and the ages of branches and releases are counted back from it.
+    /// For a snapshot taken earlier, or a repository pinned to an old commit.
+    #[arg(long, value_name = "DATE", value_parser = kaizen::settings::parse_as_of)]
+    as_of: Option<i64>,
     /// Most commits walked per repository for git facts, newest first [default: 100000].
     #[arg(long, value_name = "N")]
     max_commits: Option<usize>,
@@ -130,6 +135,7 @@ impl Args {
             github_api: self.github_api,
             cloud: self.cloud,
             since: self.since,
+            as_of: self.as_of,
             max_commits: self.max_commits,
             max_file_mb: self.max_file_mb,
             no_ignore: self.no_ignore,
