@@ -323,6 +323,14 @@ impl Reader<'_> {
                 if root.get("deploy").is_some() {
                     self.jobs[job].environment.get_or_insert_with(|| "travis deploy".to_owned());
                 }
+                // Without a `script`, Travis runs the language's default build script.
+                if root.get("script").is_none() {
+                    let language = root.get("language");
+                    if let Some(default) = language.and_then(|l| l.as_str()).and_then(travis_default_script) {
+                        let line = language.and_then(|l| l.line());
+                        self.push(job, StepDraft::script(default, line));
+                    }
+                }
             }
             System::AwsCodebuild => {
                 let job = self.job("build", root);
@@ -457,6 +465,11 @@ impl Reader<'_> {
                     self.gitlab_include(include, job);
                 }
             }
+            // The job named `pages` (or one with `pages:` set) publishes GitLab Pages.
+            let pages_key = job_node.get("pages").is_some_and(|p| p.value != &Value::Bool(false));
+            if id == "pages" || pages_key {
+                self.push(job, StepDraft::reference(R::Gitlab, "pages", job_node.line()));
+            }
         }
     }
 
@@ -484,6 +497,56 @@ impl Reader<'_> {
         }
     }
 
+    /// CircleCI steps: `run`s, orb commands, the repository's own `commands` (followed),
+    /// and the steps nested in `when`/`unless` and in an orb command's `steps` parameter
+    /// (`go/with-cache: {steps: [...]}`).
+    fn circleci_steps(&mut self, job: usize, steps: &[Node<'_>], commands: Option<Node<'_>>, depth: usize) {
+        let is_orb = |name: &str| name.contains('/') && !name.contains(char::is_whitespace);
+        if depth > 4 {
+            return;
+        }
+        for step in steps {
+            if let Some(name) = step.as_str() {
+                if is_orb(name) {
+                    self.push(job, StepDraft::reference(R::Orb, name, step.line()));
+                } else if let Some(own) = commands.and_then(|c| c.get(name)) {
+                    let inner = own.get("steps").map(|s| s.items()).unwrap_or_default();
+                    self.circleci_steps(job, &inner, commands, depth + 1);
+                }
+                continue;
+            }
+            for (key, value) in step.entries() {
+                if key == "run" {
+                    let script = value
+                        .as_str()
+                        .map(|s| (s, value))
+                        .or_else(|| value.get("command").and_then(|c| c.as_str().map(|s| (s, c))));
+                    if let Some((script, node)) = script {
+                        self.push(
+                            job,
+                            StepDraft {
+                                line: step.line(),
+                                script: Some((script.to_owned(), (self.first_line_of)(node))),
+                                ..StepDraft::default()
+                            },
+                        );
+                    }
+                    continue;
+                }
+                if is_orb(key) {
+                    self.push(job, StepDraft::reference(R::Orb, key, step.line()));
+                } else if let Some(own) = commands.and_then(|c| c.get(key)) {
+                    let inner = own.get("steps").map(|s| s.items()).unwrap_or_default();
+                    self.circleci_steps(job, &inner, commands, depth + 1);
+                }
+                let nested = value.get("steps").map(|s| s.items()).unwrap_or_default();
+                if matches!(key, "when" | "unless") || is_orb(key) {
+                    self.circleci_steps(job, &nested, commands, depth + 1);
+                }
+            }
+        }
+    }
+
     fn circleci(&mut self, root: Node<'_>) {
         let is_orb = |name: &str| name.contains('/') && !name.contains(char::is_whitespace);
         for (id, job_node) in root.get("jobs").map(|j| j.entries()).unwrap_or_default() {
@@ -503,34 +566,8 @@ impl Reader<'_> {
                     all_steps.extend(parameter.get("default").map(|d| d.items()).unwrap_or_default());
                 }
             }
-            for step in all_steps {
-                if let Some(name) = step.as_str() {
-                    if is_orb(name) {
-                        self.push(job, StepDraft::reference(R::Orb, name, step.line()));
-                    }
-                    continue;
-                }
-                for (key, value) in step.entries() {
-                    if key == "run" {
-                        let script = value
-                            .as_str()
-                            .map(|s| (s, value))
-                            .or_else(|| value.get("command").and_then(|c| c.as_str().map(|s| (s, c))));
-                        if let Some((script, node)) = script {
-                            self.push(
-                                job,
-                                StepDraft {
-                                    line: step.line(),
-                                    script: Some((script.to_owned(), (self.first_line_of)(node))),
-                                    ..StepDraft::default()
-                                },
-                            );
-                        }
-                    } else if is_orb(key) {
-                        self.push(job, StepDraft::reference(R::Orb, key, step.line()));
-                    }
-                }
-            }
+            let commands = root.get("commands");
+            self.circleci_steps(job, &all_steps, commands, 0);
         }
         for (_, workflow) in root.get("workflows").map(|w| w.entries()).unwrap_or_default() {
             for item in workflow.get("jobs").map(|j| j.items()).unwrap_or_default() {
@@ -886,5 +923,29 @@ fn tekton_task_name<'a>(task_ref: Node<'a>) -> Option<(&'a str, Option<u32>)> {
     params.items().into_iter().find(|p| p.str("name") == Some("name")).and_then(|p| {
         let value = p.get("value")?;
         value.as_str().map(|n| (n, value.line()))
+    })
+}
+
+/// The script Travis CI runs for a language when `.travis.yml` gives none (its documented
+/// defaults; those that depend on which build file exists are left out).
+fn travis_default_script(language: &str) -> Option<&'static str> {
+    Some(match language.trim().to_ascii_lowercase().as_str() {
+        "ruby" => "bundle exec rake",
+        "node_js" | "node" => "npm test",
+        "go" => "go test -v ./...",
+        "rust" => "cargo build --verbose\ncargo test --verbose",
+        "php" => "phpunit",
+        "elixir" => "mix test",
+        "clojure" => "lein test",
+        "scala" => "sbt test",
+        "perl" => "prove -lr t",
+        "c" | "cpp" | "c++" => "./configure\nmake\nmake test",
+        "haskell" => "cabal test",
+        "crystal" => "crystal spec",
+        "d" => "dub test",
+        "dart" => "pub run test",
+        "julia" => "julia -e 'using Pkg; Pkg.test()'",
+        "r" => "R CMD check *tar.gz",
+        _ => return None,
     })
 }

@@ -351,3 +351,38 @@ fn targets_of_included_makefiles_are_named_in_their_own_file() {
     // The glob is one folder deep, as make's is.
     assert!(!has(&ci, "gosec"), "{found:?}");
 }
+
+#[test]
+fn travis_runs_its_default_script_when_the_file_gives_none() {
+    let ci = understand_files(&[
+        (".travis.yml", "language: ruby\nrvm:\n  - 3.2\n"),
+        ("Rakefile", "require 'rspec/core/rake_task'\nRSpec::Core::RakeTask.new(:spec)\ntask default: :spec\n"),
+    ]);
+    let found = tools(&ci);
+    assert!(ci.tools.iter().any(|t| t.tool == "rake:spec" && t.is("test") && t.line == Some(1)), "{found:?}");
+    let ci = understand_files(&[(".travis.yml", "language: rust\n")]);
+    assert!(has(&ci, "cargo-test"), "{:?}", tools(&ci));
+    // A script of its own replaces the default.
+    let ci = understand_files(&[(".travis.yml", "language: node_js\nscript: npm run build\n")]);
+    assert!(!has_kind(&ci, "test"), "{:?}", tools(&ci));
+}
+
+#[test]
+fn gitlab_pages_and_circleci_nested_steps_are_followed() {
+    let ci = understand_files(&[(
+        ".gitlab-ci.yml",
+        "build:\n  script: make\n.pages-common:\n  script: ./build-docs.sh\npages:\n  extends: .pages-common\n  artifacts:\n    paths: [public]\n",
+    )]);
+    let pages = ci.tools.iter().find(|t| t.tool == "pages-deploy").unwrap_or_else(|| panic!("{:?}", tools(&ci)));
+    assert_eq!((pages.line, pages.job.as_deref()), (Some(5), Some("pages")));
+    let ci = understand_files(&[
+        (
+            ".circleci/config.yml",
+            "version: 2.1\norbs:\n  go: circleci/go@1\ncommands:\n  setup:\n    steps:\n      - run: go mod download\n      - run: go test ./...\njobs:\n  deploy:\n    docker: [{image: cimg/go:1.23}]\n    steps:\n      - setup\n      - go/with-cache:\n          steps:\n            - run: task deploy\n      - when:\n          condition: true\n          steps:\n            - run: golangci-lint run\n",
+        ),
+        ("Taskfile.yml", "version: '3'\ntasks:\n  deploy:\n    cmds:\n      - aws s3 sync ./build s3://bucket/ --delete\n"),
+    ]);
+    let found = tools(&ci);
+    assert!(has(&ci, "go-test") && has(&ci, "golangci-lint"), "{found:?}");
+    assert!(ci.tools.iter().any(|t| t.tool == "cloud-deploy" && t.line == Some(16)), "{found:?}");
+}

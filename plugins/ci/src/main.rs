@@ -100,6 +100,7 @@ fn judge(request: &Request) -> Result<Response> {
     response.fact("ci.systems", Value::from(systems.into_iter().collect::<Vec<_>>()));
     response.fact("ci.runs_tests", !tests.is_empty());
     response.fact("ci.deploys", !deploys.is_empty());
+    response.fact("ci.deploys_service", deploys_service(ci));
     response.fact("ci.triggers", Value::from(organisation::trigger_names(&features)));
     response.fact("ci.features", Value::from(organisation::feature_names(&features, &coverage, &publishes)));
     Ok(response)
@@ -169,6 +170,51 @@ fn deploys(ci: &Ci) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether the pipelines deploy something that runs: a deployment tool (not a release, a
+/// package, an image or a documentation site), or a job in a deployment environment whose
+/// name is not a package registry's or a release's (`pypi`, `release`, `github-pages`).
+fn deploys_service(ci: &Ci) -> bool {
+    const PUBLISHING: &[&str] = &[
+        "pypi",
+        "testpypi",
+        "npm",
+        "release",
+        "releases",
+        "publish",
+        "publishing",
+        "pages",
+        "github-pages",
+        "gh-pages",
+        "docs",
+        "documentation",
+        "crates",
+        "cratesio",
+        "maven",
+        "sonatype",
+        "nuget",
+        "rubygems",
+        "gems",
+        "registry",
+        "homebrew",
+        "package",
+        "packages",
+        "dockerhub",
+        "ghcr",
+        "artifacts",
+        "hex",
+        "cpan",
+        "galaxy",
+        "pub",
+    ];
+    if ci.tools.iter().any(|u| u.is(kinds::DEPLOY)) {
+        return true;
+    }
+    ci.pipelines.iter().flat_map(|p| &p.jobs).filter_map(|j| j.environment.as_deref()).any(|environment| {
+        let words = kaizen_plugin_sdk::evidence::ci::words_of_name(environment);
+        !words.iter().any(|w| PUBLISHING.contains(&w.as_str()))
+    })
 }
 
 fn quote(command: &str) -> String {

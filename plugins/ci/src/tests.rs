@@ -195,12 +195,23 @@ fn deployments_are_deploy_and_release_tools_or_environments() {
         ..tool("kubectl-apply", &["test"], path, 9, "kubectl apply -f k8s/")
     });
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(false));
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
+    // Publishing an image is a release, not a service deployed.
     let mut ci = base();
     ci.tools.push(tool("docker-push", &["release"], path, 9, "docker push app"));
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(true));
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
+    let mut ci = base();
+    ci.pipelines[0].jobs.push(Job { id: "publish".into(), environment: Some("pypi".into()), ..Job::default() });
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(true));
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
+    let mut ci = base();
+    ci.tools.push(tool("helm-deploy", &["deploy"], path, 9, "helm upgrade --install app ./chart"));
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(true));
     let mut ci = base();
     ci.pipelines[0].jobs.push(Job { id: "deploy".into(), environment: Some("production".into()), ..Job::default() });
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(true));
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(true));
     assert_eq!(
         finding(&repo.judge_ci(&ci), DEPLOYMENTS_GATED).status,
         Status::Warn,
@@ -562,4 +573,19 @@ fn build_files_run_what_the_pipeline_calls_indirectly() {
             "measures coverage: `jacoco-maven-plugin` bound into the Maven build that `./mvnw -B verify` runs"
         )]
     );
+}
+
+#[test]
+fn setup_go_caches_by_default_since_v4() {
+    let path = ".github/workflows/ci.yml";
+    let workflow = |uses: &str, with: Value| json!({"on": "push", "jobs": {"test": {"runs-on": "x", "steps": [{"uses": uses, "with": with}]}}});
+    let text = "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - uses: actions/setup-go\n";
+    let repo = Repo::new(&[(path, text)]);
+    let caching = |value: Value| finding(&repo.judge(&[yaml(path, value)], Vec::new()), CACHING).status;
+    assert_eq!(caching(workflow("actions/setup-go@v5", json!({"go-version": "1.23"}))), Status::Pass);
+    assert_eq!(caching(workflow("actions/setup-go@0aaccfd150d50ccaeb58ebd88d36e91967a5f35b", json!({}))), Status::Pass);
+    assert_eq!(caching(workflow("actions/setup-go@v5", json!({"cache": false}))), Status::Warn);
+    assert_eq!(caching(workflow("actions/setup-go@v3", json!({}))), Status::Warn);
+    assert_eq!(caching(workflow("actions/setup-node@v4", json!({"node-version": 20}))), Status::Warn);
+    assert_eq!(caching(workflow("actions/setup-node@v4", json!({"cache": "npm"}))), Status::Pass);
 }

@@ -84,6 +84,7 @@ const LIBRARIES: &[Library] = libs! {
     Cargo "datadog-tracing" => TRACE;
 
     Npm "@opentelemetry/*" => OTEL;
+    Npm "@effect/opentelemetry" => OTEL;
     Npm "prom-client" => PROM;
     Npm "express-prom-bundle" => PROM;
     Npm "pino" => LOGS;
@@ -107,6 +108,10 @@ const LIBRARIES: &[Library] = libs! {
     Go "go.uber.org/zap" => LOGS;
     Go "github.com/rs/zerolog" => LOGS;
     Go "github.com/sirupsen/logrus" => LOGS;
+    Go "github.com/go-kit/log" => LOGS;
+    Go "github.com/hashicorp/go-hclog" => LOGS;
+    Go "github.com/apex/log" => LOGS;
+    Go "github.com/inconshreveable/log15" => LOGS;
     Go "github.com/aws/aws-xray-sdk-go" => TRACE;
     Go "github.com/uber/jaeger-client-go" => TRACE;
     Go "github.com/openzipkin/zipkin-go" => TRACE;
@@ -188,6 +193,56 @@ const LIBRARIES: &[Library] = libs! {
 };
 
 /// The signals a dependency is evidence of (empty for most).
+/// Web and RPC server frameworks: code that depends on one (at run time, not in its tests)
+/// is a long-running service when it is packaged as an image, even if its Dockerfile
+/// declares no port.
+const SERVER_FRAMEWORKS: &[(Ecosystem, &str)] = &[
+    (Ecosystem::Java, "org.springframework.boot:spring-boot-starter-web"),
+    (Ecosystem::Java, "org.springframework.boot:spring-boot-starter-webflux"),
+    (Ecosystem::Java, "org.springframework.boot:spring-boot-starter-actuator"),
+    (Ecosystem::Java, "io.quarkus:quarkus-rest*"),
+    (Ecosystem::Java, "io.quarkus:quarkus-resteasy*"),
+    (Ecosystem::Java, "io.micronaut:micronaut-http-server*"),
+    (Ecosystem::Java, "io.ktor:ktor-server*"),
+    (Ecosystem::Java, "io.grpc:grpc-netty*"),
+    (Ecosystem::Java, "io.javalin:javalin"),
+    (Ecosystem::Java, "io.vertx:vertx-web"),
+    (Ecosystem::Npm, "express"),
+    (Ecosystem::Npm, "fastify"),
+    (Ecosystem::Npm, "koa"),
+    (Ecosystem::Npm, "@nestjs/core"),
+    (Ecosystem::Npm, "@hapi/hapi"),
+    (Ecosystem::Python, "flask"),
+    (Ecosystem::Python, "fastapi"),
+    (Ecosystem::Python, "django"),
+    (Ecosystem::Python, "gunicorn"),
+    (Ecosystem::Python, "uvicorn"),
+    (Ecosystem::Python, "aiohttp"),
+    (Ecosystem::Python, "tornado"),
+    (Ecosystem::Go, "github.com/gin-gonic/gin"),
+    (Ecosystem::Go, "github.com/labstack/echo*"),
+    (Ecosystem::Go, "github.com/gofiber/fiber*"),
+    (Ecosystem::Go, "github.com/go-chi/chi*"),
+    (Ecosystem::Go, "github.com/gorilla/mux"),
+    (Ecosystem::Cargo, "actix-web"),
+    (Ecosystem::Cargo, "axum"),
+    (Ecosystem::Cargo, "rocket"),
+    (Ecosystem::Cargo, "warp"),
+    (Ecosystem::Cargo, "tonic"),
+    (Ecosystem::Nuget, "microsoft.aspnetcore*"),
+    (Ecosystem::Ruby, "rails"),
+    (Ecosystem::Ruby, "sinatra"),
+    (Ecosystem::Ruby, "puma"),
+    (Ecosystem::Elixir, "phoenix"),
+];
+
+/// Whether a dependency is a server framework (see [`SERVER_FRAMEWORKS`]).
+pub fn is_server_framework(dependency: &Dependency) -> bool {
+    SERVER_FRAMEWORKS
+        .iter()
+        .any(|(ecosystem, name)| *ecosystem == dependency.ecosystem && matches(name, &dependency.name))
+}
+
 pub fn signals_of(dependency: &Dependency) -> &'static [Signal] {
     for library in LIBRARIES {
         if library.ecosystem != dependency.ecosystem || !matches(library.name, &dependency.name) {

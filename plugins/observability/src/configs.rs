@@ -151,8 +151,17 @@ fn structured(file: &str, value: &Value, found: &mut Found) {
         if !checked.is_empty() {
             found.add(Signal::HealthChecks, "healthcheck:", format!("Compose health checks of {}", checked.join(", ")));
         }
-        if value["services"].is_object() {
-            found.deploys = Some("Compose services".into());
+        // Services built from the repository's own code; those that only run others'
+        // images (a database for development) deploy nothing of its own.
+        let built: Vec<&String> = value["services"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, s)| !s["build"].is_null())
+            .map(|(name, _)| name)
+            .collect();
+        if let Some(first) = built.first() {
+            found.deploys = Some(format!("Compose service `{}` built from the repository", first));
         }
     }
     cloudformation(value, found);
@@ -414,7 +423,8 @@ fn logging_xml(root: &Value, found: &mut Found) {
             || class.contains("LogstashEncoder")
             || class.contains("logstash.logback")
             || class.contains("EcsEncoder")
-            || class.ends_with("JsonEncoder");
+            || class.ends_with("JsonEncoder")
+            || class.ends_with("JsonLayout");
         if json {
             let what =
                 if class.is_empty() { name.to_string() } else { class.rsplit('.').next().unwrap_or(class).to_string() };

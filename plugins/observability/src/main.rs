@@ -40,6 +40,8 @@ struct Scan {
     deploys: Option<(String, String)>,
     /// A file that deploys a long-running service (not only functions), and how.
     serves: Option<(String, String)>,
+    /// A server framework the code runs with: its manifest, line and name.
+    framework: Option<(String, Option<u32>, String)>,
 }
 
 /// The checks, each judging one or more signals.
@@ -149,6 +151,7 @@ fn scan(request: &Request) -> Scan {
             }
             let text = texts.get(&document.path);
             for dependency in deps::from_document(document, text.as_ref().map(|t| t.as_str())) {
+                note_framework(&mut scan, &dependency);
                 for signal in catalog::signals_of(&dependency) {
                     scan.hits.push(Hit {
                         signal: *signal,
@@ -183,6 +186,9 @@ fn scan(request: &Request) -> Scan {
 /// Files read as text: Gradle scripts, Dockerfiles, monitoring mixins and source code.
 fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
     let mut sources = Vec::new();
+    // A Dockerfile without `EXPOSE`, which is a service's when the code serves.
+    let mut image: Option<String> = None;
+    let mut server: Option<(String, u32, &'static str)> = None;
     for file in &request.files {
         let path = file.path.as_str();
         if !file.role.is_own() || source::is_vendored(path) {
@@ -196,6 +202,7 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
             }
             if let Some(text) = texts.get(path) {
                 for dependency in deps::from_text(path, &text).unwrap_or_default() {
+                    note_framework(scan, &dependency);
                     for signal in catalog::signals_of(&dependency) {
                         scan.hits.push(Hit {
                             signal: *signal,
@@ -214,6 +221,7 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
             }
             if let Some(text) = texts.get(path) {
                 for dependency in deps::from_gradle(path, &text) {
+                    note_framework(scan, &dependency);
                     for signal in catalog::signals_of(&dependency) {
                         scan.hits.push(Hit {
                             signal: *signal,
@@ -231,9 +239,13 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
             || name.starts_with("Dockerfile_")
             || name == "Containerfile"
         {
-            if own {
-                scan.deploys.get_or_insert_with(|| (path.to_string(), "Dockerfile".to_string()));
-                scan.serves.get_or_insert_with(|| (path.to_string(), "Dockerfile".to_string()));
+            // An image that listens on a port is a service; one that does not may be a CLI
+            // or a build tool packaged as an image, unless its code serves (below).
+            if own && texts.get(path).map_or(false, |t| source::dockerfile_exposes(&t)) {
+                scan.deploys.get_or_insert_with(|| (path.to_string(), "Dockerfile with `EXPOSE`".to_string()));
+                scan.serves.get_or_insert_with(|| (path.to_string(), "Dockerfile with `EXPOSE`".to_string()));
+            } else if own {
+                image.get_or_insert_with(|| path.to_string());
             }
             if let Some((line, what)) = texts.get(path).and_then(|t| source::scan_dockerfile(&t)) {
                 scan.hits.push(Hit { signal: Signal::HealthChecks, path: path.to_string(), line: Some(line), what });
@@ -265,6 +277,27 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
         for (signal, line, what) in source::scan_source(path, &text) {
             scan.hits.push(Hit { signal, path: path.to_string(), line: Some(line), what });
         }
+        if server.is_none() && !source::is_test(path) && !source::is_auxiliary(path) {
+            server = source::serves(&text).map(|(line, what)| (path.to_string(), line, what));
+        }
+    }
+    let server = server.map(|(path, line, what)| format!("{} at {}:{}", what, path, line)).or_else(|| {
+        scan.framework.as_ref().map(|(path, line, name)| match line {
+            Some(line) => format!("`{}` at {}:{}", name, path, line),
+            None => format!("`{}` in {}", name, path),
+        })
+    });
+    if let (Some(dockerfile), Some(server)) = (image, server) {
+        let how = format!("the image of a server, {},", server);
+        scan.deploys.get_or_insert_with(|| (dockerfile.clone(), how.clone()));
+        scan.serves.get_or_insert_with(|| (dockerfile, how));
+    }
+}
+
+/// Remembers the first server framework the repository's own code depends on.
+fn note_framework(scan: &mut Scan, dependency: &deps::Dependency) {
+    if scan.framework.is_none() && !source::is_auxiliary(&dependency.path) && catalog::is_server_framework(dependency) {
+        scan.framework = Some((dependency.path.clone(), dependency.line, dependency.name.clone()));
     }
 }
 

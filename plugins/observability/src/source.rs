@@ -193,12 +193,57 @@ fn named_health_route(line: &str) -> Option<&str> {
             // (an API path such as `/v1/health/service` is another system's).
             let elsewhere = format!("{}{}", &line[..i], &rest[end..]).to_lowercase();
             let plain = route.chars().all(|c| c.is_ascii_alphanumeric() || "/-_".contains(c));
-            if plain && route.len() < 40 && elsewhere.contains("health") {
+            // A health check named as such, not any word that starts with "health"
+            // (`new HealthReport(…, "/images/…")`).
+            const NAMING: &[&str] =
+                &["healthcheck", "health-check", "health_check", "health check", "healthz", "liveness", "readiness"];
+            if plain && route.len() < 40 && NAMING.iter().any(|n| elsewhere.contains(n)) {
                 return Some(route);
             }
         }
     }
     None
+}
+
+/// Calls that start a network server, by language: the code is a service's.
+const SERVER_CALLS: &[(&str, &str)] = &[
+    ("ListenAndServe(", "Go `ListenAndServe`"),
+    ("ListenAndServeTLS(", "Go `ListenAndServeTLS`"),
+    ("grpc.NewServer(", "a gRPC server"),
+    ("app.listen(", "`app.listen`"),
+    ("server.listen(", "`server.listen`"),
+    ("fastify.listen(", "`fastify.listen`"),
+    ("uvicorn.run(", "`uvicorn.run`"),
+    ("web.run_app(", "aiohttp `run_app`"),
+    ("serve_forever(", "`serve_forever`"),
+    ("@SpringBootApplication", "a Spring Boot application"),
+    ("HttpServer::new(", "an actix-web server"),
+    ("axum::serve(", "an axum server"),
+    ("warp::serve(", "a warp server"),
+    ("Server::bind(", "a hyper server"),
+    ("WebApplication.CreateBuilder(", "an ASP.NET Core application"),
+];
+
+/// The first line of `text` that starts a network server, and what it is.
+pub fn serves(text: &str) -> Option<(u32, &'static str)> {
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") || trimmed.starts_with('#') || trimmed.starts_with('*') {
+            continue;
+        }
+        if let Some((_, what)) = SERVER_CALLS.iter().find(|(call, _)| line.contains(call)) {
+            return Some((index as u32 + 1, what));
+        }
+    }
+    None
+}
+
+/// Whether a Dockerfile declares a port its image listens on (`EXPOSE`).
+pub fn dockerfile_exposes(text: &str) -> bool {
+    text.lines().any(|line| {
+        let trimmed = line.trim_start();
+        trimmed.len() > 7 && trimmed[..7].eq_ignore_ascii_case("EXPOSE ")
+    })
 }
 
 /// A `HEALTHCHECK` instruction in a Dockerfile (not `HEALTHCHECK NONE`), or the gRPC health
@@ -265,6 +310,10 @@ mod tests {
         assert_eq!(named_health_route(flag), Some("/status"));
         assert_eq!(named_health_route(r#"open("/var/lib/data")"#), None);
         assert_eq!(named_health_route(r#"get("/v1/health/service/test?wait=1", h)"#), None);
+        assert_eq!(
+            named_health_route(r#"return Jenkins.RESOURCE_PATH + "/images/" + size + "/" + HEALTH_UNKNOWN_IMG;"#),
+            None
+        );
         assert_eq!(health_route(r#"router.Get("/-/healthy", func(w http.ResponseWriter) {"#), Some("/-/healthy"));
         assert!(scan_source("discovery/consul_test.go", "c.Get(\"/healthz\")\n").is_empty());
         assert!(is_test("web/__tests__/app.js") && is_test("app.test.ts") && !is_test("src/contest.go"));
@@ -282,6 +331,19 @@ mod tests {
         let rails =
             "Rails.application.routes.draw do\n  get \"up\" => \"rails/health#show\", as: :rails_health_check\nend\n";
         assert_eq!(scan_source("config/routes.rb", rails).len(), 1);
+    }
+
+    #[test]
+    fn code_that_starts_a_server_is_a_services() {
+        assert_eq!(
+            serves("package main\n\nfunc main() {\n\t_ = http.ListenAndServe(\":8080\", nil)\n}\n"),
+            Some((4, "Go `ListenAndServe`"))
+        );
+        assert_eq!(serves("// http.ListenAndServe(\":8080\", nil)\nfmt.Println(\"cli\")\n"), None);
+        assert_eq!(
+            serves("if __name__ == \"__main__\":\n    uvicorn.run(app, host=\"0.0.0.0\")\n"),
+            Some((2, "`uvicorn.run`"))
+        );
     }
 
     #[test]

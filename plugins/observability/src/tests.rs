@@ -86,7 +86,7 @@ fn a_go_service_with_zap_and_otel_but_only_an_indirect_prometheus() {
     let repo = Repo::new(&[
         ("go.mod", "module x\n\nrequire (\n\tgo.uber.org/zap v1.27.0\n\tgo.opentelemetry.io/otel v1.28.0\n)\n"),
         ("main.go", "package main\n\nfunc main() {\n\thttp.HandleFunc(\"/healthz\", ok)\n}\n"),
-        ("Dockerfile", "FROM scratch\n"),
+        ("Dockerfile", "FROM scratch\nEXPOSE 8080\n"),
     ]);
     let gomod = json!({"module": "x", "go": null, "toolchain": null, "replace": [], "exclude": [], "require": [
         {"path": "go.uber.org/zap", "version": "v1.27.0", "indirect": false, "line": 4},
@@ -291,4 +291,58 @@ fn elixir_ruby_php_and_cpp_manifests_are_read_without_their_test_dependencies() 
     assert!(metrics.contains(&("src/CMakeLists.txt", Some(3))), "{metrics:?}");
     assert!(metrics.contains(&("composer.json", Some(4))), "{metrics:?}");
     assert_eq!(evidence(finding(&response, "structured-logging")), [("Gemfile", Some(3))]);
+}
+
+#[test]
+fn an_image_that_listens_is_a_service_and_a_compose_file_of_databases_is_not() {
+    let cli = Repo::new(&[
+        ("go.mod", "module x\n"),
+        ("main.go", "package main\n"),
+        ("Dockerfile", "FROM scratch\nENTRYPOINT [\"/x\"]\n"),
+    ]);
+    let response = cli.judge(&[]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::NotApplicable);
+    let dev = json!({"services": {"db": {"image": "postgres:16"}, "cache": {"image": "redis:7"}}});
+    let response = cli.judge(&[doc("docker-compose.yml", "yaml", dev)]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::NotApplicable);
+    let built = json!({"services": {"db": {"image": "postgres:16"}, "app": {"build": ".", "ports": ["8080:8080"]}}});
+    let response = cli.judge(&[doc("docker-compose.yml", "yaml", built)]);
+    let alerts = finding(&response, "alerting-rules");
+    assert_eq!(alerts.status, Status::Fail);
+    assert!(alerts.message.contains("Compose service `app`"), "{}", alerts.message);
+}
+
+#[test]
+fn an_image_of_code_built_on_a_web_framework_is_a_service_without_expose() {
+    let files = [
+        ("package.json", "{\n  \"dependencies\": {\n    \"express\": \"^4\"\n  }\n}\n"),
+        ("Dockerfile", "FROM node:22\nCMD [\"node\", \"index.js\"]\n"),
+    ];
+    let repo = Repo::new(&files);
+    let manifest = doc("package.json", "json", json!({"dependencies": {"express": "^4"}}));
+    let response = repo.judge(&[manifest]);
+    let alerts = finding(&response, "alerting-rules");
+    assert_eq!(alerts.status, Status::Fail, "{}", alerts.message);
+    assert!(alerts.message.contains("`express` at package.json:3"), "{}", alerts.message);
+    // Only as a development dependency, the framework says nothing of what the image runs.
+    let manifest = doc("package.json", "json", json!({"devDependencies": {"express": "^4"}}));
+    let response = repo.judge(&[manifest]);
+    assert_eq!(finding(&response, "alerting-rules").status, Status::NotApplicable);
+}
+
+#[test]
+fn json_layouts_of_logback_contrib_and_go_kit_loggers_are_structured_logging() {
+    let xml = "<configuration>\n  <appender name=\"json\">\n    <encoder class=\"ch.qos.logback.core.encoder.LayoutWrappingEncoder\">\n      <layout class=\"ch.qos.logback.contrib.json.classic.JsonLayout\"/>\n    </encoder>\n  </appender>\n</configuration>\n";
+    let repo = Repo::new(&[("src/main/resources/logback.xml", xml), ("go.mod", "module x\n")]);
+    let layout = json!({"name": "layout", "attributes": {"class": "ch.qos.logback.contrib.json.classic.JsonLayout"}, "children": [], "text": "", "line": 4});
+    let encoder = json!({"name": "encoder", "attributes": {"class": "ch.qos.logback.core.encoder.LayoutWrappingEncoder"}, "children": [layout], "text": "", "line": 3});
+    let appender =
+        json!({"name": "appender", "attributes": {"name": "json"}, "children": [encoder], "text": "", "line": 2});
+    let logback = json!({"name": "configuration", "attributes": {}, "children": [appender], "text": "", "line": 1});
+    let response = repo.judge(&[doc("src/main/resources/logback.xml", "xml", logback)]);
+    assert_eq!(signals(&response), json!(["structured-logging"]));
+    assert_eq!(evidence(finding(&response, "structured-logging")), [("src/main/resources/logback.xml", Some(4))]);
+    let gomod = json!({"module": "x", "require": [{"path": "github.com/go-kit/log", "version": "v0.2.1", "indirect": false, "line": 3}]});
+    let response = repo.judge(&[doc("go.mod", "go-mod", gomod)]);
+    assert_eq!(signals(&response), json!(["structured-logging"]));
 }

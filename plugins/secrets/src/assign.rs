@@ -71,6 +71,7 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
         while matches!(bytes.get(value_from), Some(b'=') | Some(b'>')) {
             value_from += 1;
         }
+        let compares = b == b'=' && next == Some(b'=');
         i = value_from;
         let key = match key_before(line, operator) {
             Some(key) => key,
@@ -84,6 +85,12 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
             None => continue,
         };
         let value = &line[start..end];
+        let quoted = start > 0 && matches!(bytes[start - 1], b'"' | b'\'' | b'`');
+        // `token == NGHTTP3_QPACK_TOKEN__STATUS`, `key = DEFAULT_KEY_V2`: a comparison with,
+        // or an assignment of, a variable or a constant rather than a literal.
+        if !quoted && (compares || is_constant_name(value)) {
+            continue;
+        }
         if !looks_secret(value) {
             continue;
         }
@@ -186,6 +193,15 @@ fn looks_secret(value: &str) -> bool {
         return false;
     }
     entropy(value) >= MIN_ENTROPY
+}
+
+/// An upper-case constant's name (`NGHTTP3_QPACK_TOKEN__STATUS`): letters, digits and
+/// underscores, with an underscore between words and no lower-case letter.
+fn is_constant_name(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    matches!(bytes.first(), Some(b) if b.is_ascii_uppercase())
+        && bytes.contains(&b'_')
+        && bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
 }
 
 /// `secrets.GITHUB_TOKEN`, `process.env.NPM_TOKEN`, `settings.SECRET_KEY_V2`: a reference

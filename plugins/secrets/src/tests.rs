@@ -171,6 +171,10 @@ fn assignment_traps() {
         // Comparisons of another kind, and paths in code.
         format!("if token != \"{}\"", value),
         "token::Kind::Identifier123456789".to_string(),
+        // A comparison with, or an assignment of, a variable or a constant.
+        "  if(token == NGHTTP3_QPACK_TOKEN__STATUS) {".to_string(),
+        format!("  if (secret == {}) {{", value),
+        "api_key = DEFAULT_API_KEY_VERSION_2".to_string(),
     ] {
         assert!(find(&line).is_empty(), "{} gave {:?}", line, find(&line));
     }

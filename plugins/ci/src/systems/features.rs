@@ -153,8 +153,16 @@ fn github(map: &Map<String, Value>, out: &mut Vec<Feature>) {
         for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
             let uses = step.get("uses").and_then(Value::as_str).unwrap_or("");
             let action = uses.split('@').next().unwrap_or("").to_ascii_lowercase();
-            let cache_input = step.get("with").and_then(|w| w.get("cache")).map_or(false, |c| c != false && c != "");
-            if action.starts_with("actions/cache") || action == "swatinem/rust-cache" || cache_input {
+            let cache_input = step.get("with").and_then(|w| w.get("cache"));
+            let cache_asked = cache_input.map_or(false, |c| c != false && c != "" && c != "false");
+            // actions/setup-go caches modules and the build cache by default since v4 (March
+            // 2023). A commit pin says no version; pins are a practice of the years since,
+            // so one counts as v4 or later.
+            let setup_go_default = action == "actions/setup-go"
+                && major_version(uses).map_or(is_commit(uses), |v| v >= 4)
+                && cache_input.map_or(true, |c| c != false && c != "false");
+            if action.starts_with("actions/cache") || action == "swatinem/rust-cache" || cache_asked || setup_go_default
+            {
                 out.push(feature(Kind::Cache, format!("job `{id}` caches with `{uses}`"), uses));
             }
             if action.contains("manual-approval") {
@@ -475,4 +483,20 @@ fn strings_of_key(value: &Value, key: &str) -> Vec<String> {
     let mut out = Vec::new();
     walk(value, key, 0, &mut out);
     out
+}
+
+/// Whether an action reference is pinned to a commit.
+fn is_commit(uses: &str) -> bool {
+    uses.rsplit_once('@').map_or(false, |(_, r)| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The major version of an action reference (`actions/setup-go@v5.0.1` is 5); `None` for a
+/// commit or a branch.
+fn major_version(uses: &str) -> Option<u32> {
+    let reference = uses.rsplit_once('@')?.1;
+    let digits: String = reference.trim_start_matches('v').chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || is_commit(uses) {
+        return None;
+    }
+    digits.parse().ok()
 }
