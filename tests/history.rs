@@ -104,6 +104,56 @@ fn a_lost_practice_fails_the_gate_and_compare_says_why() {
 }
 
 #[test]
+fn a_score_that_drops_inside_a_level_fails_the_score_gate() {
+    let dir = setup();
+    let first = assess(dir.path(), "first", &["--history", "history", "-q"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    // A committed access key: the level-4 security practice is lost, the area stays at 1.
+    let key = format!("{}{}", "AKIA", "Q3ZL7RTW2XNB5KJD");
+    std::fs::write(dir.path().join("shop/deploy.env"), format!("aws_access_key_id = {key}\n")).unwrap();
+    let levels =
+        assess(dir.path(), "levels", &["--baseline", "first/result.json", "--fail-on-regression=levels", "-q"]);
+    assert_eq!(levels.status.code(), Some(0), "no level dropped: {}", String::from_utf8_lossy(&levels.stderr));
+    let score = assess(
+        dir.path(),
+        "second",
+        &["--baseline", "first/result.json", "--fail-on-regression=score", "--history", "history"],
+    );
+    assert_eq!(score.status.code(), Some(1), "{}", String::from_utf8_lossy(&score.stderr));
+    let stderr = String::from_utf8_lossy(&score.stderr);
+    assert!(stderr.contains("shop: the security score dropped from "), "{stderr}");
+    assert!(stderr.contains("shop: the score dropped from "), "{stderr}");
+    assert!(!stderr.contains("continuous-integration score dropped"), "{stderr}");
+    assert!(!stderr.contains(" -0 %"), "no negative zero: {stderr}");
+
+    // compare shows the scores beside the levels, the drop marked inside the level.
+    let md = run(kaizen().current_dir(dir.path()).args(["compare", "first/result.json", "second/result.json"]));
+    let text = String::from_utf8_lossy(&md.stdout);
+    assert!(text.contains("- ▽ security: level 1 → 1, score "), "{text}");
+    let json = run(kaizen().current_dir(dir.path()).args([
+        "compare",
+        "first/result.json",
+        "second/result.json",
+        "--format",
+        "json",
+    ]));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let security = &value["targets"][0]["areas"][0];
+    assert_eq!(security["area"], "security");
+    assert!(security["new_score"].as_f64() < security["old_score"].as_f64(), "{security}");
+
+    // The trend carries the score, and the HTML report draws it beside the levels.
+    let second: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("second/result.json")).unwrap()).unwrap();
+    let trend = second["trend"].as_array().unwrap();
+    assert!(trend[1]["scores"]["security"].as_f64() < trend[0]["scores"]["security"].as_f64(), "{trend:?}");
+    let html = std::fs::read_to_string(dir.path().join("second/report.html")).unwrap();
+    assert!(html.contains("Organisation score per area over time"), "the HTML report draws the score's trend");
+    // Its executive summary starts with what was in scope.
+    assert!(html.contains("<strong>In scope:</strong> the repository&#x27;s files, interview answers."), "{html}");
+}
+
+#[test]
 fn a_baseline_that_is_not_a_result_stops_before_assessing() {
     let dir = setup();
     std::fs::write(dir.path().join("old.json"), "{\"schema_version\": 99}").unwrap();

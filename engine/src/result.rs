@@ -74,6 +74,12 @@ pub struct TrendPoint {
     pub levels: BTreeMap<String, u8>,
     /// The organisation's coverage, 0 to 1.
     pub coverage: f64,
+    /// The organisation's score, 0 to 1 (absent in results older than the score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The organisation's score per area id, where the area was assessed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scores: BTreeMap<String, f64>,
 }
 
 impl TrendPoint {
@@ -88,6 +94,8 @@ impl TrendPoint {
             started_at: started_at.to_owned(),
             levels: org.areas.iter().map(|a| (a.id.clone(), a.level)).collect(),
             coverage: org.coverage,
+            score: org.score,
+            scores: org.areas.iter().filter_map(|a| Some((a.id.clone(), a.score?))).collect(),
         }
     }
 }

@@ -67,6 +67,9 @@ pub struct Comparison {
     pub organisation: Vec<AreaChange>,
     /// Overall coverage, old and new.
     pub coverage: (Option<f64>, Option<f64>),
+    /// The organisation's score (share of considered practices in place), old and new.
+    #[serde(default)]
+    pub score: (Option<f64>, Option<f64>),
     /// Per target present in both.
     pub targets: Vec<TargetChange>,
     /// Targets only in the new result.
@@ -87,12 +90,44 @@ pub struct AreaChange {
     pub old: Option<u8>,
     /// The new level (absent when the area is gone).
     pub new: Option<u8>,
+    /// The old score, 0 to 1 (absent when the area was not assessed or is new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_score: Option<f64>,
+    /// The new score, 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_score: Option<f64>,
+}
+
+/// A share as a whole percentage; never "-0 %".
+fn percent(share: f64) -> String {
+    format!("{:.0} %", (share * 100.0).round() + 0.0)
+}
+
+/// Below this, two scores are the same: they come from the same integer counts.
+const SAME_SCORE: f64 = 1e-9;
+
+/// Whether a score went down.
+fn score_dropped(old: Option<f64>, new: Option<f64>) -> bool {
+    matches!((old, new), (Some(o), Some(n)) if n < o - SAME_SCORE)
 }
 
 impl AreaChange {
     /// Whether the level went down.
     pub fn dropped(&self) -> bool {
         matches!((self.old, self.new), (Some(o), Some(n)) if n < o)
+    }
+
+    /// Whether the score went down.
+    pub fn score_dropped(&self) -> bool {
+        score_dropped(self.old_score, self.new_score)
+    }
+
+    fn changed(&self) -> bool {
+        self.old != self.new
+            || match (self.old_score, self.new_score) {
+                (Some(o), Some(n)) => (o - n).abs() > SAME_SCORE,
+                (o, n) => o.is_some() != n.is_some(),
+            }
     }
 }
 
@@ -111,6 +146,13 @@ pub struct TargetChange {
     pub dora: Vec<(String, Option<String>, Option<String>)>,
     /// Coverage, old and new.
     pub coverage: (f64, f64),
+    /// The target's score, old and new.
+    #[serde(default)]
+    pub score: (Option<f64>, Option<f64>),
+    /// What the assessment had as evidence, when it changed: old and new (`repository`,
+    /// `history`…). Levels and scores then move with the scope, not only with the work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_changed: Option<(Vec<String>, Vec<String>)>,
     /// Plugin errors that are new: `plugin (kind)`.
     pub new_errors: Vec<String>,
     /// Plugin errors that are gone.
@@ -134,10 +176,10 @@ pub struct PracticeChange {
 
 /// Compares two results.
 pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> Comparison {
-    let levels = |r: &AssessmentResult| -> BTreeMap<String, u8> {
+    let levels = |r: &AssessmentResult| -> BTreeMap<String, (u8, Option<f64>)> {
         r.organisation_assessment
             .as_ref()
-            .map(|o| o.areas.iter().map(|a| (a.id.clone(), a.level)).collect())
+            .map(|o| o.areas.iter().map(|a| (a.id.clone(), (a.level, a.score))).collect())
             .unwrap_or_default()
     };
     let organisation = area_changes(&levels(old), &levels(new), true);
@@ -156,6 +198,9 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> Comparison {
             r.errors.iter().map(|e| format!("{} ({})", e.plugin, e.kind.name())).collect()
         };
         let (oe, ne) = (errors(o), errors(t));
+        let sources =
+            |a: &TargetAssessment| -> Vec<String> { a.scope.sources.iter().map(|s| s.name().to_owned()).collect() };
+        let (os, ns) = (sources(oa), sources(na));
         targets.push(TargetChange {
             target: t.name.clone(),
             areas: area_changes(&area_levels(oa), &area_levels(na), false),
@@ -163,6 +208,8 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> Comparison {
             lost: practice_changes(oa, na, false),
             dora: dora_changes(oa, na),
             coverage: (oa.coverage, na.coverage),
+            score: (oa.score, na.score),
+            scope_changed: (os != ns && !os.is_empty()).then_some((os, ns)),
             new_errors: ne.difference(&oe).cloned().collect(),
             resolved_errors: oe.difference(&ne).cloned().collect(),
         });
@@ -184,6 +231,10 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> Comparison {
             old.organisation_assessment.as_ref().map(|o| o.coverage),
             new.organisation_assessment.as_ref().map(|o| o.coverage),
         ),
+        score: (
+            old.organisation_assessment.as_ref().and_then(|o| o.score),
+            new.organisation_assessment.as_ref().and_then(|o| o.score),
+        ),
         targets,
         added_targets,
         removed_targets,
@@ -191,15 +242,25 @@ pub fn compare(old: &AssessmentResult, new: &AssessmentResult) -> Comparison {
     }
 }
 
-fn area_levels(a: &TargetAssessment) -> BTreeMap<String, u8> {
-    a.areas.iter().map(|x| (x.id.clone(), x.figures.level)).collect()
+fn area_levels(a: &TargetAssessment) -> BTreeMap<String, (u8, Option<f64>)> {
+    a.areas.iter().map(|x| (x.id.clone(), (x.figures.level, x.figures.score))).collect()
 }
 
-fn area_changes(old: &BTreeMap<String, u8>, new: &BTreeMap<String, u8>, all: bool) -> Vec<AreaChange> {
+fn area_changes(
+    old: &BTreeMap<String, (u8, Option<f64>)>,
+    new: &BTreeMap<String, (u8, Option<f64>)>,
+    all: bool,
+) -> Vec<AreaChange> {
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     ids.into_iter()
-        .map(|id| AreaChange { area: id.clone(), old: old.get(id).copied(), new: new.get(id).copied() })
-        .filter(|c| all || c.old != c.new)
+        .map(|id| AreaChange {
+            area: id.clone(),
+            old: old.get(id).map(|a| a.0),
+            new: new.get(id).map(|a| a.0),
+            old_score: old.get(id).and_then(|a| a.1),
+            new_score: new.get(id).and_then(|a| a.1),
+        })
+        .filter(|c| all || c.changed())
         .collect()
 }
 
@@ -242,6 +303,8 @@ pub struct Gate {
     pub levels: bool,
     /// Any practice lost on any target.
     pub practices: bool,
+    /// Any score dropping: the organisation's, a target's, or an area's on either.
+    pub score: bool,
 }
 
 impl Comparison {
@@ -265,6 +328,43 @@ impl Comparison {
                         a.area,
                         a.old.unwrap_or(0),
                         a.new.unwrap_or(0)
+                    ));
+                }
+            }
+        }
+        if gate.score {
+            let percent = |s: Option<f64>| percent(s.unwrap_or(0.0));
+            if score_dropped(self.score.0, self.score.1) {
+                out.push(format!(
+                    "organisation: the score dropped from {} to {}",
+                    percent(self.score.0),
+                    percent(self.score.1)
+                ));
+            }
+            for a in self.organisation.iter().filter(|a| a.score_dropped()) {
+                out.push(format!(
+                    "organisation: the {} score dropped from {} to {}",
+                    a.area,
+                    percent(a.old_score),
+                    percent(a.new_score)
+                ));
+            }
+            for t in &self.targets {
+                if score_dropped(t.score.0, t.score.1) {
+                    out.push(format!(
+                        "{}: the score dropped from {} to {}",
+                        t.target,
+                        percent(t.score.0),
+                        percent(t.score.1)
+                    ));
+                }
+                for a in t.areas.iter().filter(|a| a.score_dropped()) {
+                    out.push(format!(
+                        "{}: the {} score dropped from {} to {}",
+                        t.target,
+                        a.area,
+                        percent(a.old_score),
+                        percent(a.new_score)
                     ));
                 }
             }
@@ -293,22 +393,41 @@ impl Comparison {
             s.push_str(&format!("\n**Note:** {m}; levels may have moved because the model did.\n"));
         }
         let level = |l: Option<u8>| l.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
+        let score = |s: Option<f64>| s.map(percent).unwrap_or_else(|| "—".into());
         let arrow = |a: &AreaChange| match (a.old, a.new) {
             (Some(o), Some(n)) if n > o => "▲",
             (Some(o), Some(n)) if n < o => "▼",
+            _ if a.score_dropped() => "▽",
+            _ if score_dropped(a.new_score, a.old_score) => "△",
             _ => "",
         };
         if !self.organisation.is_empty() {
-            s.push_str("\n## Organisation\n\n| area | before | now | |\n| --- | ---: | ---: | --- |\n");
+            s.push_str(
+                "\n## Organisation\n\n| area | level before | now | score before | now | |\n\
+                 | --- | ---: | ---: | ---: | ---: | --- |\n",
+            );
             for a in &self.organisation {
-                s.push_str(&format!("| {} | {} | {} | {} |\n", a.area, level(a.old), level(a.new), arrow(a)));
+                s.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    a.area,
+                    level(a.old),
+                    level(a.new),
+                    score(a.old_score),
+                    score(a.new_score),
+                    arrow(a)
+                ));
             }
+        }
+        if self.score.0.is_some() || self.score.1.is_some() {
+            s.push_str(&format!("\nScore: {} → {}.\n", score(self.score.0), score(self.score.1)));
         }
         if let (Some(o), Some(n)) = self.coverage {
             s.push_str(&format!("\nCoverage: {:.0} % → {:.0} %.\n", o * 100.0, n * 100.0));
         }
         for t in &self.targets {
             let quiet = t.areas.is_empty()
+                && t.score.0 == t.score.1
+                && t.scope_changed.is_none()
                 && t.gained.is_empty()
                 && t.lost.is_empty()
                 && t.dora.is_empty()
@@ -319,8 +438,26 @@ impl Comparison {
                 s.push_str("No change.\n");
                 continue;
             }
+            if let Some((old, new)) = &t.scope_changed {
+                s.push_str(&format!(
+                    "- **the evidence changed** ({} → {}): levels and scores moved with it\n",
+                    old.join(", "),
+                    new.join(", ")
+                ));
+            }
+            if t.score.0 != t.score.1 {
+                s.push_str(&format!("- score {} → {}\n", score(t.score.0), score(t.score.1)));
+            }
             for a in &t.areas {
-                s.push_str(&format!("- {} {}: level {} → {}\n", arrow(a), a.area, level(a.old), level(a.new)));
+                s.push_str(&format!(
+                    "- {} {}: level {} → {}, score {} → {}\n",
+                    arrow(a),
+                    a.area,
+                    level(a.old),
+                    level(a.new),
+                    score(a.old_score),
+                    score(a.new_score)
+                ));
             }
             for p in &t.gained {
                 s.push_str(&format!(

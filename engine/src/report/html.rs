@@ -126,16 +126,32 @@ pub fn charts(result: &AssessmentResult) -> Value {
     }
     if result.trend.len() > 1 {
         let points: Vec<&str> = result.trend.iter().map(|p| p.started_at.get(..10).unwrap_or(&p.started_at)).collect();
-        let series: Vec<(&str, Vec<Option<u8>>)> = model
+        let levels: Vec<(&str, Vec<Option<f64>>)> = model
             .model
             .areas
             .iter()
-            .map(|a| (a.name.as_str(), result.trend.iter().map(|p| p.levels.get(&a.id).copied()).collect()))
+            .map(|a| {
+                (a.name.as_str(), result.trend.iter().map(|p| p.levels.get(&a.id).map(|l| f64::from(*l))).collect())
+            })
             .collect();
-        charts.insert(
-            "trend",
-            Value::from_safe_string(svg::trend("Organisation level per area over time", &points, &series, max)),
+        let title = "Organisation level per area over time";
+        charts.insert("trend", Value::from_safe_string(svg::trend(title, &points, &levels, svg::Scale::Levels(max))));
+        // The continuous figure moves inside a level: older results without it leave gaps.
+        let mut scores: Vec<(&str, Vec<Option<f64>>)> =
+            vec![("Overall", result.trend.iter().map(|p| p.score).collect())];
+        scores.extend(
+            model
+                .model
+                .areas
+                .iter()
+                .map(|a| (a.name.as_str(), result.trend.iter().map(|p| p.scores.get(&a.id).copied()).collect())),
         );
+        scores.retain(|(_, values)| values.iter().any(Option::is_some));
+        if !scores.is_empty() {
+            let title = "Organisation score per area over time";
+            let chart = svg::trend(title, &points, &scores, svg::Scale::Percent);
+            charts.insert("trend_score", Value::from_safe_string(chart));
+        }
     }
     Value::from_serialize(charts)
 }

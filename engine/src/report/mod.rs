@@ -6,6 +6,7 @@
 pub mod html;
 pub mod output;
 pub mod sarif;
+pub mod scope;
 pub mod svg;
 
 pub use output::{Format, OutputError};
@@ -229,13 +230,14 @@ impl Templates {
             let (strengths, gaps) = html::headlines(result);
             minijinja::context! {
                 result => view,
+                scope => scope::summary(result),
                 strengths => strengths,
                 gaps => gaps,
                 charts => html::charts(result),
                 areas => html::areas(result),
             }
         } else {
-            minijinja::context! { result => view }
+            minijinja::context! { result => view, scope => scope::summary(result) }
         }
     }
 }

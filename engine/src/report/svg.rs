@@ -150,14 +150,40 @@ pub fn bars(title: &str, items: &[(&str, f64)]) -> String {
     svg
 }
 
-/// Lines: each area's level (1 to `max`) at each point of the history, oldest on the left.
-pub fn trend(title: &str, points: &[&str], areas: &[(&str, Vec<Option<u8>>)], max: u8) -> String {
+/// The vertical scale of a trend chart.
+#[derive(Debug, Clone, Copy)]
+pub enum Scale {
+    /// Levels 1 to this maximum.
+    Levels(u8),
+    /// A share, 0 to 1, labelled in percent.
+    Percent,
+}
+
+impl Scale {
+    /// The ticks: value and label.
+    fn ticks(self) -> Vec<(f64, String)> {
+        match self {
+            Scale::Levels(max) => (1..=max.max(2)).map(|l| (f64::from(l), l.to_string())).collect(),
+            Scale::Percent => (0..=4).map(|q| (f64::from(q) / 4.0, format!("{} %", q * 25))).collect(),
+        }
+    }
+
+    /// Where a value falls, 0 at the bottom and 1 at the top.
+    fn position(self, value: f64) -> f64 {
+        match self {
+            Scale::Levels(max) => (value - 1.0) / (f64::from(max.max(2)) - 1.0),
+            Scale::Percent => value.clamp(0.0, 1.0),
+        }
+    }
+}
+
+/// Lines: each series' value at each point of the history, oldest on the left.
+pub fn trend(title: &str, points: &[&str], areas: &[(&str, Vec<Option<f64>>)], scale: Scale) -> String {
     let (left, top, width, height) = (40.0, 30.0, 420.0, 160.0);
     let legend_row = 18.0;
     let total = top + height + 40.0 + legend_row * areas.len() as f64;
-    let max = f64::from(max.max(2));
     let x = |i: usize| left + if points.len() > 1 { width * i as f64 / (points.len() - 1) as f64 } else { width / 2.0 };
-    let y = |level: u8| top + height - height * (f64::from(level) - 1.0) / (max - 1.0);
+    let y = |value: f64| top + height - height * scale.position(value);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -165,15 +191,15 @@ pub fn trend(title: &str, points: &[&str], areas: &[(&str, Vec<Option<u8>>)], ma
         escape(title)
     );
     let _ = write!(svg, r#"<text class="heading" x="0" y="16">{}</text>"#, escape(title));
-    for level in 1..=(max as u8) {
+    for (value, label) in scale.ticks() {
         let _ = write!(
             svg,
-            r#"<line class="grid" x1="{left}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="label" x="{:.1}" y="{:.1}" text-anchor="end">{level}</text>"#,
+            r#"<line class="grid" x1="{left}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="label" x="{:.1}" y="{:.1}" text-anchor="end">{label}</text>"#,
             left + width,
-            y(level),
-            y(level),
+            y(value),
+            y(value),
             left - 6.0,
-            y(level) + 4.0
+            y(value) + 4.0
         );
     }
     for (i, point) in points.iter().enumerate() {
@@ -185,9 +211,9 @@ pub fn trend(title: &str, points: &[&str], areas: &[(&str, Vec<Option<u8>>)], ma
             escape(&short(point, 10))
         );
     }
-    for (n, (area, levels)) in areas.iter().enumerate() {
+    for (n, (area, values)) in areas.iter().enumerate() {
         let series: Vec<String> =
-            levels.iter().enumerate().filter_map(|(i, l)| l.map(|l| format!("{:.1},{:.1}", x(i), y(l)))).collect();
+            values.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
         let class = format!("series s{}", n % 9);
         let _ = write!(svg, r#"<polyline class="{class}" fill="none" points="{}"/>"#, series.join(" "));
         for p in &series {

@@ -335,7 +335,9 @@ fn weighted_share(model: &Model, practices: &[&PracticeResult], weight: &dyn Fn(
     let impact = |id: &str| model.practice(id).map_or(1.0, |p| f64::from(p.impact.max(1)));
     let considered: Vec<&&PracticeResult> = practices.iter().filter(|p| p.state.is_considered()).collect();
     let total: f64 = considered.iter().map(|p| impact(&p.id) * weight(&p.id)).sum();
-    let met: f64 = considered.iter().filter(|p| p.state.is_met()).map(|p| impact(&p.id) * weight(&p.id)).sum();
+    // A fold from +0.0: an empty `sum()` of floats is -0.0, which would print as "-0 %".
+    let met =
+        considered.iter().filter(|p| p.state.is_met()).map(|p| impact(&p.id) * weight(&p.id)).fold(0.0, |a, b| a + b);
     (total > 0.0).then(|| met / total)
 }
 
@@ -443,7 +445,7 @@ fn figures_of(model: &Model, practices: &[&PracticeResult], weight: &dyn Fn(&str
             let at: Vec<&&PracticeResult> =
                 practices.iter().filter(|p| p.level == next && p.state.is_considered()).collect();
             let total: f64 = at.iter().map(|p| weight(&p.id)).sum();
-            let met: f64 = at.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).sum();
+            let met: f64 = at.iter().filter(|p| p.state.is_met()).map(|p| weight(&p.id)).fold(0.0, |a, b| a + b);
             if total > 0.0 {
                 met / total
             } else {

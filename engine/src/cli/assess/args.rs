@@ -89,9 +89,10 @@ pub struct Args {
     #[arg(long, value_name = "RESULT")]
     baseline: Option<PathBuf>,
     /// With --baseline: exit 1 when something regressed: `levels` (an area level dropped,
-    /// the organisation's or a target's), `practices` (a practice was lost), or both
-    /// (the default).
-    #[arg(long, value_name = "WHAT", value_delimiter = ',', num_args = 0.., default_missing_value = "levels,practices", requires = "baseline")]
+    /// the organisation's or a target's), `practices` (a practice was lost), `score` (a
+    /// score dropped: the organisation's, a target's or an area's), or all three (the
+    /// default).
+    #[arg(long, value_name = "WHAT", value_delimiter = ',', num_args = 0.., default_missing_value = "levels,practices,score", requires = "baseline")]
     fail_on_regression: Option<Vec<Regression>>,
     /// Assess only shard I of N: a deterministic, balanced slice of the targets (by a hash
     /// of each target as given), written as a partial result for `kaizen merge`.
@@ -109,6 +110,8 @@ pub enum Regression {
     Levels,
     /// A practice was lost.
     Practices,
+    /// A score dropped.
+    Score,
 }
 
 impl Args {
@@ -146,6 +149,7 @@ impl Args {
             fail_on_regression: self.fail_on_regression.map(|what| Gate {
                 levels: what.contains(&Regression::Levels),
                 practices: what.contains(&Regression::Practices),
+                score: what.contains(&Regression::Score),
             }),
             shard: self.shard,
         }
