@@ -158,8 +158,10 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
         }
         leaf => {
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
+            // Said by the people asked: an answer, or a DORA band taken from the answers.
             let answer = match leaf {
                 Rule::Answer { question, .. } => Some(subject.answers.contains_key(question)),
+                Rule::Dora { key, .. } => Some(subject.dora.key(*key).is_some_and(|k| k.source == "answers")),
                 _ => None,
             };
             trace.push(Trace { rule: leaf.to_string(), verdict, found, locations });

@@ -569,4 +569,25 @@ fn nothing_unknown_or_out_of_scope_counts_as_satisfied() {
         "{}",
         trace[0].found
     );
+    // A DORA band from git is evidence that can only confirm; one the team gave is an answer,
+    // and a low one says no.
+    use crate::model::{Band, DoraKey};
+    let rule = Rule::Confirms(Box::new(Rule::Dora { key: DoraKey::DeploymentFrequency, at_least: Band::Medium }));
+    let band = |source: &str| {
+        let t = target("svc", &[], json!({}));
+        let key = dora::DoraKeyResult {
+            key: DoraKey::DeploymentFrequency,
+            band: Some(Band::Low),
+            value: None,
+            unit: String::new(),
+            source: source.into(),
+            basis: String::new(),
+        };
+        let dora = dora::TargetDora { keys: vec![key], cluster: None, cluster_basis: String::new() };
+        let no_answers = BTreeMap::new();
+        let subject = rule::Subject { model: &m, target: &t, answers: &no_answers, dora: &dora, interviewed: true };
+        rule::evaluate(&rule, subject, &mut Vec::new())
+    };
+    assert_eq!(band("git"), Verdict::OutOfScope);
+    assert_eq!(band("answers"), Verdict::NotSatisfied);
 }
