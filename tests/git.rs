@@ -95,6 +95,23 @@ fn history() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 #[test]
+fn branches_worked_on_beside_main_are_measured_from_where_they_left_it() {
+    let (_home, repo) = history();
+    // `long` left main 50 days ago and was worked on 5 days ago; `fresh` two days ago; `same`
+    // holds nothing of its own; `feature` was merged 60 days ago and is not worked on.
+    git(&repo, ALICE, 50, &["checkout", "-q", "-b", "long", "main~1"]);
+    commit(&repo, ALICE, 50, "long.txt", "Start a long piece of work");
+    commit(&repo, ALICE, 5, "long.txt", "Still going");
+    git(&repo, ALICE, 2, &["checkout", "-q", "-b", "fresh", "main"]);
+    commit(&repo, ALICE, 2, "fresh.txt", "A small change");
+    git(&repo, ALICE, 2, &["branch", "same", "main"]);
+    git(&repo, ALICE, 2, &["checkout", "-q", "main"]);
+    let facts = git::collect(&repo, options()).unwrap();
+    let diverged: Vec<_> = facts.branches.iter().map(|b| (b.name.as_str(), b.diverged_days)).collect();
+    assert_eq!(diverged, [("feature", None), ("fresh", Some(2)), ("long", Some(50)), ("main", None), ("same", None)]);
+}
+
+#[test]
 fn figures_of_a_known_history_are_exact() {
     let (_home, repo) = history();
     let facts = git::collect(&repo, options()).unwrap();

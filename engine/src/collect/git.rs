@@ -178,7 +178,7 @@ pub fn collect_with_deployments(
         commits,
         authors: authors.len(),
         committers: committers.len(),
-        branches: branches(&repo, options.now),
+        branches: branches(&repo, Some(head_commit.id()), options.now),
         tags_in_window: tags.iter().filter(|t| t.time >= since && t.time <= options.now).count(),
         tags: tags
             .iter()
@@ -289,7 +289,13 @@ fn default_branch(repo: &git2::Repository, head_branch: Option<&str>) -> Option<
         .and_then(|r| r.symbolic_target().ok().flatten().map(|t| t.trim_start_matches("refs/heads/").to_owned()))
 }
 
-fn branches(repo: &git2::Repository, now: i64) -> Vec<Branch> {
+/// Branches worked on within this many days are measured for how long they have lived.
+const ACTIVE_BRANCH_DAYS: i64 = 30;
+
+/// The most commits walked on one branch to find where it left the default branch.
+const MAX_BRANCH_WALK: usize = 10_000;
+
+fn branches(repo: &git2::Repository, base: Option<git2::Oid>, now: i64) -> Vec<Branch> {
     let mut out = Vec::new();
     let Ok(branches) = repo.branches(None) else { return out };
     for (branch, kind) in branches.flatten() {
@@ -299,15 +305,44 @@ fn branches(repo: &git2::Repository, now: i64) -> Vec<Branch> {
         }
         let Ok(commit) = branch.get().peel_to_commit() else { continue };
         let time = commit.time().seconds();
+        let age_days = (now - time).max(0) / DAY;
+        let diverged_days = match base {
+            Some(base) if age_days <= ACTIVE_BRANCH_DAYS => diverged_days(repo, base, commit.id(), now),
+            _ => None,
+        };
         out.push(Branch {
             name: name.to_owned(),
             remote: kind == git2::BranchType::Remote,
             last_commit: rfc3339(time),
-            age_days: (now - time).max(0) / DAY,
+            age_days,
+            diverged_days,
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// Days since the oldest commit of `tip` that `base` does not hold: how long the branch has
+/// lived beside the default branch. `None` when it holds nothing of its own (merged, or the
+/// default branch itself) or the history cannot tell (no common ancestor in a shallow clone).
+fn diverged_days(repo: &git2::Repository, base: git2::Oid, tip: git2::Oid, now: i64) -> Option<i64> {
+    if tip == base {
+        return None;
+    }
+    let merge_base = repo.merge_base(base, tip).ok()?;
+    if merge_base == tip {
+        return None;
+    }
+    let mut walk = repo.revwalk().ok()?;
+    walk.push(tip).ok()?;
+    walk.hide(merge_base).ok()?;
+    let oldest = walk
+        .take(MAX_BRANCH_WALK)
+        .filter_map(Result::ok)
+        .filter_map(|oid| repo.find_commit(oid).ok())
+        .map(|c| c.time().seconds())
+        .min()?;
+    Some((now - oldest).max(0) / DAY)
 }
 
 struct TagInfo {

@@ -8,13 +8,21 @@ use kaizen_plugin_sdk::git::{GitFacts, Tag};
 use kaizen_plugin_sdk::Finding;
 
 pub const TRUNK_BASED: &str = "trunk-based-development";
+/// The fewest weeks of history over which a weekly cadence is measured.
+const MIN_CADENCE_WEEKS: usize = 4;
 pub const CODE_REVIEW: &str = "code-review";
 pub const MAINTAINED: &str = "maintained";
 pub const SIGNED_RELEASES: &str = "signed-releases";
 pub const CI_TESTS: &str = "ci-on-changes";
 
-/// A branch whose last commit is older than this many days is long-lived or abandoned.
+/// A branch whose last commit is older than this many days is abandoned (or merged and
+/// left undeleted).
 pub const STALE_BRANCH_DAYS: i64 = 30;
+/// A branch still worked on that left the default branch longer ago than this is long-lived:
+/// trunk-based development merges within days.
+pub const LONG_LIVED_DAYS: i64 = 30;
+/// DORA's trunk-based indicator: three or fewer long-lived branches beside trunk.
+const MAX_LONG_LIVED: usize = 3;
 /// Weeks of recent history the cadence is measured over.
 const CADENCE_WEEKS: usize = 12;
 /// Scorecard's Maintained check looks at the last 90 days: 13 weeks.
@@ -35,6 +43,9 @@ pub struct History {
     pub branches: usize,
     /// Of those, how many had no commit for [`STALE_BRANCH_DAYS`].
     pub stale_branches: usize,
+    /// Of those, the ones still worked on that left the default branch more than
+    /// [`LONG_LIVED_DAYS`] ago, by name.
+    pub long_lived: Vec<String>,
     /// Commits in the last 13 weeks.
     pub recent_commits: u64,
     /// Mainline changesets in the window, and those from pull requests.
@@ -60,20 +71,21 @@ impl History {
         };
         let cadence = last(CADENCE_WEEKS);
         let default = git.default_branch.as_deref().unwrap_or("");
-        let mut names: Vec<(String, i64)> = git
+        let mut names: Vec<(String, i64, Option<i64>)> = git
             .branches
             .iter()
             .map(|b| {
                 let short = b.name.strip_prefix("origin/").unwrap_or(&b.name);
-                (short.to_owned(), b.age_days)
+                (short.to_owned(), b.age_days, b.diverged_days)
             })
-            .filter(|(name, _)| name != default && name != "HEAD")
+            .filter(|(name, _, _)| name != default && name != "HEAD" && !is_long_lived_by_design(name))
             .collect();
         // A branch and its remote-tracking copy are one branch: keep the newer age.
         names.sort();
         names.dedup_by(|later, earlier| {
             if later.0 == earlier.0 {
                 earlier.1 = earlier.1.min(later.1);
+                earlier.2 = earlier.2.max(later.2);
                 true
             } else {
                 false
@@ -83,7 +95,12 @@ impl History {
             active_weeks: cadence.iter().filter(|n| **n > 0).count(),
             cadence_weeks: cadence.len(),
             branches: names.len(),
-            stale_branches: names.iter().filter(|(_, age)| *age > STALE_BRANCH_DAYS).count(),
+            stale_branches: names.iter().filter(|(_, age, _)| *age > STALE_BRANCH_DAYS).count(),
+            long_lived: names
+                .iter()
+                .filter(|(_, _, diverged)| diverged.map_or(false, |d| d > LONG_LIVED_DAYS))
+                .map(|(name, _, _)| name.clone())
+                .collect(),
             recent_commits: last(MAINTAINED_WEEKS).iter().sum(),
             changesets: git.commits.mainline as u64,
             reviewed: git.commits.mainline_pull_requests as u64,
@@ -91,22 +108,65 @@ impl History {
     }
 }
 
-/// Trunk-based development: commits reach the default branch most weeks, and few branches
-/// linger.
+/// Branches that live long by design rather than as unmerged work: release and maintenance
+/// branches cut from trunk (trunk-based development releases from them), branches that
+/// publish a site, and the branches of dependency-update bots.
+pub fn is_long_lived_by_design(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let first = lower.split('/').next().unwrap_or("");
+    let versioned = |s: &str| {
+        let s = s.strip_prefix('v').unwrap_or(s);
+        s.starts_with(|c: char| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
+    };
+    const PREFIXES: &[&str] = &["release", "releases", "stable", "maint", "maintenance", "lts", "support"];
+    const BOTS: &[&str] = &["dependabot", "renovate", "snyk-", "pre-commit-ci", "whitesource", "mergify"];
+    PREFIXES
+        .iter()
+        .any(|p| first == *p || first.starts_with(&format!("{}-", p)) || first.starts_with(&format!("{}_", p)))
+        || lower.ends_with("-stable")
+        || lower.ends_with("-maint")
+        || versioned(first)
+        || matches!(lower.as_str(), "gh-pages" | "pages" | "docs-site" | "website")
+        || BOTS.iter().any(|b| first.starts_with(b))
+}
+
+/// Trunk-based development: commits reach the default branch most weeks, and at most three
+/// branches are worked on for weeks beside it (release, publishing and bot branches aside).
 pub fn trunk_based(history: &History) -> Finding {
-    if history.cadence_weeks == 0 {
-        return Finding::not_applicable(TRUNK_BASED, "The git window is too short to measure a weekly cadence.");
+    // A weekly cadence needs a month of history to mean anything.
+    if history.cadence_weeks < MIN_CADENCE_WEEKS {
+        return Finding::not_applicable(
+            TRUNK_BASED,
+            format!(
+                "The history covers {} week{}; at least {} are needed to measure a weekly cadence.",
+                history.cadence_weeks,
+                plural(history.cadence_weeks),
+                MIN_CADENCE_WEEKS
+            ),
+        );
     }
     let cadence_ok = history.active_weeks * 4 >= history.cadence_weeks * 3;
-    let branches_ok = history.stale_branches <= 3 || history.stale_branches * 5 <= history.branches;
+    // Abandoned branches are clutter, not work kept apart from trunk: what trunk-based
+    // development rules out is branches worked on for weeks beside it.
+    let branches_ok = history.long_lived.len() <= MAX_LONG_LIVED;
     let cadence = format!("commits landed in {} of the last {} weeks", history.active_weeks, history.cadence_weeks);
-    let branches = format!(
-        "{} of {} other branch{} had no commit for over {} days",
-        history.stale_branches,
-        history.branches,
-        if history.branches == 1 { "" } else { "es" },
-        STALE_BRANCH_DAYS
-    );
+    let branches = match history.long_lived.len() {
+        0 => format!("no branch has been worked on beside it for over {} days", LONG_LIVED_DAYS),
+        n => {
+            let mut names: Vec<&str> = history.long_lived.iter().map(String::as_str).take(5).collect();
+            if n > names.len() {
+                names.push("…");
+            }
+            format!(
+                "{} branch{} {} been worked on beside it for over {} days ({})",
+                n,
+                if n == 1 { "" } else { "es" },
+                if n == 1 { "has" } else { "have" },
+                LONG_LIVED_DAYS,
+                names.join(", ")
+            )
+        }
+    };
     let message = format!("On the default branch, {cadence}; {branches}.");
     let score =
         (history.active_weeks as f64 / history.cadence_weeks as f64 + if branches_ok { 1.0 } else { 0.0 }) / 2.0;

@@ -223,7 +223,7 @@ fn history_practices_have_their_figures_in_the_message() {
     let response = assess(Some(&git), None);
     let trunk = finding(&response, practice::TRUNK_BASED);
     assert_eq!(trunk.status, Status::Pass);
-    assert_eq!(trunk.message, "On the default branch, commits landed in 12 of the last 12 weeks; 1 of 3 other branches had no commit for over 30 days.");
+    assert_eq!(trunk.message, "On the default branch, commits landed in 12 of the last 12 weeks; no branch has been worked on beside it for over 30 days.");
     let review = finding(&response, practice::CODE_REVIEW);
     assert_eq!((review.status, review.score), (Status::Pass, Some(0.9)));
     let maintained = finding(&response, practice::MAINTAINED);
@@ -235,10 +235,52 @@ fn history_practices_have_their_figures_in_the_message() {
     assert_eq!(response.facts["delivery.stale_branches"], 1);
     assert_eq!(response.facts["delivery.pull_request_share"], 0.9);
 
-    // Direct pushes, a quiet repository and lingering branches.
+    // Release, maintenance, publishing and bot branches live long by design: not counted.
+    let released = self::git(json!({
+        "branches": [
+            { "name": "origin/release-1.2", "age_days": 400 }, { "name": "origin/v2.x", "age_days": 300 },
+            { "name": "origin/1.4", "age_days": 500 }, { "name": "origin/gh-pages", "age_days": 90 },
+            { "name": "origin/dependabot/npm_and_yarn/x-1.2.3", "age_days": 60 },
+            { "name": "origin/stable/2024", "age_days": 200 }, { "name": "origin/release/3.0", "age_days": 100 },
+            { "name": "origin/feature-old", "age_days": 120 }, { "name": "origin/v2-feature", "age_days": 95 },
+        ],
+    }));
+    let response = assess(Some(&released), None);
+    assert_eq!(response.facts["delivery.stale_branches"], 2, "feature-old and v2-feature only");
+    for name in ["release-1.2", "v2.x", "1.4", "gh-pages", "dependabot/npm_and_yarn/x", "stable/2024", "release/3.0"] {
+        assert!(practice::is_long_lived_by_design(name), "{name}");
+    }
+    for name in ["feature-old", "v2-feature", "releasenotes", "main-stable-ish"] {
+        assert!(!practice::is_long_lived_by_design(name), "{name}");
+    }
+
+    // Four branches still worked on that left trunk weeks ago: not trunk-based; abandoned
+    // branches (however many) are not what it rules out.
+    let long = |name: &str, diverged: i64| json!({ "name": name, "age_days": 2, "diverged_days": diverged });
+    let apart = self::git(json!({
+        "commits": { "per_week": vec![3u64; 52] },
+        "branches": [
+            long("origin/feature-a", 45), long("origin/feature-b", 60), long("origin/feature-c", 90),
+            long("origin/feature-d", 31), long("origin/quick-fix", 3),
+            { "name": "origin/abandoned-1", "age_days": 400 }, { "name": "origin/abandoned-2", "age_days": 500 },
+        ],
+    }));
+    let history = practice::History::of(&apart);
+    assert_eq!(history.long_lived, ["feature-a", "feature-b", "feature-c", "feature-d"]);
+    let trunk = practice::trunk_based(&history);
+    assert_eq!(trunk.status, Status::Warn);
+    assert!(
+        trunk.message.ends_with(
+            "4 branches have been worked on beside it for over 30 days (feature-a, feature-b, feature-c, feature-d)."
+        ),
+        "{}",
+        trunk.message
+    );
+
+    // Direct pushes, a quiet repository and work kept apart on long-lived branches.
     let quiet = self::git(json!({
         "commits": { "mainline": 10, "mainline_pull_requests": 2 },
-        "branches": [{ "name": "a", "age_days": 90 }, { "name": "b", "age_days": 91 }, { "name": "c", "age_days": 92 }, { "name": "d", "age_days": 93 }],
+        "branches": [long("a", 90), long("b", 91), long("c", 92), long("d", 93)],
     }));
     let response = assess(Some(&quiet), None);
     assert_eq!(finding(&response, practice::TRUNK_BASED).status, Status::Fail);
@@ -253,7 +295,17 @@ fn history_practices_have_their_figures_in_the_message() {
         "commits": { "per_week": young_weeks, "first": "2026-06-02T09:00:00Z" },
     }));
     let trunk = practice::trunk_based(&practice::History::of(&young));
-    assert_eq!(trunk.message, "On the default branch, commits landed in 3 of the last 3 weeks; 0 of 0 other branches had no commit for over 30 days.");
+    assert_eq!(trunk.status, Status::NotApplicable, "three weeks say nothing of a weekly cadence");
+    assert_eq!(trunk.message, "The history covers 3 weeks; at least 4 are needed to measure a weekly cadence.");
+    // Five weeks old: measured over its five weeks.
+    young_weeks[47] = 1;
+    young_weeks[48] = 3;
+    let young = self::git(json!({
+        "window": { "until": "2026-06-22T00:00:00Z" },
+        "commits": { "per_week": young_weeks, "first": "2026-05-19T09:00:00Z" },
+    }));
+    let trunk = practice::trunk_based(&practice::History::of(&young));
+    assert_eq!(trunk.message, "On the default branch, commits landed in 5 of the last 5 weeks; no branch has been worked on beside it for over 30 days.");
     assert_eq!(finding(&response, practice::CODE_REVIEW).status, Status::Fail);
     assert_eq!(finding(&response, practice::MAINTAINED).status, Status::Fail);
     assert_eq!(finding(&response, practice::SIGNED_RELEASES).status, Status::NotApplicable);

@@ -107,6 +107,11 @@ pub struct Branch {
     pub last_commit: String,
     /// Days since its last commit.
     pub age_days: i64,
+    /// For a branch worked on in the last 30 days: days since the oldest of its commits that
+    /// the default branch does not hold, i.e. how long it has lived beside the default branch.
+    /// Absent for a merged or older branch, or when the history cannot tell (a shallow clone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diverged_days: Option<i64>,
 }
 
 /// A tag.
