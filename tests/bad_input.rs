@@ -90,6 +90,10 @@ fn truncated(base: &str) -> String {
     while !base.is_char_boundary(cut) {
         cut -= 1;
     }
+    // Not right after a decimal point: `1.` is a malformed number before it is a short file.
+    if base[..cut].ends_with('.') {
+        cut -= 1;
+    }
     base[..cut].to_owned()
 }
 

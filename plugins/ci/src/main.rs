@@ -211,9 +211,25 @@ fn deploys_service(ci: &Ci) -> bool {
     if ci.tools.iter().any(|u| u.is(kinds::DEPLOY)) {
         return true;
     }
-    ci.pipelines.iter().flat_map(|p| &p.jobs).filter_map(|j| j.environment.as_deref()).any(|environment| {
-        let words = kaizen_plugin_sdk::evidence::ci::words_of_name(environment);
-        !words.iter().any(|w| PUBLISHING.contains(&w.as_str()))
+    ci.pipelines.iter().any(|pipeline| {
+        pipeline.jobs.iter().any(|job| {
+            let environment = match job.environment.as_deref() {
+                Some(environment) => environment,
+                None => return false,
+            };
+            let words = kaizen_plugin_sdk::evidence::ci::words_of_name(environment);
+            if words.iter().any(|w| PUBLISHING.contains(&w.as_str())) {
+                return false;
+            }
+            // A job whose tools only publish a release (`cargo publish` to a `production`
+            // environment) ships a package, not a service.
+            let mut tools = ci
+                .tools
+                .iter()
+                .filter(|u| u.path == pipeline.path && u.job.as_deref() == Some(job.id.as_str()))
+                .peekable();
+            tools.peek().is_none() || !tools.all(|u| u.is(kinds::RELEASE) || u.is(kinds::SIGN) || u.is(kinds::SBOM))
+        })
     })
 }
 

@@ -217,6 +217,15 @@ fn deployments_are_deploy_and_release_tools_or_environments() {
         Status::Warn,
         "no environment feature in a document"
     );
+    // A `production` environment whose job only publishes a crate ships a package.
+    ci.tools
+        .push(ToolUse { job: Some("deploy".into()), ..tool("cargo-publish", &["release"], path, 12, "cargo publish") });
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
+    ci.tools.push(ToolUse {
+        job: Some("deploy".into()),
+        ..tool("aws-ecs", &["deploy"], path, 14, "aws ecs update-service")
+    });
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(true));
 }
 
 #[test]

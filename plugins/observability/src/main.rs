@@ -290,7 +290,7 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
     if let (Some(dockerfile), Some(server)) = (image, server) {
         let how = format!("the image of a server, {},", server);
         scan.deploys.get_or_insert_with(|| (dockerfile.clone(), how.clone()));
-        scan.serves.get_or_insert_with(|| (dockerfile, how));
+        scan.serves.get_or_insert((dockerfile, how));
     }
 }
 

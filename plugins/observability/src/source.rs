@@ -186,7 +186,7 @@ fn framework_health_route<'a>(path: &str, line: &'a str) -> Option<&'a str> {
 fn named_health_route(line: &str) -> Option<&str> {
     for (i, quote) in line.char_indices().filter(|(_, c)| *c == '"' || *c == '\'' || *c == '`') {
         let rest = &line[i + 1..];
-        let is_route = rest.starts_with('/') && rest[1..].starts_with(|c: char| c.is_ascii_lowercase());
+        let is_route = rest.starts_with('/') && rest[1..].starts_with(|c: char| c.is_ascii_lowercase() || c == quote);
         if let (true, Some(end)) = (is_route, rest.find(quote)) {
             let route = &rest[..end];
             // The line must name the route a health check elsewhere than in the route itself
@@ -197,7 +197,10 @@ fn named_health_route(line: &str) -> Option<&str> {
             // (`new HealthReport(…, "/images/…")`).
             const NAMING: &[&str] =
                 &["healthcheck", "health-check", "health_check", "health check", "healthz", "liveness", "readiness"];
-            if plain && route.len() < 40 && NAMING.iter().any(|n| elsewhere.contains(n)) {
+            // Or a route registered with a handler named for health (`HandleFunc("/", healthHandler)`).
+            const REGISTERS: &[&str] = &["handlefunc(", ".handle(", ".get(", ".route(", "router."];
+            let handler = elsewhere.contains("health") && REGISTERS.iter().any(|r| elsewhere.contains(r));
+            if plain && route.len() < 40 && (handler || NAMING.iter().any(|n| elsewhere.contains(n))) {
                 return Some(route);
             }
         }
@@ -310,6 +313,9 @@ mod tests {
         assert_eq!(named_health_route(flag), Some("/status"));
         assert_eq!(named_health_route(r#"open("/var/lib/data")"#), None);
         assert_eq!(named_health_route(r#"get("/v1/health/service/test?wait=1", h)"#), None);
+        assert_eq!(named_health_route(r#"mux.HandleFunc("/", healthHandler(l))"#), Some("/"));
+        assert_eq!(named_health_route(r#"r.Get("/ping", s.handleHealth)"#), Some("/ping"));
+        assert_eq!(named_health_route(r#"report := NewHealthReport(ctx, "/images/x.png")"#), None);
         assert_eq!(
             named_health_route(r#"return Jenkins.RESOURCE_PATH + "/images/" + size + "/" + HEALTH_UNKNOWN_IMG;"#),
             None

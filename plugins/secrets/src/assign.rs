@@ -77,6 +77,11 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
             Some(key) => key,
             None => continue,
         };
+        // `…?alt=media&token=…` inside a URL: a link's parameter, not an assignment.
+        let key_start = key.as_ptr() as usize - line.as_ptr() as usize;
+        if line[..key_start].ends_with('?') || line[..key_start].ends_with('&') {
+            continue;
+        }
         if !is_secret_name(key) {
             continue;
         }
@@ -89,6 +94,12 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
         // `token == NGHTTP3_QPACK_TOKEN__STATUS`, `key = DEFAULT_KEY_V2`: a comparison with,
         // or an assignment of, a variable or a constant rather than a literal.
         if !quoted && (compares || is_constant_name(value)) {
+            continue;
+        }
+        // `_ Hasher = BcryptHasher{0}`, `key: Map<K, V>`, `_tokenCommand = tokenCommand;`: an
+        // expression of code, not a literal.
+        let statement_end = line[end..].trim_start().starts_with(';');
+        if !quoted && (statement_end || value.bytes().any(|b| matches!(b, b'{' | b'<' | b'>'))) {
             continue;
         }
         if !looks_secret(value) {
@@ -121,6 +132,10 @@ fn key_before(line: &str, operator: usize) -> Option<&str> {
 }
 
 fn is_secret_name(key: &str) -> bool {
+    // `hashed_secret` (detect-secrets' baseline): a digest of a secret, not the secret.
+    if key.len() > 6 && key.is_char_boundary(6) && key[..6].eq_ignore_ascii_case("hashed") {
+        return false;
+    }
     // Most names are not secret-like: rule them out without allocating. Every word of
     // SECRET_WORDS contains one of these stems, so a name without any is not secret-like.
     // (This runs for every `=` and `:` of every text file the `security` plugin reads.)
@@ -185,14 +200,65 @@ fn looks_secret(value: &str) -> bool {
     if value.contains("://") || bytes.iter().any(|b| matches!(b, b'(' | b')' | b'[' | b']')) {
         return false;
     }
-    // A path (`keys/deploy-2023.pem`) rather than base64.
-    if value.contains('/') && value.contains('.') {
+    // A path (`keys/deploy-2023.pem`) rather than base64; a reference to a stored secret
+    // (`prod/github-token:token`, CodeBuild's `secrets-manager` entries); an AWS ARN.
+    if value.contains('/') && (value.contains('.') || value.contains(':'))
+        || value.starts_with("arn:")
+        || value.starts_with("urn:")
+    {
+        return false;
+    }
+    // `SsoEmail2faSessionToken`: an identifier of capitalised words, not a generated value.
+    if is_camel_words(value) {
+        return false;
+    }
+    // Readable words joined by dashes or underscores (`realtime-metrics-secret-2024`,
+    // `super-secret-jwt-token-with-at-least-32-characters`): a test value written by a
+    // person, not a generated credential.
+    if is_phrase(value) {
         return false;
     }
     if is_dotted_identifier(value) || is_placeholder(value) {
         return false;
     }
     entropy(value) >= MIN_ENTROPY
+}
+
+/// At least three words of lower-case letters (a number may end one: `v2`, `ipv4`), or
+/// numbers, joined by `-` or `_`.
+fn is_phrase(value: &str) -> bool {
+    let words: Vec<&str> = value.split(['-', '_']).collect();
+    let word = |w: &&str| {
+        let letters = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        !w.is_empty() && letters.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    words.len() >= 3
+        && words.iter().all(word)
+        && words.iter().filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase())).count() >= 3
+}
+
+/// Letters and digits that read as capitalised words (`SsoEmail2faSessionToken`,
+/// `EnableAccountEncryption`): three or more words of a capital and two or more lower-case
+/// letters make up most of it. Generated values change case at random and rarely do.
+fn is_camel_words(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (mut words, mut covered, mut i) = (0, 0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_uppercase() {
+            let run = bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+            if run >= 2 {
+                words += 1;
+                covered += run + 1;
+                i += run + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    words >= 3 && covered * 4 >= bytes.len() * 3
 }
 
 /// An upper-case constant's name (`NGHTTP3_QPACK_TOKEN__STATUS`): letters, digits and

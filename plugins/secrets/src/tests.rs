@@ -175,6 +175,19 @@ fn assignment_traps() {
         "  if(token == NGHTTP3_QPACK_TOKEN__STATUS) {".to_string(),
         format!("  if (secret == {}) {{", value),
         "api_key = DEFAULT_API_KEY_VERSION_2".to_string(),
+        // Code rather than a literal; references to a stored secret; ARNs; readable phrases.
+        "\t_ PasswordHasher = BcryptPasswordHasher{0}".to_string(),
+        "    GITHUB_TOKEN: Github/deploy-bot-fgpat2024:actions read".to_string(),
+        "  secret_arn: arn:aws:secretsmanager:us-west-2:123456789012:secret:TestKey7Q2".to_string(),
+        "      METRICS_JWT_SECRET: realtime-metrics-secret-2024".to_string(),
+        "      API_JWT_SECRET: super-secret-jwt-token-with-at-least-32-characters-long".to_string(),
+        "        _setInitialMasterPasswordCommand = setInitialMasterPasswordCommand2;".to_string(),
+        "    public const string TokenIdentifier = \"SsoEmail2faSessionTokenIdentifier\";".to_string(),
+        "    public const string EnableX = \"enable-account-encryption-v2-jit-password\";".to_string(),
+        "\tworkloadToken = \"urn:ietf:params:aws:token-type:aws4_request\"".to_string(),
+        "  \"imageUrl\": \"https://example.org/o/img.svg?alt=media&token=506faab0-617a-4ae9-b2f1-0c5cd0d2a1b3\","
+            .to_string(),
+        format!("      \"hashed_secret\": \"{}\",", body(42, 40, ALNUM)),
     ] {
         assert!(find(&line).is_empty(), "{} gave {:?}", line, find(&line));
     }

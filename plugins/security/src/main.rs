@@ -531,7 +531,9 @@ fn scan_files(request: &Request) -> Scan {
                 continue;
             }
             let secret = Secret { path: file.path.clone(), line: m.line, kind: m.kind, marker: m.marker(&text) };
-            if test {
+            // A token or a key shown in documentation is an example for readers, like a test's.
+            let shown = matches!(m.kind, kaizen_secrets::Kind::Jwt | kaizen_secrets::Kind::PrivateKey);
+            if test || (documentation && shown) {
                 scan.test_secrets.push(secret);
             } else {
                 scan.secrets.push(secret);

@@ -358,12 +358,39 @@ pub fn is_documentation(path: &str) -> bool {
 pub fn is_test_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    lower.split('/').any(|seg| {
-        matches!(
-            seg,
-            "test" | "tests" | "testdata" | "test-data" | "testing" | "fixtures" | "__tests__" | "spec" | "e2e"
-        )
-    }) || name.ends_with("_test.go")
+    let (folders, _) = lower.rsplit_once('/').unwrap_or(("", ""));
+    let stem = name.split('.').next().unwrap_or(name);
+    // Folders of tests and of their helpers: `e2eutil/`, `fuzz/`, `mocks/`, `dummyserver/`.
+    // Folders of tests and of their helpers (`e2eutil/`, `fuzz/`, `mocks/`, `dummyserver/`,
+    // `caddytest/`), and of examples and demos (`rust-examples/`, `maven-resolver-demos/`).
+    let test_folder = |seg: &str| {
+        matches!(seg, "fixtures" | "__tests__" | "spec" | "fuzz")
+            || seg.starts_with("test")
+            || (seg.ends_with("test") || seg.ends_with("tests"))
+                && !["contest", "latest", "greatest", "attest", "protest"]
+                    .iter()
+                    .any(|w| seg.trim_end_matches('s').ends_with(w))
+            || seg.starts_with("e2e")
+            || seg.ends_with("e2e")
+            || seg.starts_with("mock")
+            || seg.starts_with("fake")
+            || seg.starts_with("dummy")
+            || ["example", "demo", "sample"].iter().any(|w| seg.contains(w))
+    };
+    // Configuration of a development or test environment (`config/dev.exs`,
+    // `appsettings.Development.json`, `.env.test`) and chart-testing values (`ci/*-values.yaml`).
+    let dev_config = matches!(stem, "dev" | "development" | "test")
+        || name.contains(".development.")
+        || name.ends_with(".env.test")
+        || name.ends_with(".env.development")
+        || (folders.ends_with("/ci") && name.ends_with("values.yaml"));
+    folders.split('/').any(test_folder)
+        || dev_config
+        // `tests.rs`, `testkey.pem`, `testutil.go`, `compose.tests.yml`, `stub_ssh_server.go`.
+        || stem.starts_with("test")
+        || ["stub", "mock", "fake"].iter().any(|w| stem.contains(w))
+        || name.contains("tests.")
+        || name.ends_with("_test.go")
         || name.starts_with("test_")
         || name.contains(".test.")
         || name.contains(".spec.")

@@ -479,3 +479,39 @@ fn a_caller_of_a_local_reusable_workflow_declares_what_the_called_one_declares()
     let r = repo.judge(&[doc(".github/workflows/ci.yml", &caller), doc(".github/workflows/build.yml", &declared)]);
     assert_eq!(r.facts["security.workflow_permissions"], json!("all"));
 }
+
+#[test]
+fn test_helpers_and_their_keys_are_told_from_the_repositorys_own_files() {
+    for path in [
+        "apollo-router/src/plugins/authentication/tests.rs",
+        "internal/http/testkey.pem",
+        "pkg/util/e2eutil/util.go",
+        "pkg/pki/x509/e2ex509/util.go",
+        "pkg/fuzz/jar_utils.go",
+        "dummyserver/certs/server.key",
+        "compose.tests.yml",
+        "internal/mocks/client.go",
+        "src/test/resources/keystore.jks",
+        "pkg/signer/signer_test.go",
+        "helpers/ssh/stub_ssh_server.go",
+        "caddytest/caddy.localhost.key",
+        "bindings/rust-examples/certs/localhost-key.pem",
+        "maven-resolver-demos/snippets/src/main/resources/alice.key",
+        "config/dev.exs",
+        "src/Api/appsettings.Development.json",
+        "charts/argo-rollouts/ci/enable-extra-objects-values.yaml",
+    ] {
+        assert!(repo::is_test_path(path), "{}", path);
+    }
+    for path in [
+        "pkg/signer/signer.go",
+        "config/production.yml",
+        "src/contest/entry.go",
+        "deploy/keys.env",
+        "config/prod.exs",
+        "charts/app/values.yaml",
+        "ci/deploy.sh",
+    ] {
+        assert!(!repo::is_test_path(path), "{}", path);
+    }
+}
