@@ -13,17 +13,18 @@
 #
 # NAME... limits the run to these repositories (owner/name as in expected.toml).
 # Every repository of expected.toml whose checkout exists is assessed with
-# `kaizen assess <checkout> --out <dir> --format json`; the facts of result.json
-# (targets[0].facts) are compared with the expectations. The script prints every
+# `kaizen assess <checkout> --out <dir> --format json --as-of <its commit's date>`; the
+# facts of result.json (targets[0].facts) are compared with the expectations. It prints every
 # disagreement, the accuracy per fact and overall, set precision/recall for the list facts,
 # scanner recall and precision, and the Spearman rank correlation between each repository's
-# hand-given maturity tier and Kaizen's mean area level and satisfied practices.
+# hand-given maturity tier and Kaizen's mean area level (over the areas assessed), score and
+# satisfied practices, and the mean figures per tier.
 # It is an instrument: disagreements never make it fail; only a usage error does (exit 2).
 # See book/src/guide/corpus.md.
 set -euo pipefail
 
 usage() {
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 for arg in "$@"; do
@@ -94,8 +95,15 @@ while IFS=$'\t' read -r name path; do
   rm -rf "$out"
   mkdir -p "$out"
   start=$(date +%s)
+  # The history is judged as of the pinned commit, not of today: a repository pinned a year
+  # ago has had no commit "in the last 12 weeks" otherwise.
+  as_of=$(git -C "$checkout" log -1 --format=%cI 2>/dev/null || true)
+  as_of_args=()
+  if [ -n "$as_of" ]; then
+    as_of_args=(--as-of "$as_of")
+  fi
   # shellcheck disable=SC2086 # KAIZEN_ARGS is a list of words on purpose
-  if "$KAIZEN" assess "$checkout" --out "$out" --format json $KAIZEN_ARGS >"$out/kaizen.log" 2>&1; then
+  if "$KAIZEN" assess "$checkout" --out "$out" --format json "${as_of_args[@]}" $KAIZEN_ARGS >"$out/kaizen.log" 2>&1; then
     status=0
   else
     status=$?
@@ -171,7 +179,7 @@ disagreements = []
 problems = []
 # per list fact: element -> [tp, fp, fn]
 elem_counts = {f: defaultdict(lambda: [0, 0, 0]) for f in LIST_FACTS + [SCANNERS]}
-tiers, mean_levels, satisfied = [], [], []
+tiers, mean_levels, satisfied, scores = [], [], [], []
 excluded = 0
 
 for repo in repos:
@@ -210,12 +218,16 @@ for repo in repos:
             disagreements.append((repo['name'], fact, show(exp_shown), show(got_shown)))
     if assessment:
         areas = assessment.get('areas') or []
-        levels = [a['level'] for a in areas if isinstance(a.get('level'), (int, float))]
+        # The areas assessed: some practice considered (applicable and in scope); a result
+        # written before scope was recorded has no `considered` and counts every area.
+        assessed = [a for a in areas if a.get('considered', 1) > 0]
+        levels = [a['level'] for a in assessed if isinstance(a.get('level'), (int, float))]
         practices = assessment.get('practices') or []
         if levels:
             tiers.append(repo['tier'])
             mean_levels.append(sum(levels) / len(levels))
             satisfied.append(sum(1 for p in practices if p.get('state') == 'satisfied'))
+            scores.append(assessment.get('score') or 0.0)
 
 def pct(a, b):
     return f'{100.0 * a / b:5.1f}%' if b else '   n/a'
@@ -292,7 +304,14 @@ def spearman(xs, ys):
 
 print()
 print(f'== Maturity: Spearman rank correlation with the hand-given tier ({len(tiers)} repositories)')
-for label, ys in (('mean area level', mean_levels), ('satisfied practices', satisfied)):
+for label, ys in (('mean area level', mean_levels), ('score', scores), ('satisfied practices', satisfied)):
     rho = spearman(tiers, ys)
     print(f'tier vs {label:20} rho = {"n/a" if rho is None else f"{rho:+.3f}"}')
+print()
+print('tier  repos  mean area level (min-max)   score (min-max)')
+for tier in sorted(set(tiers)):
+    ls = [l for t, l in zip(tiers, mean_levels) if t == tier]
+    ss = [x for t, x in zip(tiers, scores) if t == tier]
+    print(f'{tier:>4}  {len(ls):>5}  {sum(ls) / len(ls):5.2f} ({min(ls):.2f}-{max(ls):.2f})'
+          f'            {sum(ss) / len(ss):5.2f} ({min(ss):.2f}-{max(ss):.2f})')
 PY
