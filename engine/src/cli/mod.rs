@@ -1,6 +1,24 @@
 //! Command-line arguments and dispatch. Each subcommand lives in its own file; everything
 //! real is in the library.
 
+/// `println!` that hands back the write's error instead of panicking: when the reader of
+/// stdout has gone (`kaizen schema | head -1`), the command stops there and `main` ends it
+/// quietly, as ripgrep does.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that hands back the write's error (see `outln!`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod assess;
 mod collect;
 mod compare;

@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("cannot write {}", out.display()))?;
                 eprintln!("wrote {}", out.display());
             }
-            None => print!("{text}"),
+            None => out!("{text}")?,
         }
         return Ok(ExitCode::SUCCESS);
     }
