@@ -106,3 +106,47 @@ fn merge_refuses_incomplete_or_mixed_shards() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("`3/2` is not a shard: write I/N with 1 ≤ I ≤ N"));
 }
+
+/// More shards than targets: a shard with nothing to assess writes an empty part (all its
+/// reports), and the parts still merge into the unsharded result, as the Kubernetes
+/// example's `completions: 8` does with fewer targets.
+#[test]
+fn a_shard_with_no_target_writes_an_empty_part_that_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = ["github-actions", "gitlab-ci", "jenkins", "none", "github-actions"];
+    let mut names = Vec::new();
+    for (i, fixture) in fixtures.iter().enumerate() {
+        let name = format!("svc-{i}");
+        copy_tree(&root().join("tests/assess").join(fixture), &dir.path().join(&name));
+        names.push(name);
+    }
+    let assess = |out: &str, extra: &[&str]| {
+        let output = run(kaizen()
+            .current_dir(dir.path())
+            .args(["assess", "--only", "ci", "-q", "--out", out])
+            .args(&names)
+            .args(extra));
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    assess("all", &[]);
+    for i in 1..=6 {
+        assess(&format!("part-{i}"), &["--shard", &format!("{i}/6")]);
+    }
+    let empty = read(&dir.path().join("part-6/result.json"));
+    assert_eq!(empty["targets"].as_array().map(Vec::len), Some(0), "five targets, six shards: the sixth is empty");
+    let md = std::fs::read_to_string(dir.path().join("part-6/report.md")).unwrap();
+    assert!(md.contains("0 targets assessed by Kaizen"), "{md}");
+    assert!(dir.path().join("part-6/report.html").is_file());
+
+    let mut merge = kaizen();
+    merge.current_dir(dir.path()).arg("merge");
+    for i in (1..=6).rev() {
+        merge.arg(format!("part-{i}/result.json"));
+    }
+    let output = run(merge.args(["--out", "merged"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        without_timings(read(&dir.path().join("merged/result.json"))),
+        without_timings(read(&dir.path().join("all/result.json")))
+    );
+}
