@@ -331,3 +331,33 @@ fn help_text_is_reviewed() {
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!("help_questionnaire", String::from_utf8_lossy(&output.stdout));
 }
+
+/// An answers file that exists is never replaced without `--force`: not by the template,
+/// and not by an interview that resumes another file.
+#[test]
+fn an_existing_answers_file_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = "[answers]\ntests-before-merge = true\nteam-autonomy = 3\ngame-days = true\non-call-engineers = 4\n";
+    write_files(dir.path(), &[("answers.toml", kept), ("other.toml", "[answers]\ngame-days = false\n")]);
+    let questionnaire = |args: &[&str]| {
+        run(kaizen().current_dir(dir.path()).arg("questionnaire").arg("--model").arg(model_path()).args(args))
+    };
+
+    let output = questionnaire(&["--template", "--out", "answers.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("answers.toml already exists; pass --force to replace it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("answers.toml")).unwrap(), kept, "the four answers are kept");
+
+    // Resuming other.toml into answers.toml would replace answers.toml with other.toml's.
+    let output = questionnaire(&["--answers", "other.toml", "--out", "answers.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("answers.toml already exists; pass --force to replace it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("answers.toml")).unwrap(), kept);
+
+    let output = questionnaire(&["--template", "--out", "answers.toml", "--force"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let replaced = std::fs::read_to_string(dir.path().join("answers.toml")).unwrap();
+    assert!(replaced.contains("\n#game-days =\n"), "{replaced}");
+}

@@ -52,6 +52,10 @@ pub struct Args {
     /// interviewing.
     #[arg(long, conflicts_with_all = ["answers", "result", "target", "scope_target", "scope_label", "all"])]
     template: bool,
+    /// Replace the --out file when it exists and is not the file being resumed (an answers
+    /// file is somebody's work: it is never replaced silently).
+    #[arg(long)]
+    force: bool,
 }
 
 fn parse_label(text: &str) -> Result<(String, String), String> {
@@ -70,6 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let text = interview::template::template(&model);
         match &args.out {
             Some(out) => {
+                refuse_to_replace(out, args.force)?;
                 kaizen::output::write_atomic(out, text.as_bytes())
                     .with_context(|| format!("cannot write {}", out.display()))?;
                 eprintln!("wrote {}", out.display());
@@ -80,6 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let out = args.out.clone().or_else(|| args.answers.clone()).unwrap_or_else(|| PathBuf::from("answers.toml"));
     let resume = args.answers.clone().or_else(|| out.exists().then(|| out.clone()));
+    if resume.as_ref().is_some_and(|r| !same_file(r, &out)) {
+        refuse_to_replace(&out, args.force)?;
+    }
     let base = match &resume {
         Some(path) => match Answers::load(path, &model) {
             Ok(answers) => answers,
@@ -193,6 +201,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to write over an existing file without `--force`, as `kaizen init` does.
+fn refuse_to_replace(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        bail!("{} already exists; pass --force to replace it, or write to another file with --out", path.display());
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same file (both exist and resolve to one), or are the same
+/// path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 fn names(result: &AssessmentResult) -> String {
