@@ -190,6 +190,7 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
         plugin_config: settings.file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
         exemptions: settings.file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
         roles: settings.file.as_ref().map(|f| f.roles.clone()).unwrap_or_default(),
+        kaizen_folders: settings.kaizen_folders(),
     };
     let progress = |p: Progress| events(Event::Progress(p));
     let judged = pool.install(|| judge::judge(&registry, &runtime, &collected.targets, &judge_options, &progress));

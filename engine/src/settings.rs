@@ -363,6 +363,17 @@ impl Settings {
         self.now - i64::from(self.git.since_days) * 86_400
     }
 
+    /// The folders Kaizen writes that exist (the outputs, the history, the cache),
+    /// canonical. A target never includes them: the report of one run is not evidence on
+    /// the next.
+    pub fn kaizen_folders(&self) -> Vec<PathBuf> {
+        [Some(&self.out), self.history.as_ref(), self.cache_dir.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|folder| std::fs::canonicalize(folder).ok())
+            .collect()
+    }
+
     /// The organisation's name, from the assessment file.
     pub fn organisation(&self) -> Option<&str> {
         self.file.as_ref().and_then(|f| f.organisation.as_deref())
