@@ -92,8 +92,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Sends `tracing` logs to stderr: warnings by default, more with `-v`, or `KAIZEN_LOG`.
 pub fn init_logging(verbose: u8) {
+    // The AWS SDK warns on every credential and region source it tries (instance metadata
+    // on a laptop): the collector reports what matters in its own words, so its warnings
+    // show from -v on.
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,aws_config=error,aws_smithy_runtime=error,aws_smithy_http_client=error",
         1 => "info",
         2 => "debug",
         _ => "trace",
