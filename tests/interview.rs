@@ -361,3 +361,71 @@ fn an_existing_answers_file_is_not_replaced_without_force() {
     let replaced = std::fs::read_to_string(dir.path().join("answers.toml")).unwrap();
     assert!(replaced.contains("\n#game-days =\n"), "{replaced}");
 }
+
+/// Saving and quitting an interview of a scope prints the command that resumes that same
+/// scope, of the same model.
+#[test]
+fn the_resume_hint_keeps_the_scope_and_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = interview(dir.path(), &["--scope-label", "team=payments", "--scope-label", "tier=gold"]);
+    expect_then(&mut p, "[1/6] Do automated tests run", &down(1));
+    expect_then(&mut p, "[2/6] How often does the team deploy", "q");
+    let expected = format!(
+        "Resume with: kaizen questionnaire --answers answers.toml --model {} --scope-label team=payments --scope-label tier=gold",
+        model_path().display()
+    );
+    p.exp_string(&expected).unwrap();
+    p.exp_eof().unwrap();
+
+    let mut p = interview(dir.path(), &["--scope-target", "payments api"]);
+    expect_then(&mut p, "[1/6] Do automated tests run", "q");
+    let expected = format!(
+        "Resume with: kaizen questionnaire --answers answers.toml --model {} --scope-target 'payments api'",
+        model_path().display()
+    );
+    p.exp_string(&expected).unwrap();
+    p.exp_eof().unwrap();
+}
+
+/// An answers scope naming a target the assessment does not have is refused at its place,
+/// with the targets' names; a shard knows the names of the targets of the other shards.
+#[test]
+fn a_scope_naming_no_target_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "answers.toml",
+            "[answers]\ngame-days = true\n\n[[scope]]\ntarget = \"no-such-target\"\n[scope.answers]\ngame-days = false\n",
+        )],
+    );
+    let assess = |extra: &[&str]| {
+        run(kaizen()
+            .current_dir(dir.path())
+            .args(["assess", "--only", "ci", "-q", "--answers", "answers.toml", "--model"])
+            .arg(model_path())
+            .arg(fixture("assess/none"))
+            .arg(fixture("assess/jenkins"))
+            .args(extra))
+    };
+    let output = assess(&["--out", "out"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "answers.toml:5:10: error[answers-unknown-target]: no target is named `no-such-target`; the targets are: none, jenkins"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "refused before assessing");
+
+    std::fs::write(
+        dir.path().join("answers.toml"),
+        "[[scope]]\ntarget = \"jenkins\"\n[scope.answers]\ngame-days = false\n",
+    )
+    .unwrap();
+    for shard in ["1/2", "2/2"] {
+        let output = assess(&["--out", "part", "--shard", shard]);
+        assert_eq!(output.status.code(), Some(0), "shard {shard}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}

@@ -140,6 +140,11 @@ impl TargetSpec {
         }
     }
 
+    /// The target's name in results, known before it is collected.
+    pub fn name(&self) -> String {
+        self.location.target_name()
+    }
+
     /// A target of the command line: a folder that exists is a folder, even when its name
     /// looks like `host:path`; otherwise a git URL, if it is one.
     pub fn of(text: &str) -> TargetSpec {

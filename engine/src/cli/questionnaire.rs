@@ -188,7 +188,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     session.answered(),
                     model.questions.len()
                 );
-                eprintln!("Resume with: kaizen questionnaire --answers {}", out.display());
+                eprintln!("Resume with: {}", resume_command(&args, &out, &section));
                 return Ok(ExitCode::SUCCESS);
             }
         }
@@ -201,6 +201,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command that resumes this interview: the same answers file, model and scope.
+fn resume_command(args: &Args, out: &Path, section: &Section) -> String {
+    let mut words =
+        vec!["kaizen".to_owned(), "questionnaire".into(), "--answers".into(), shell_word(&out.display().to_string())];
+    if let Some(model) = &args.model {
+        words.extend(["--model".into(), shell_word(&model.display().to_string())]);
+    }
+    match section {
+        Section::Global => {}
+        Section::Target(target) => words.extend(["--scope-target".into(), shell_word(target)]),
+        Section::Labels(labels) => {
+            for (key, value) in labels {
+                words.extend(["--scope-label".into(), shell_word(&format!("{key}={value}"))]);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// A word as a POSIX shell reads it back: as is when it is plain, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 /// Refuses to write over an existing file without `--force`, as `kaizen init` does.
