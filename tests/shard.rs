@@ -41,6 +41,28 @@ fn without_timings(mut v: Value) -> Value {
     v
 }
 
+/// The `coverage`, `progress` and `score` figures of a result whose shortest decimal form
+/// has 16 or more significant digits.
+fn long_ratios(value: &Value, found: &mut Vec<f64>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    Value::Number(n) if ["coverage", "progress", "score"].contains(&key.as_str()) => {
+                        let digits = n.to_string().chars().filter(char::is_ascii_digit).count();
+                        if digits >= 17 {
+                            found.push(n.as_f64().unwrap());
+                        }
+                    }
+                    other => long_ratios(other, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| long_ratios(v, found)),
+        _ => {}
+    }
+}
+
 #[test]
 fn merging_the_shards_gives_the_unsharded_result() {
     let dir = organisation();
@@ -71,6 +93,14 @@ fn merging_the_shards_gives_the_unsharded_result() {
     let merged = read(&dir.path().join("merged/result.json"));
     assert_eq!(all["unavailable"].as_array().unwrap().len(), 1);
     assert!(merged.get("shard").is_none());
+    // Ratios such as 5/11 read back from the parts must be the very figures written (issue
+    // 21: `0.45454545454545453` came back as `0.4545454545454546`): the comparison below
+    // covers such figures only if the result has some.
+    let mut long = Vec::new();
+    long_ratios(&all, &mut long);
+    let read_back: f64 = serde_json::from_str(&serde_json::to_string(&(5.0_f64 / 11.0)).unwrap()).unwrap();
+    assert_eq!(read_back, 5.0 / 11.0, "serde_json reads floats back exactly (its float_roundtrip feature)");
+    assert!(long.len() >= 5, "figures that need 16 or more digits: {long:?}");
     assert_eq!(without_timings(merged), without_timings(all));
     // The reports too, apart from the line with the date and duration.
     let report = |p: &str| -> Vec<String> {
