@@ -310,11 +310,17 @@ fn new(name: String, dir: Option<PathBuf>, sdk: Option<PathBuf>) -> anyhow::Resu
     let dir = dir.unwrap_or_else(|| PathBuf::from(&name));
     let files = scaffold::create(&scaffold::NewPlugin { id: name.clone(), dir: dir.clone(), sdk })?;
     outln!("created plugin `{name}` in {}:", dir.display())?;
-    for file in files.iter().filter(|f| !f.starts_with(scaffold::VENDORED_SDK)) {
+    let vendored = [
+        (scaffold::VENDORED_SDK, "a copy of the plugin SDK"),
+        (scaffold::VENDORED_EVIDENCE, "the evidence types the SDK reads"),
+    ];
+    for file in files.iter().filter(|f| !vendored.iter().any(|(dir, _)| f.starts_with(dir))) {
         outln!("  {}", file.display())?;
     }
-    if files.iter().any(|f| f.starts_with(scaffold::VENDORED_SDK)) {
-        outln!("  {}/ (a copy of the plugin SDK)", scaffold::VENDORED_SDK)?;
+    for (dir, what) in vendored {
+        if files.iter().any(|f| f.starts_with(dir)) {
+            outln!("  {dir}/ ({what})")?;
+        }
     }
     outln!("next: cd {} && kaizen plugin build && kaizen plugin test", dir.display())?;
     Ok(ExitCode::SUCCESS)
