@@ -429,3 +429,49 @@ fn a_scope_naming_no_target_is_refused_with_its_position() {
         assert_eq!(output.status.code(), Some(0), "shard {shard}: {}", String::from_utf8_lossy(&output.stderr));
     }
 }
+
+/// The interview's screens in the book (guide/interview.md), which the book's own test
+/// cannot run without a terminal: each is run here in a pseudo-terminal, in a home folder
+/// with `~/src/shop`, and shows the lines the page shows, in order (`...` skips lines).
+#[test]
+fn the_book_shows_the_interview_as_it_is() {
+    let page = crate::support::root().join("book/src/guide/interview.md");
+    let screens: Vec<_> = crate::book::blocks(&page)
+        .into_iter()
+        .filter(|b| b.lang == "console" && b.mark("not run").is_some_and(|r| r.contains("tests/interview.rs")))
+        .collect();
+    assert_eq!(screens.len(), 2, "the interview and the interview with suggestions");
+    for block in &screens {
+        let home = tempfile::tempdir().unwrap();
+        crate::support::copy_tree(&fixture("assess/github-actions"), &home.path().join("src/shop"));
+        for step in crate::book::session(block) {
+            let command = step.command.replace("~/", &format!("{}/", home.path().display()));
+            let words: Vec<&str> = command.split_whitespace().collect();
+            assert_eq!(words[0], "kaizen", "{command}");
+            if words[1] != "questionnaire" {
+                let output = run(kaizen().current_dir(home.path()).args(&words[1..]));
+                assert!(output.status.success(), "{command}");
+                continue;
+            }
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaizen"));
+            cmd.current_dir(home.path())
+                .args(&words[1..])
+                .env("CLICOLOR", "0")
+                .env("TERM", "xterm")
+                .env_remove("KAIZEN_LOG");
+            let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+            // rexpect reads the terminal byte by byte as Latin-1: the ASCII runs of each line
+            // (`›` and `❯` aside) are what can be waited for.
+            for line in step.expected.iter().filter(|l| l.trim() != "...") {
+                for part in line.split(|c: char| !c.is_ascii()).map(str::trim).filter(|p| !p.is_empty()) {
+                    if let Err(e) = p.exp_string(part) {
+                        panic!("{command}: the page shows {line:?}, which did not come: {e}");
+                    }
+                }
+            }
+            p.send("q").unwrap();
+            p.flush().unwrap();
+            p.exp_eof().unwrap();
+        }
+    }
+}
