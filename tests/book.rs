@@ -228,8 +228,9 @@ fn run_page(blocks: &[&Block]) -> Vec<String> {
         // kept for the next step (`echo $?`).
         let mut script = String::from("exec 2>&1\ncd \"$HOME\"\n");
         if let Some(setup) = block.mark("setup") {
-            script.push_str(setup);
-            script.push('\n');
+            // A setup command that fails stops the block, which is then reported with what
+            // the setup printed.
+            script.push_str(&format!("set -e\n{setup}\nset +e\n"));
         }
         script.push_str(&format!("printf '%s start>>>\\n' '{SEPARATOR}'\n"));
         for step in &steps {
