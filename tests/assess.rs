@@ -166,3 +166,40 @@ fn a_yaml_bomb_in_a_workflow_is_a_parse_error_not_a_hang() {
     assert_eq!(present["status"], "warn", "a pipeline file that does not parse is worth a look: {present:#}");
     assert_eq!(evidence(present)[0].0, ".github/workflows/bomb.yml");
 }
+
+/// Kaizen's own folders are never part of a target: `kaizen assess` run twice in a
+/// repository, with the outputs (`kaizen-report/`, the default) and a history folder
+/// inside it, counts the same files both times: the repository's.
+#[test]
+fn the_output_and_history_folders_are_not_assessed() {
+    let repo = support::copy_fixture("assess/github-actions");
+    let own =
+        walkdir::WalkDir::new(repo.path()).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file()).count();
+    let mut files = Vec::new();
+    for _ in 0..2 {
+        let output =
+            run(kaizen().current_dir(repo.path()).args(["assess", ".", "--only", "ci", "-q", "--history", "history"]));
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let result: Value =
+            serde_json::from_slice(&std::fs::read(repo.path().join("kaizen-report/result.json")).unwrap()).unwrap();
+        files.push(result["targets"][0]["files"].as_u64().unwrap());
+    }
+    assert!(repo.path().join("kaizen-report/report.html").is_file() && repo.path().join("history").is_dir());
+    assert_eq!(files, [own as u64, own as u64], "the second run counts the same files as the first");
+
+    // Named by the assessment file, the same.
+    std::fs::remove_dir_all(repo.path().join("kaizen-report")).unwrap();
+    std::fs::remove_dir_all(repo.path().join("history")).unwrap();
+    std::fs::write(
+        repo.path().join("kaizen.toml"),
+        "[assess]\nout = \"reports/latest\"\nhistory = \"reports/history\"\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let output = run(kaizen().current_dir(repo.path()).args(["assess", "--only", "ci", "-q"]));
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(repo.path().join("reports/latest/result.json")).unwrap()).unwrap();
+    assert_eq!(result["targets"][0]["files"], json!(own + 1), "the repository's files and kaizen.toml");
+}

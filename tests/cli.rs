@@ -186,3 +186,22 @@ fn report_renders_a_result_again_and_refuses_other_schema_versions() {
         "a failed run leaves the report"
     );
 }
+
+/// `kaizen schema | head -1`: a reader that goes away ends the command quietly, as ripgrep
+/// does, instead of a panic and exit 101. The pipe's reading end is closed before the
+/// command starts, so its first write fails every time.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let jenkins = support::fixture("assess/jenkins");
+    let jenkins = jenkins.to_str().unwrap();
+    for args in [&["schema"][..], &["plugin", "list", "-v"], &["plugin", "run", "ci", "--target", jenkins]] {
+        let mut cmd = kaizen();
+        cmd.args(args);
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = cmd.stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "kaizen {args:?}: {stderr}");
+        assert_eq!(stderr, "", "kaizen {args:?}: nothing said about the pipe");
+    }
+}

@@ -674,3 +674,48 @@ fn load_names_the_position_of_a_syntax_error_and_both_versions() {
     let err = aws::load(&shape).unwrap_err();
     assert!(matches!(err, LoadError::Parse { line: 3, .. }), "{err:?}");
 }
+
+/// Without credentials the collector says what is missing and how to provide it, in two
+/// lines: no SDK error dump, no warnings from the instance metadata lookup. The lookup is
+/// tried on a loopback port where nothing listens (a laptop, which is not an instance),
+/// then on one that refuses it with 403 (a network that blocks it).
+#[test]
+fn without_credentials_it_says_how_to_provide_them_in_two_lines() {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let forbidding = TcpListener::bind("127.0.0.1:0").unwrap();
+    let forbidden = forbidding.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut stream in forbidding.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\nConnection: close\r\n\r\ndenied");
+        }
+    });
+    for port in [closed, forbidden] {
+        let home = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let output = support::run(
+            kaizen()
+                .args(["collect", "aws", "--out"])
+                .arg(home.path().join("inventory.json"))
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", home.path())
+                .env("KAIZEN_CACHE_DIR", support::cache_dir())
+                .env("AWS_CONFIG_FILE", empty_file())
+                .env("AWS_SHARED_CREDENTIALS_FILE", empty_file())
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("http://127.0.0.1:{port}")),
+        );
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{stderr}");
+        assert!(lines[0].starts_with("error: no AWS credentials found"), "{stderr}");
+        for way in ["--profile", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "aws sso login"] {
+            assert!(stderr.contains(way), "names {way}: {stderr}");
+        }
+        assert!(!home.path().join("inventory.json").exists());
+        assert!(started.elapsed() < Duration::from_secs(20), "gave up in {:?}", started.elapsed());
+    }
+}

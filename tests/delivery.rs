@@ -169,3 +169,28 @@ fn a_broken_export_stops_the_run_with_its_position_and_an_unreachable_api_does_n
         "{warnings:?}"
     );
 }
+
+/// `--pipelines NAME=FILE` and `--github NAME=OWNER/REPO` naming no target say so, with
+/// the targets' names, whether one target is assessed or several.
+#[test]
+fn a_flag_naming_no_target_says_which_targets_there_are() {
+    let dir = service();
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    let (result, stderr) = assess(dir.path(), &["shop", "--pipelines", "web=runs.json"]);
+    assert_eq!(result, Value::Null);
+    assert!(
+        stderr.contains("error: --pipelines web=runs.json: no target is named `web`; the targets are: shop"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no such file"), "{stderr}");
+    let (result, stderr) = assess(dir.path(), &["shop", "other", "--github", "web=acme/web"]);
+    assert_eq!(result, Value::Null);
+    assert!(
+        stderr.contains("error: --github web=acme/web: no target is named `web`; the targets are: shop, other"),
+        "{stderr}"
+    );
+    // A file whose name holds `=` is still a file.
+    std::fs::copy(dir.path().join("runs.json"), dir.path().join("runs=2025.json")).unwrap();
+    let (result, stderr) = assess(dir.path(), &["shop", "--pipelines", "runs=2025.json"]);
+    assert_eq!(result["targets"][0]["facts"]["dora.deployment_frequency"]["source"], "pipeline", "{stderr}");
+}

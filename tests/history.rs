@@ -166,3 +166,34 @@ fn a_baseline_that_is_not_a_result_stops_before_assessing() {
     );
     assert!(!dir.path().join("out").exists(), "nothing assessed, nothing written");
 }
+
+/// `--fail-on-regression` takes its value only after `=`: a target written after it is a
+/// target, not a value it refuses.
+#[test]
+fn the_gate_flag_leaves_the_next_argument_alone() {
+    let dir = setup();
+    let first = assess(dir.path(), "first", &["-q"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let output = run(kaizen().current_dir(dir.path().join("shop")).args([
+        "assess",
+        "--only",
+        "ci",
+        "-q",
+        "--out",
+        "../second",
+        "--baseline",
+        "../first/result.json",
+        "--fail-on-regression",
+        ".",
+    ]));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("second/result.json")).unwrap()).unwrap();
+    assert_eq!(result["targets"][0]["name"], "shop", "`.` is the target");
+
+    // A value is still taken after `=`, and a wrong one is named.
+    let output = assess(dir.path(), "third", &["--baseline", "first/result.json", "--fail-on-regression=levles"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid value 'levles' for '--fail-on-regression[=<WHAT>]'"), "{stderr}");
+}

@@ -331,3 +331,147 @@ fn help_text_is_reviewed() {
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!("help_questionnaire", String::from_utf8_lossy(&output.stdout));
 }
+
+/// An answers file that exists is never replaced without `--force`: not by the template,
+/// and not by an interview that resumes another file.
+#[test]
+fn an_existing_answers_file_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = "[answers]\ntests-before-merge = true\nteam-autonomy = 3\ngame-days = true\non-call-engineers = 4\n";
+    write_files(dir.path(), &[("answers.toml", kept), ("other.toml", "[answers]\ngame-days = false\n")]);
+    let questionnaire = |args: &[&str]| {
+        run(kaizen().current_dir(dir.path()).arg("questionnaire").arg("--model").arg(model_path()).args(args))
+    };
+
+    let output = questionnaire(&["--template", "--out", "answers.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("answers.toml already exists; pass --force to replace it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("answers.toml")).unwrap(), kept, "the four answers are kept");
+
+    // Resuming other.toml into answers.toml would replace answers.toml with other.toml's.
+    let output = questionnaire(&["--answers", "other.toml", "--out", "answers.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("answers.toml already exists; pass --force to replace it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("answers.toml")).unwrap(), kept);
+
+    let output = questionnaire(&["--template", "--out", "answers.toml", "--force"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let replaced = std::fs::read_to_string(dir.path().join("answers.toml")).unwrap();
+    assert!(replaced.contains("\n#game-days =\n"), "{replaced}");
+}
+
+/// Saving and quitting an interview of a scope prints the command that resumes that same
+/// scope, of the same model.
+#[test]
+fn the_resume_hint_keeps_the_scope_and_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = interview(dir.path(), &["--scope-label", "team=payments", "--scope-label", "tier=gold"]);
+    expect_then(&mut p, "[1/6] Do automated tests run", &down(1));
+    expect_then(&mut p, "[2/6] How often does the team deploy", "q");
+    let expected = format!(
+        "Resume with: kaizen questionnaire --answers answers.toml --model {} --scope-label team=payments --scope-label tier=gold",
+        model_path().display()
+    );
+    p.exp_string(&expected).unwrap();
+    p.exp_eof().unwrap();
+
+    let mut p = interview(dir.path(), &["--scope-target", "payments api"]);
+    expect_then(&mut p, "[1/6] Do automated tests run", "q");
+    let expected = format!(
+        "Resume with: kaizen questionnaire --answers answers.toml --model {} --scope-target 'payments api'",
+        model_path().display()
+    );
+    p.exp_string(&expected).unwrap();
+    p.exp_eof().unwrap();
+}
+
+/// An answers scope naming a target the assessment does not have is refused at its place,
+/// with the targets' names; a shard knows the names of the targets of the other shards.
+#[test]
+fn a_scope_naming_no_target_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "answers.toml",
+            "[answers]\ngame-days = true\n\n[[scope]]\ntarget = \"no-such-target\"\n[scope.answers]\ngame-days = false\n",
+        )],
+    );
+    let assess = |extra: &[&str]| {
+        run(kaizen()
+            .current_dir(dir.path())
+            .args(["assess", "--only", "ci", "-q", "--answers", "answers.toml", "--model"])
+            .arg(model_path())
+            .arg(fixture("assess/none"))
+            .arg(fixture("assess/jenkins"))
+            .args(extra))
+    };
+    let output = assess(&["--out", "out"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "answers.toml:5:10: error[answers-unknown-target]: no target is named `no-such-target`; the targets are: none, jenkins"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "refused before assessing");
+
+    std::fs::write(
+        dir.path().join("answers.toml"),
+        "[[scope]]\ntarget = \"jenkins\"\n[scope.answers]\ngame-days = false\n",
+    )
+    .unwrap();
+    for shard in ["1/2", "2/2"] {
+        let output = assess(&["--out", "part", "--shard", shard]);
+        assert_eq!(output.status.code(), Some(0), "shard {shard}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+/// The interview's screens in the book (guide/interview.md), which the book's own test
+/// cannot run without a terminal: each is run here in a pseudo-terminal, in a home folder
+/// with `~/src/shop`, and shows the lines the page shows, in order (`...` skips lines).
+#[test]
+fn the_book_shows_the_interview_as_it_is() {
+    let page = crate::support::root().join("book/src/guide/interview.md");
+    let screens: Vec<_> = crate::book::blocks(&page)
+        .into_iter()
+        .filter(|b| b.lang == "console" && b.mark("not run").is_some_and(|r| r.contains("tests/interview.rs")))
+        .collect();
+    assert_eq!(screens.len(), 2, "the interview and the interview with suggestions");
+    for block in &screens {
+        let home = tempfile::tempdir().unwrap();
+        crate::support::copy_tree(&fixture("assess/github-actions"), &home.path().join("src/shop"));
+        for step in crate::book::session(block) {
+            let command = step.command.replace("~/", &format!("{}/", home.path().display()));
+            let words: Vec<&str> = command.split_whitespace().collect();
+            assert_eq!(words[0], "kaizen", "{command}");
+            if words[1] != "questionnaire" {
+                let output = run(kaizen().current_dir(home.path()).args(&words[1..]));
+                assert!(output.status.success(), "{command}");
+                continue;
+            }
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaizen"));
+            cmd.current_dir(home.path())
+                .args(&words[1..])
+                .env("CLICOLOR", "0")
+                .env("TERM", "xterm")
+                .env_remove("KAIZEN_LOG");
+            let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+            // rexpect reads the terminal byte by byte as Latin-1: the ASCII runs of each line
+            // (`›` and `❯` aside) are what can be waited for.
+            for line in step.expected.iter().filter(|l| l.trim() != "...") {
+                for part in line.split(|c: char| !c.is_ascii()).map(str::trim).filter(|p| !p.is_empty()) {
+                    if let Err(e) = p.exp_string(part) {
+                        panic!("{command}: the page shows {line:?}, which did not come: {e}");
+                    }
+                }
+            }
+            p.send("q").unwrap();
+            p.flush().unwrap();
+            p.exp_eof().unwrap();
+        }
+    }
+}

@@ -7,38 +7,70 @@ use serde_json::Value;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DAY: i64 = 86_400;
 
-/// A `git daemon` serving every repository below `base` on a free loopback port; stopped on
-/// drop. The `git-daemon` program is started directly (not through the `git` wrapper, which
-/// would leave its child serving after the wrapper is killed), so nothing outlives the test.
+/// A `git daemon` serving every repository below `base` on a loopback port; stopped on
+/// drop, with nothing left behind. The test owns every process: it accepts the connections
+/// itself and runs one `git-daemon --inetd` per connection on the socket, as inetd would.
+/// (A listening `git daemon` forks a server per connection, which outlives the daemon when
+/// the daemon is killed while a client is connected.)
+///
+/// The test keeps a handle on each connection's socket until its server exits (a reaper
+/// thread then closes it, so the client sees the server hang up, as with a real daemon);
+/// on drop the connections still served are shut down, so their servers read the end of
+/// their input and exit, and every server is waited for.
 pub(crate) struct GitDaemon {
-    child: Child,
     pub(crate) port: u16,
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    served: Arc<Mutex<Vec<(TcpStream, Child)>>>,
 }
 
 impl GitDaemon {
     pub(crate) fn start(base: &Path) -> GitDaemon {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
         let exec_path = Command::new("git").arg("--exec-path").output().expect("git runs").stdout;
         let program = Path::new(String::from_utf8_lossy(&exec_path).trim()).join("git-daemon");
-        let child = Command::new(program)
-            .args(["--reuseaddr", "--export-all", "--informative-errors", "--listen=127.0.0.1"])
-            .arg(format!("--port={port}"))
-            .arg(format!("--base-path={}", base.display()))
-            .arg(base)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("git daemon starts");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "git daemon did not listen on port {port}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        GitDaemon { child, port }
+        let base = base.to_path_buf();
+        let stop = Arc::new(AtomicBool::new(false));
+        let served: Arc<Mutex<Vec<(TcpStream, Child)>>> = Arc::default();
+        let acceptor = {
+            let (stop, served) = (stop.clone(), served.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (input, output) = (stream.try_clone().unwrap(), stream.try_clone().unwrap());
+                    let child = Command::new(&program)
+                        .args(["--inetd", "--export-all", "--informative-errors"])
+                        .arg(format!("--base-path={}", base.display()))
+                        .arg(&base)
+                        .stdin(Stdio::from(std::os::fd::OwnedFd::from(input)))
+                        .stdout(Stdio::from(std::os::fd::OwnedFd::from(output)))
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .expect("git daemon starts");
+                    served.lock().unwrap().push((stream, child));
+                }
+            })
+        };
+        let reaper = {
+            let (stop, served) = (stop.clone(), served.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    served.lock().unwrap().retain_mut(|(_, child)| child.try_wait().ok().flatten().is_none());
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            })
+        };
+        GitDaemon { port, stop, threads: vec![acceptor, reaper], served }
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
@@ -48,8 +80,23 @@ impl GitDaemon {
 
 impl Drop for GitDaemon {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the acceptor up, to see it must stop.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+        let served = std::mem::take(&mut *self.served.lock().unwrap_or_else(|e| e.into_inner()));
+        for (stream, mut child) in served {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            drop(stream);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -543,4 +590,45 @@ fn a_server_that_dies_mid_clone_leaves_no_half_clone_and_the_next_run_recovers()
     assert!(ok && stderr.contains(&format!("cloned {url}")), "{stderr}");
     let head = git(&dir.path().join("served/big.git"), 0, &["rev-parse", "HEAD"]);
     assert_eq!(result["targets"][0]["facts"]["echo.git"]["head"].as_str(), Some(&*head));
+}
+
+/// The processes whose command line mentions `text`, as `pid: command line` (zombies, which
+/// have none, are left out).
+fn processes_mentioning(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(text) {
+            found.push(format!("{}: {}", entry.file_name().to_string_lossy(), cmdline.trim()));
+        }
+    }
+    found
+}
+
+/// Nothing a test's git daemon started outlives it, not even the process serving a client
+/// that is still connected when the daemon is stopped.
+#[test]
+fn a_stopped_git_daemon_leaves_no_process_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served-by-a-daemon-that-is-stopped");
+    std::fs::create_dir_all(&served).unwrap();
+    let marker = served.display().to_string();
+    let daemon = GitDaemon::start(&served);
+    // A client that connects and says nothing: a process serves it (a listening daemon's
+    // `--serve` child, or an `--inetd` one), waiting for its request.
+    let client = TcpStream::connect(("127.0.0.1", daemon.port)).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let serving = || processes_mentioning(&marker).iter().any(|p| p.contains(" --serve ") || p.contains(" --inetd "));
+    while !serving() {
+        assert!(Instant::now() < deadline, "no process serves the client: {:?}", processes_mentioning(&marker));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(daemon);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !processes_mentioning(&marker).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(processes_mentioning(&marker), Vec::<String>::new(), "left running after the daemon was stopped");
+    drop(client);
 }

@@ -7,6 +7,7 @@ mod assertions;
 mod assess;
 mod authoring;
 mod bad_input;
+mod book;
 mod cli;
 #[cfg(feature = "aws")]
 mod collect_aws;

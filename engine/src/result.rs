@@ -209,11 +209,11 @@ pub struct UnavailableTarget {
 /// Everything found about one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetResult {
-    /// Display name (the folder's name).
+    /// Display name: the folder's or the repository's name, `aws-ACCOUNT` for a cloud inventory.
     pub name: String,
     /// The path as given on the command line.
     pub path: String,
-    /// `git` for a git work tree, `directory` otherwise.
+    /// `git` for a git work tree, `cloud` for a cloud inventory, `directory` otherwise.
     pub kind: String,
     /// Labels from the assessment file, such as team or service.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -117,6 +117,18 @@ pub enum Error {
     /// Not one target could be collected.
     #[error("no target could be assessed{0}")]
     NoTarget(String),
+    /// `--pipelines` or `--github` naming a target there is not.
+    #[error("{flag} {value}: no target is named `{name}`; the targets are: {names}")]
+    UnknownTarget {
+        /// The flag.
+        flag: &'static str,
+        /// Its value.
+        value: String,
+        /// The name before `=`.
+        name: String,
+        /// The targets' names, comma-separated.
+        names: String,
+    },
     /// `--pipelines` or `--github` without a target name among several targets.
     #[error("{flag} {value}: with several targets, name the target: {flag} TARGET={value} (targets: {names})")]
     UnnamedTarget {
@@ -183,13 +195,14 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
 
     // Collect: the targets, in the order given, then the cloud inventories; a shard keeps
     // its slice.
-    let collected = pool.install(|| collect(settings, &registry, events))?;
+    let collected = pool.install(|| collect(settings, &registry, scoring.answers.as_ref(), events))?;
     let judge_options = judge::Options {
         walk: settings.walk,
         git: Some(settings.git),
         plugin_config: settings.file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
         exemptions: settings.file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
         roles: settings.file.as_ref().map(|f| f.roles.clone()).unwrap_or_default(),
+        kaizen_folders: settings.kaizen_folders(),
     };
     let progress = |p: Progress| events(Event::Progress(p));
     let judged = pool.install(|| judge::judge(&registry, &runtime, &collected.targets, &judge_options, &progress));
@@ -246,8 +259,15 @@ struct Collected {
 }
 
 /// Resolves local targets, brings remote ones into the cache, reads the cloud inventories,
-/// and gathers each target's pipeline runs.
-fn collect(settings: &Settings, registry: &Registry, events: &(dyn Fn(Event) + Sync)) -> Result<Collected, Error> {
+/// and gathers each target's pipeline runs. What names targets (the answers' scopes, the
+/// `NAME=` of `--pipelines` and `--github`) is checked against every target's name first,
+/// before anything is cloned.
+fn collect(
+    settings: &Settings,
+    registry: &Registry,
+    answers: Option<&Answers>,
+    events: &(dyn Fn(Event) + Sync),
+) -> Result<Collected, Error> {
     let fetch = if registry.plugins().iter().any(|p| p.manifest.inputs.git) {
         Fetch::Since(settings.since())
     } else {
@@ -272,16 +292,32 @@ fn collect(settings: &Settings, registry: &Registry, events: &(dyn Fn(Event) + S
     let specs: Vec<(usize, &TargetSpec)> = settings.targets.iter().enumerate().filter(|(i, _)| kept(i)).collect();
     let clouds: Vec<(usize, &CloudSpec)> =
         settings.clouds.iter().enumerate().map(|(i, c)| (n_specs + i, c)).filter(|(i, _)| kept(i)).collect();
-    // Cloud inventories are user files: read them before cloning anything.
+    // Cloud inventories are user files: read them all (a shard too, for their names) before
+    // cloning anything.
     let empty_root = tempfile::tempdir().map_err(Error::EmptyRoot)?;
     let mut cloud = Vec::new();
-    for (position, spec) in clouds {
+    let mut cloud_names = Vec::new();
+    for (position, spec) in settings.clouds.iter().enumerate().map(|(i, c)| (n_specs + i, c)) {
         let inventory = aws::load(&spec.path)?;
         let name = format!("aws-{}", inventory.account_id);
-        let mut target = Target::cloud(&spec.path.display().to_string(), name, inventory, empty_root.path());
-        target.labels = spec.labels.clone();
-        cloud.push((position, target));
+        cloud_names.push(name.clone());
+        if clouds.iter().any(|(p, _)| *p == position) {
+            let mut target = Target::cloud(&spec.path.display().to_string(), name, inventory, empty_root.path());
+            target.labels = spec.labels.clone();
+            cloud.push((position, target));
+        }
     }
+    // Every target's name, whichever shard assesses it.
+    let mut names: Vec<String> = Vec::new();
+    for name in settings.targets.iter().map(TargetSpec::name).chain(cloud_names) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if let Some(answers) = answers {
+        answers.check_targets(&names)?;
+    }
+    let sources = pipeline_sources(settings, &names, events)?;
     let (mut targets, unavailable) = resolve_targets(specs, &sync, events)?;
     targets.extend(cloud);
     if settings.shard.is_none() && targets.is_empty() {
@@ -291,7 +327,7 @@ fn collect(settings: &Settings, registry: &Registry, events: &(dyn Fn(Event) + S
     let target_positions = targets.iter().map(|(i, _)| *i).collect();
     let unavailable_positions = unavailable.iter().map(|(i, _)| *i).collect();
     let mut targets: Vec<Target> = targets.into_iter().map(|(_, t)| t).collect();
-    attach_pipelines(settings, &mut targets, events)?;
+    attach_pipelines(settings, &sources, &mut targets, events)?;
     Ok(Collected {
         empty_root,
         targets,
@@ -342,45 +378,76 @@ fn resolve_targets(
     Ok((targets, unavailable))
 }
 
-/// Gathers each target's pipeline runs from the assessment file's `[[pipelines]]` and the
-/// `--pipelines` and `--github` flags; runs are fetched from GitHub back to the start of the
-/// git window.
-fn attach_pipelines(settings: &Settings, targets: &mut [Target], events: &(dyn Fn(Event) + Sync)) -> Result<(), Error> {
-    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
-    let for_target = |flag: &'static str, value: &str| -> Result<(String, String), Error> {
-        match value.split_once('=') {
-            Some((name, rest)) if names.iter().any(|n| n == name) => Ok((name.to_owned(), rest.to_owned())),
-            _ if names.len() == 1 => Ok((names[0].clone(), value.to_owned())),
+/// The pipeline-run sources of each target, by target name: the assessment file's
+/// `[[pipelines]]`, then the `--pipelines` and `--github` flags, whose `NAME=` must name one
+/// of the targets (`names`); without one, the only target.
+fn pipeline_sources(
+    settings: &Settings,
+    names: &[String],
+    events: &(dyn Fn(Event) + Sync),
+) -> Result<Vec<(String, PipelineInput)>, Error> {
+    let for_target = |flag: &'static str, value: &str, may_be_file: bool| -> Result<(String, String), Error> {
+        if let Some((name, rest)) = value.split_once('=') {
+            if names.iter().any(|n| n == name) {
+                return Ok((name.to_owned(), rest.to_owned()));
+            }
+            // A file whose name holds `=` is a file; a repository never has one.
+            if !(may_be_file && Path::new(value).is_file()) {
+                return Err(Error::UnknownTarget {
+                    flag,
+                    value: value.to_owned(),
+                    name: name.to_owned(),
+                    names: names.join(", "),
+                });
+            }
+        }
+        match names {
+            [only] => Ok((only.clone(), value.to_owned())),
             _ => Err(Error::UnnamedTarget { flag, value: value.to_owned(), names: names.join(", ") }),
         }
     };
     let mut sources: Vec<(String, PipelineInput)> = Vec::new();
     for spec in &settings.pipelines {
         sources.push(match spec {
-            PipelineSpec::Named { target, input } => (target.clone(), input.clone()),
+            PipelineSpec::Named { target, input } => {
+                // The file names its own targets; targets given on the command line replace them.
+                if !names.contains(target) {
+                    events(Event::Note(format!(
+                        "pipeline runs given for `{target}`, which is not among the targets assessed"
+                    )));
+                }
+                (target.clone(), input.clone())
+            }
             PipelineSpec::FileFlag(value) => {
-                let (name, path) = for_target("--pipelines", value)?;
+                let (name, path) = for_target("--pipelines", value, true)?;
                 (name, PipelineInput::File(path.into()))
             }
             PipelineSpec::GithubFlag(value) => {
-                let (name, repo) = for_target("--github", value)?;
+                let (name, repo) = for_target("--github", value, false)?;
                 (name, PipelineInput::Github(repo))
             }
         });
     }
+    Ok(sources)
+}
+
+/// Gathers each target's pipeline runs from its sources; runs are fetched from GitHub back
+/// to the start of the git window.
+fn attach_pipelines(
+    settings: &Settings,
+    sources: &[(String, PipelineInput)],
+    targets: &mut [Target],
+    events: &(dyn Fn(Event) + Sync),
+) -> Result<(), Error> {
     if sources.is_empty() {
         return Ok(());
-    }
-    for (name, _) in &sources {
-        if !names.contains(name) {
-            events(Event::Note(format!("pipeline runs given for `{name}`, which is not among the targets assessed")));
-        }
     }
     let mut github = GithubSettings::from_env(jiff::Timestamp::from_second(settings.since())?);
     if let Some(api) = &settings.github_api {
         github.api_base = api.clone();
     }
-    if github.token.is_none() && sources.iter().any(|(_, s)| matches!(s, PipelineInput::Github(_))) {
+    let fetched_here = |name: &String| targets.iter().any(|t| &t.name == name);
+    if github.token.is_none() && sources.iter().any(|(n, s)| matches!(s, PipelineInput::Github(_)) && fetched_here(n)) {
         events(Event::Note("no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour".into()));
     }
     for target in targets.iter_mut() {

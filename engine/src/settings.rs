@@ -140,6 +140,11 @@ impl TargetSpec {
         }
     }
 
+    /// The target's name in results, known before it is collected.
+    pub fn name(&self) -> String {
+        self.location.target_name()
+    }
+
     /// A target of the command line: a folder that exists is a folder, even when its name
     /// looks like `host:path`; otherwise a git URL, if it is one.
     pub fn of(text: &str) -> TargetSpec {
@@ -361,6 +366,17 @@ impl Settings {
     /// The start of the git history window, in seconds since the Unix epoch.
     pub fn since(&self) -> i64 {
         self.now - i64::from(self.git.since_days) * 86_400
+    }
+
+    /// The folders Kaizen writes that exist (the outputs, the history, the cache),
+    /// canonical. A target never includes them: the report of one run is not evidence on
+    /// the next.
+    pub fn kaizen_folders(&self) -> Vec<PathBuf> {
+        [Some(&self.out), self.history.as_ref(), self.cache_dir.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|folder| std::fs::canonicalize(folder).ok())
+            .collect()
     }
 
     /// The organisation's name, from the assessment file.

@@ -32,8 +32,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let new = AssessmentResult::load(&args.new)?;
     let comparison = history::compare(&old, &new);
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
-        Format::Md | Format::Table => print!("{}", comparison.markdown()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&comparison)?)?,
+        Format::Md | Format::Table => out!("{}", comparison.markdown())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,24 @@
 //! Command-line arguments and dispatch. Each subcommand lives in its own file; everything
 //! real is in the library.
 
+/// `println!` that hands back the write's error instead of panicking: when the reader of
+/// stdout has gone (`kaizen schema | head -1`), the command stops there and `main` ends it
+/// quietly, as ripgrep does.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that hands back the write's error (see `outln!`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod assess;
 mod collect;
 mod compare;
@@ -74,8 +92,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Sends `tracing` logs to stderr: warnings by default, more with `-v`, or `KAIZEN_LOG`.
 pub fn init_logging(verbose: u8) {
+    // The AWS SDK warns on every credential and region source it tries (instance metadata
+    // on a laptop): the collector reports what matters in its own words, so its warnings
+    // show from -v on.
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,aws_config=error,aws_smithy_runtime=error,aws_smithy_http_client=error",
         1 => "info",
         2 => "debug",
         _ => "trace",

@@ -41,7 +41,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     match model::load(&path, &source, &catalogue) {
         Ok(model) => {
-            println!(
+            outln!(
                 "{}: model `{}` {} is valid: {} areas, {} practices, {} questions",
                 path.display(),
                 model.id,
@@ -49,7 +49,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 model.areas.len(),
                 model.practices.len(),
                 model.questions.len()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {

@@ -103,9 +103,9 @@ fn list(dirs: &[PathBuf], verbose: bool) -> anyhow::Result<ExitCode> {
     if verbose {
         for (i, p) in registry.plugins().iter().enumerate() {
             if i > 0 {
-                println!();
+                outln!()?;
             }
-            print!("{}", describe(p));
+            out!("{}", describe(p))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -132,9 +132,9 @@ fn list(dirs: &[PathBuf], verbose: bool) -> anyhow::Result<ExitCode> {
         }
         out
     };
-    println!("{}", line(headers));
+    outln!("{}", line(headers))?;
     for r in &rows {
-        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+        outln!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -171,7 +171,7 @@ fn check(path: PathBuf) -> anyhow::Result<ExitCode> {
         problems.push("declares no checks, so it can report no findings".into());
     }
     if problems.is_empty() {
-        println!(
+        outln!(
             "ok: plugin `{}` {} (protocol {}), {} checks, {} facts, module {} (sha256 {})",
             m.id,
             m.version,
@@ -180,8 +180,8 @@ fn check(path: PathBuf) -> anyhow::Result<ExitCode> {
             m.facts.len(),
             m.wasm,
             plugin.sha256
-        );
-        println!("imports: {}", imports.as_deref().map(short_imports).unwrap_or_default());
+        )?;
+        outln!("imports: {}", imports.as_deref().map(short_imports).unwrap_or_default())?;
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &problems {
@@ -241,7 +241,7 @@ fn run_one(spec: &str, target: &str, request_out: Option<PathBuf>) -> anyhow::Re
     // The response as the plugin wrote it, but for secrets: those are redacted here as
     // everywhere else Kaizen writes.
     let redact = |bytes: &[u8]| kaizen_secrets::redact(&String::from_utf8_lossy(bytes));
-    println!("{}", redact(&output.stdout));
+    outln!("{}", redact(&output.stdout))?;
     eprint!("{}", redact(&output.stderr));
     match kaizen::plugin::read_response(m, &output.stdout, &output.stderr) {
         Ok(judgement) => {
@@ -309,28 +309,34 @@ fn short_imports(imports: &[String]) -> String {
 fn new(name: String, dir: Option<PathBuf>, sdk: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| PathBuf::from(&name));
     let files = scaffold::create(&scaffold::NewPlugin { id: name.clone(), dir: dir.clone(), sdk })?;
-    println!("created plugin `{name}` in {}:", dir.display());
-    for file in files.iter().filter(|f| !f.starts_with(scaffold::VENDORED_SDK)) {
-        println!("  {}", file.display());
+    outln!("created plugin `{name}` in {}:", dir.display())?;
+    let vendored = [
+        (scaffold::VENDORED_SDK, "a copy of the plugin SDK"),
+        (scaffold::VENDORED_EVIDENCE, "the evidence types the SDK reads"),
+    ];
+    for file in files.iter().filter(|f| !vendored.iter().any(|(dir, _)| f.starts_with(dir))) {
+        outln!("  {}", file.display())?;
     }
-    if files.iter().any(|f| f.starts_with(scaffold::VENDORED_SDK)) {
-        println!("  {}/ (a copy of the plugin SDK)", scaffold::VENDORED_SDK);
+    for (dir, what) in vendored {
+        if files.iter().any(|f| f.starts_with(dir)) {
+            outln!("  {dir}/ ({what})")?;
+        }
     }
-    println!("next: cd {} && kaizen plugin build && kaizen plugin test", dir.display());
+    outln!("next: cd {} && kaizen plugin build && kaizen plugin test", dir.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn build(dir: &Path, toolchain: Option<&str>, cargo_args: &[String]) -> anyhow::Result<ExitCode> {
     match toolchain::build(dir, toolchain, cargo_args) {
         Ok(built) => {
-            println!(
+            outln!(
                 "built {} with the {} toolchain ({}): {} bytes, sha256 {}",
                 built.module.display(),
                 built.toolchain.name,
                 built.toolchain.target,
                 built.size,
                 built.sha256
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         // The plugin's own code did not build: a failed build, not a failure to run.
@@ -376,7 +382,7 @@ fn test(
     let cache_dir = cache.or_else(kaizen::default_cache_dir).map(|d| d.join("modules"));
     let runtime =
         Runtime::new(kaizen::plugin::RuntimeOptions { cache_dir, fixed_clock: Some(harness::FIXED_NOW as u64) })?;
-    println!("testing plugin `{}` on {} case(s) in {}", plugin.manifest.id, cases.len(), fixtures.display());
+    outln!("testing plugin `{}` on {} case(s) in {}", plugin.manifest.id, cases.len(), fixtures.display())?;
     let (mut passed, mut failed, mut blessed) = (0, 0, 0);
     for case in &cases {
         let expected = harness::Expected::load(case)?;
@@ -386,24 +392,24 @@ fn test(
         match (&mismatches, bless) {
             (Some(m), _) if m.is_empty() => {
                 passed += 1;
-                println!("ok    {}", case.name);
+                outln!("ok    {}", case.name)?;
                 continue;
             }
             (Some(m), _) => {
-                println!("FAIL  {} ({} difference{})", case.name, m.len(), if m.len() == 1 { "" } else { "s" });
+                outln!("FAIL  {} ({} difference{})", case.name, m.len(), if m.len() == 1 { "" } else { "s" })?;
                 for mismatch in m {
-                    println!("{}", indent(&mismatch.to_string()));
+                    outln!("{}", indent(&mismatch.to_string()))?;
                 }
             }
-            (None, _) => println!("FAIL  {}: no {} (run with --bless to write one)", case.name, path.display()),
+            (None, _) => outln!("FAIL  {}: no {} (run with --bless to write one)", case.name, path.display())?,
         }
         for warning in &actual.warnings {
-            println!("      warning: {warning}");
+            outln!("      warning: {warning}")?;
         }
         if bless {
             let text = harness::render(&actual);
-            println!("      blessing: writing {}:", path.display());
-            println!("{}", indent(&text));
+            outln!("      blessing: writing {}:", path.display())?;
+            outln!("{}", indent(&text))?;
             kaizen::output::write_atomic(&path, text.as_bytes())?;
             blessed += 1;
         } else {
@@ -414,7 +420,7 @@ fn test(
     if blessed > 0 {
         summary.push_str(&format!(", {blessed} blessed"));
     }
-    println!("{summary}");
+    outln!("{summary}")?;
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -52,6 +52,10 @@ pub struct Args {
     /// interviewing.
     #[arg(long, conflicts_with_all = ["answers", "result", "target", "scope_target", "scope_label", "all"])]
     template: bool,
+    /// Replace the --out file when it exists and is not the file being resumed (an answers
+    /// file is somebody's work: it is never replaced silently).
+    #[arg(long)]
+    force: bool,
 }
 
 fn parse_label(text: &str) -> Result<(String, String), String> {
@@ -70,16 +74,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let text = interview::template::template(&model);
         match &args.out {
             Some(out) => {
+                refuse_to_replace(out, args.force)?;
                 kaizen::output::write_atomic(out, text.as_bytes())
                     .with_context(|| format!("cannot write {}", out.display()))?;
                 eprintln!("wrote {}", out.display());
             }
-            None => print!("{text}"),
+            None => out!("{text}")?,
         }
         return Ok(ExitCode::SUCCESS);
     }
     let out = args.out.clone().or_else(|| args.answers.clone()).unwrap_or_else(|| PathBuf::from("answers.toml"));
     let resume = args.answers.clone().or_else(|| out.exists().then(|| out.clone()));
+    if resume.as_ref().is_some_and(|r| !same_file(r, &out)) {
+        refuse_to_replace(&out, args.force)?;
+    }
     let base = match &resume {
         Some(path) => match Answers::load(path, &model) {
             Ok(answers) => answers,
@@ -180,7 +188,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     session.answered(),
                     model.questions.len()
                 );
-                eprintln!("Resume with: kaizen questionnaire --answers {}", out.display());
+                eprintln!("Resume with: {}", resume_command(&args, &out, &section));
                 return Ok(ExitCode::SUCCESS);
             }
         }
@@ -193,6 +201,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command that resumes this interview: the same answers file, model and scope.
+fn resume_command(args: &Args, out: &Path, section: &Section) -> String {
+    let mut words =
+        vec!["kaizen".to_owned(), "questionnaire".into(), "--answers".into(), shell_word(&out.display().to_string())];
+    if let Some(model) = &args.model {
+        words.extend(["--model".into(), shell_word(&model.display().to_string())]);
+    }
+    match section {
+        Section::Global => {}
+        Section::Target(target) => words.extend(["--scope-target".into(), shell_word(target)]),
+        Section::Labels(labels) => {
+            for (key, value) in labels {
+                words.extend(["--scope-label".into(), shell_word(&format!("{key}={value}"))]);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// A word as a POSIX shell reads it back: as is when it is plain, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Refuses to write over an existing file without `--force`, as `kaizen init` does.
+fn refuse_to_replace(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        bail!("{} already exists; pass --force to replace it, or write to another file with --out", path.display());
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same file (both exist and resolve to one), or are the same
+/// path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 fn names(result: &AssessmentResult) -> String {

@@ -6,6 +6,6 @@ use std::process::ExitCode;
 pub struct Args {}
 
 pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(&kaizen::result::json_schema())?);
+    outln!("{}", serde_json::to_string_pretty(&kaizen::result::json_schema())?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use super::pipelines::{Conclusion, PipelineRuns};
 use super::roles::RoleOverride;
 use super::target::Target;
 use super::{Inventory, WalkOptions};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How to collect the evidence of a target.
@@ -17,6 +18,9 @@ pub struct EvidenceOptions {
     pub git: Option<GitOptions>,
     /// Roles the assessment file gives to paths, before the conventions.
     pub roles: Vec<RoleOverride>,
+    /// Folders Kaizen itself writes (outputs, history, cache), canonical: left out of any
+    /// target they lie inside.
+    pub kaizen_folders: Vec<PathBuf>,
 }
 
 /// What the host collected about one target.
@@ -93,7 +97,14 @@ impl Evidence<'_> {
 
 /// The file inventory of a target, each file with its role.
 pub fn walk(target: &Target, options: &EvidenceOptions) -> Inventory {
-    let mut inventory = Inventory::walk(&target.root, options.walk);
+    let inside: Vec<PathBuf> = options
+        .kaizen_folders
+        .iter()
+        .filter_map(|folder| folder.strip_prefix(&target.root).ok())
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .collect();
+    let mut inventory = Inventory::walk_except(&target.root, options.walk, &inside);
     let paths: Vec<&str> = inventory.files.iter().map(|f| f.path.as_str()).collect();
     let roles = super::roles::assign(&target.root, &paths, &options.roles);
     for (file, role) in inventory.files.iter_mut().zip(roles) {

@@ -2,7 +2,7 @@
 
 use super::file::FileEntry;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Most files recorded per target; the rest are skipped with a note.
 pub const MAX_FILES: usize = 1_000_000;
@@ -51,7 +51,16 @@ impl Inventory {
     /// read), skips `.git`, honours the target's ignore files unless told not to, and
     /// records names that are not UTF-8 as skipped.
     pub fn walk(root: &Path, options: WalkOptions) -> Inventory {
+        Inventory::walk_except(root, options, &[])
+    }
+
+    /// Walks `root` as [`Inventory::walk`] does, leaving out the folders `except` (paths
+    /// relative to `root`) entirely, tracked or not: Kaizen's own output, history and cache
+    /// folders when they lie inside the target, which are never evidence of its practice.
+    pub fn walk_except(root: &Path, options: WalkOptions, except: &[PathBuf]) -> Inventory {
         let mut inventory = Inventory::default();
+        // The filter must own what it reads: the walker may outlive this call's borrows.
+        let (walk_root, walk_except) = (root.to_path_buf(), except.to_vec());
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .parents(false)
@@ -61,7 +70,12 @@ impl Inventory {
             .git_exclude(options.respect_gitignore)
             .require_git(false)
             .follow_links(false)
-            .filter_entry(|e| !(e.depth() > 0 && e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())))
+            .filter_entry(move |e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                let git = e.file_name() == ".git";
+                let excepted = || e.path().strip_prefix(&walk_root).is_ok_and(|r| walk_except.iter().any(|x| x == r));
+                !(e.depth() > 0 && is_dir && (git || excepted()))
+            })
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {
@@ -106,7 +120,7 @@ impl Inventory {
             inventory.files.push(FileEntry { path, size, role: Default::default() });
         }
         if options.respect_gitignore {
-            inventory.add_tracked(root, options);
+            inventory.add_tracked(root, options, except);
         }
         inventory
     }
@@ -115,7 +129,7 @@ impl Inventory {
     /// `.gitignore` does not untrack `.github/workflows/test-e2e.yml`): ignore rules only
     /// keep untracked files out of a repository, so they must not keep tracked ones out of
     /// its assessment.
-    fn add_tracked(&mut self, root: &Path, options: WalkOptions) {
+    fn add_tracked(&mut self, root: &Path, options: WalkOptions, except: &[PathBuf]) {
         let Ok(repository) = git2::Repository::open(root) else { return };
         if repository.workdir().and_then(|w| std::fs::canonicalize(w).ok()) != std::fs::canonicalize(root).ok() {
             return;
@@ -131,7 +145,10 @@ impl Inventory {
                 continue;
             }
             let Ok(path) = std::str::from_utf8(&entry.path) else { continue };
-            if known.contains(path) || path.split('/').any(|s| s == ".git") {
+            if known.contains(path)
+                || path.split('/').any(|s| s == ".git")
+                || except.iter().any(|x| Path::new(path).starts_with(x))
+            {
                 continue;
             }
             let Ok(meta) = std::fs::symlink_metadata(root.join(path)) else { continue };
@@ -237,6 +254,14 @@ mod tests {
         std::fs::write(root.join("test-output"), "untracked and ignored").unwrap();
         let inv = Inventory::walk(root, WalkOptions::default());
         assert_eq!(paths(&inv), [".github/workflows/test-e2e.yml", ".gitignore"]);
+
+        // Kaizen's own folders stay out, even committed.
+        std::fs::create_dir_all(root.join("reports/latest")).unwrap();
+        std::fs::write(root.join("reports/latest/result.json"), "{}").unwrap();
+        std::fs::write(root.join("reports/notes.md"), "kept").unwrap();
+        git(&["add", "-f", "reports"]);
+        let inv = Inventory::walk_except(root, WalkOptions::default(), &[PathBuf::from("reports/latest")]);
+        assert_eq!(paths(&inv), [".github/workflows/test-e2e.yml", ".gitignore", "reports/notes.md"]);
     }
 
     #[test]

@@ -29,7 +29,15 @@ pub enum Location {
 impl ConfiguredTarget {
     /// The target's name in results: the folder's or the repository's name.
     pub fn name(&self) -> String {
-        match &self.location {
+        self.location.target_name()
+    }
+}
+
+impl Location {
+    /// The name a target at this location has in results, known before it is collected:
+    /// the folder's name, or the repository's.
+    pub fn target_name(&self) -> String {
+        match self {
             Location::Path(path) => std::fs::canonicalize(path)
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))

@@ -228,6 +228,8 @@ codes! {
         UnknownKey = "answers-unknown-key",
         /// A scope with both or neither of `target` and `labels`, or empty `labels`.
         InvalidScope = "answers-invalid-scope",
+        /// A scope's `target` names none of the assessment's targets.
+        UnknownTarget = "answers-unknown-target",
     }
 }
 

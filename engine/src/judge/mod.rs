@@ -50,6 +50,9 @@ pub struct Options {
     pub exemptions: Vec<Exemption>,
     /// Roles the assessment file gives to paths of some targets, before the conventions.
     pub roles: Vec<RoleRule>,
+    /// Folders Kaizen itself writes (outputs, history, cache), canonical: never part of a
+    /// target, even inside one.
+    pub kaizen_folders: Vec<std::path::PathBuf>,
 }
 
 impl Options {
@@ -60,7 +63,7 @@ impl Options {
             .filter(|r| r.applies_to(&target.name))
             .flat_map(|r| r.overrides.iter().cloned())
             .collect();
-        EvidenceOptions { walk: self.walk, git: self.git, roles }
+        EvidenceOptions { walk: self.walk, git: self.git, roles, kaizen_folders: self.kaizen_folders.clone() }
     }
 }
 

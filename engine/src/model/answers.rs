@@ -170,6 +170,9 @@ pub struct Answers {
     pub global: BTreeMap<String, Answer>,
     /// Answers for some targets; later scopes win over earlier ones.
     pub scopes: Vec<Scope>,
+    /// Each scope's `target` as the file names it, with its place there (the diagnostic
+    /// [`Answers::check_targets`] gives when it names no target).
+    target_places: Vec<(String, Diagnostic)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,6 +231,7 @@ impl Answers {
         };
         let global = table(&raw.answers, &mut problems);
         let mut scopes = Vec::new();
+        let mut target_places = Vec::new();
         for scope in &raw.scope {
             let s = scope.get_ref();
             if s.target.is_some() == s.labels.is_some() {
@@ -248,6 +252,16 @@ impl Answers {
                     "`labels = {}` matches every target: put those answers under [answers]",
                 ));
             }
+            if let Some(target) = &s.target {
+                let place = Diagnostic::at(
+                    crate::diag::AnswersCode::UnknownTarget,
+                    path,
+                    source,
+                    target.span().start,
+                    String::new(),
+                );
+                target_places.push((target.get_ref().clone(), place));
+            }
             scopes.push(Scope {
                 target: s.target.as_ref().map(|t| t.get_ref().clone()),
                 labels: s.labels.clone().unwrap_or_default(),
@@ -255,9 +269,29 @@ impl Answers {
             });
         }
         if problems.is_empty() {
-            Ok(Answers { path: Some(path.to_path_buf()), global, scopes })
+            Ok(Answers { path: Some(path.to_path_buf()), global, scopes, target_places })
         } else {
             problems.sort_by_key(|d| (d.line, d.column));
+            Err(Diagnostics(problems))
+        }
+    }
+
+    /// Checks that every scope's `target` names one of the assessment's targets (`names`):
+    /// answers for a target that is not assessed would be ignored without a word.
+    pub fn check_targets(&self, names: &[String]) -> Result<(), Diagnostics> {
+        let listed = if names.is_empty() { "(none)".to_owned() } else { names.join(", ") };
+        let problems: Vec<Diagnostic> = self
+            .target_places
+            .iter()
+            .filter(|(target, _)| !names.contains(target))
+            .map(|(target, place)| Diagnostic {
+                message: format!("no target is named `{target}`; the targets are: {listed}"),
+                ..place.clone()
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
             Err(Diagnostics(problems))
         }
     }

@@ -91,8 +91,17 @@ pub struct Args {
     /// With --baseline: exit 1 when something regressed: `levels` (an area level dropped,
     /// the organisation's or a target's), `practices` (a practice was lost), `score` (a
     /// score dropped: the organisation's, a target's or an area's), or all three (the
-    /// default).
-    #[arg(long, value_name = "WHAT", value_delimiter = ',', num_args = 0.., default_missing_value = "levels,practices,score", requires = "baseline")]
+    /// default). A value is written after `=` (`--fail-on-regression=levels`), so the
+    /// argument after the flag is never taken for one.
+    #[arg(
+        long,
+        value_name = "WHAT",
+        value_delimiter = ',',
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "levels,practices,score",
+        requires = "baseline"
+    )]
     fail_on_regression: Option<Vec<Regression>>,
     /// Assess only shard I of N: a deterministic, balanced slice of the targets (by a hash
     /// of each target as given), written as a partial result for `kaizen merge`.

@@ -62,6 +62,25 @@ pub enum CollectError {
         /// The error message.
         message: String,
     },
+    /// No provider of the standard chain (or the profile) has credentials.
+    #[error(
+        "no AWS credentials found{}: none in the environment, the shared config and credentials \
+         files, an SSO session or an instance role\n\
+         provide them with --profile NAME or AWS_PROFILE (a profile of ~/.aws/config), \
+         AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or `aws sso login` for an SSO profile",
+        profile.as_ref().map(|p| format!(" for profile `{p}`")).unwrap_or_default()
+    )]
+    NoCredentials {
+        /// The profile asked for.
+        profile: Option<String>,
+    },
+    /// Credentials are configured but cannot be loaded (a profile that does not exist, an
+    /// expired SSO session, a broken config file).
+    #[error("the AWS credentials cannot be loaded: {message}\nsee --profile, AWS_PROFILE and `aws sso login`")]
+    Credentials {
+        /// The provider's error and its causes, in one line.
+        message: String,
+    },
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
@@ -93,6 +112,8 @@ async fn collect_async(options: &Options) -> Result<Inventory, CollectError> {
     if regions.is_empty() {
         regions.push(config.region().map_or_else(|| FALLBACK_REGION.to_owned(), |r| r.to_string()));
     }
+
+    check_credentials(&config, options.profile.as_deref()).await?;
 
     let sts = aws_sdk_sts::Client::new(&config);
     let identity = sts.get_caller_identity().send().await.map_err(|e| {
@@ -146,6 +167,50 @@ async fn collect_async(options: &Options) -> Result<Inventory, CollectError> {
         services,
         errors,
     })
+}
+
+/// Asks the credential chain for credentials before any call, so that missing ones are
+/// told in the user's terms (which variables, flags and commands provide them), not as the
+/// SDK's dispatch failure.
+async fn check_credentials(config: &SdkConfig, profile: Option<&str>) -> Result<(), CollectError> {
+    use aws_credential_types::provider::error::CredentialsError;
+    use aws_credential_types::provider::ProvideCredentials;
+
+    let no_credentials = || CollectError::NoCredentials { profile: profile.map(str::to_owned) };
+    let provider = config.credentials_provider().ok_or_else(no_credentials)?;
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
+        // The chain got as far as the instance metadata service, its last resort, and that
+        // refused (a network that blocks it, a machine that is not an instance): nothing
+        // the user configured failed, there is just nothing configured.
+        Err(error) if from_instance_metadata(&error) => Err(no_credentials()),
+        Err(other) => {
+            let mut message = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(cause) = source {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    message = format!("{message}: {text}");
+                }
+                source = cause.source();
+            }
+            Err(CollectError::Credentials { message: message.replace('\n', " ") })
+        }
+    }
+}
+
+/// Whether a credentials error comes from the instance metadata service.
+fn from_instance_metadata(error: &(dyn std::error::Error + 'static)) -> bool {
+    use aws_config::imds::client::error::ImdsError;
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.downcast_ref::<ImdsError>().is_some() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// What one region showed, before it is spread over [`Services`].
