@@ -379,8 +379,9 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
             "sudo" | "doas" => after_options(&argv, 1, &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"]),
             "env" => after_options(&argv, 1, &["-u", "-C", "-S"]),
             "time" | "nice" | "nohup" | "exec" | "command" | "builtin" | "xvfb-run" | "stdbuf" | "unbuffer"
-            | "chronic" | "ionice" | "caffeinate" | "npx" | "bunx" | "pnpx" | "call" | "retry" | "with-contenv"
-            | "dumb-init" | "tini" | "gosu" | "su-exec" | "script" | "dotenv" | "catchsegv" | "valgrind" | "strace" => {
+            | "chronic" | "ionice" | "caffeinate" | "npx" | "bunx" | "pnpx" | "uvx" | "call" | "retry"
+            | "with-contenv" | "dumb-init" | "tini" | "gosu" | "su-exec" | "script" | "dotenv" | "catchsegv"
+            | "valgrind" | "strace" => {
                 after_options(&argv, 1, &["-n", "-c", "-u", "-p", "--retries", "--max-tries", "-t", "--times", "--"])
             }
             "timeout" | "gtimeout" => {
@@ -391,7 +392,8 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
                     i
                 }
             }
-            "poetry" | "pipenv" | "uv" | "pdm" | "hatch" | "rye" | "pixi" | "conda" | "mamba" | "micromamba"
+            "poetry" | "pipenv" | "uv" | "pipx" | "pdm" | "hatch" | "rye" | "pixi" | "conda" | "mamba"
+            | "micromamba"
                 if next == Some("run") =>
             {
                 after_options(

@@ -83,7 +83,7 @@ impl System {
             System::Buildkite => {
                 &[".buildkite/**/*.{yml,yaml}", "buildkite.{yml,yaml}", "**/.buildkite/**/*.{yml,yaml}"]
             }
-            System::Drone => &[".drone.{yml,yaml}", "**/.drone.{yml,yaml}"],
+            System::Drone => &[".drone*.{yml,yaml}", "**/.drone*.{yml,yaml}"],
             System::Tekton => &["**/tekton/**/*.{yml,yaml}", "**/.tekton/**/*.{yml,yaml}"],
             System::AwsCodebuild => &["**/buildspec*.{yml,yaml}"],
         }
@@ -101,7 +101,16 @@ impl System {
             System::BitbucketPipelines => path == "bitbucket-pipelines.yml",
             System::Travis => path == ".travis.yml",
             System::Buildkite => path.starts_with(".buildkite/") || path == "buildkite.yml" || path == "buildkite.yaml",
-            System::Drone => path == ".drone.yml" || path == ".drone.yaml",
+            // Drone reads `.drone.yml` unless the repository's settings name another file at
+            // the root (`.drone-v1.yml`); one named for running on a laptop or as an example
+            // (`.drone-local.yml`, for `drone exec`) is not the repository's CI.
+            System::Drone => {
+                let lower = path.to_ascii_lowercase();
+                !path.contains('/')
+                    && path.starts_with(".drone")
+                    && (path.ends_with(".yml") || path.ends_with(".yaml"))
+                    && !["local", "example", "sample", "test", "dev", "exec"].iter().any(|w| lower.contains(w))
+            }
             System::Jenkins | System::AzurePipelines | System::Tekton => true,
             System::AwsCodebuild => !path.contains('/'),
         }

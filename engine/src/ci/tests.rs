@@ -386,3 +386,12 @@ fn gitlab_pages_and_circleci_nested_steps_are_followed() {
     assert!(has(&ci, "go-test") && has(&ci, "golangci-lint"), "{found:?}");
     assert!(ci.tools.iter().any(|t| t.tool == "cloud-deploy" && t.line == Some(16)), "{found:?}");
 }
+
+#[test]
+fn drone_reads_the_file_its_settings_name_at_the_root() {
+    let drone = "kind: pipeline\nname: default\nsteps:\n  - name: test\n    image: sbt\n    commands: [sbt test]\n";
+    let ci = understand_files(&[(".drone-v1.yml", drone), ("sub/.drone.yml", drone), (".drone-local.yml", drone)]);
+    let pipelines: Vec<(&str, &str)> = ci.pipelines.iter().map(|p| (p.path.as_str(), p.system.as_str())).collect();
+    assert_eq!(pipelines, [(".drone-v1.yml", "drone")]);
+    assert!(has_kind(&ci, "test"), "{:?}", tools(&ci));
+}

@@ -77,7 +77,7 @@ impl System {
             System::BitbucketPipelines => &["bitbucket-pipelines.yml"],
             System::Travis => &[".travis.yml"],
             System::Buildkite => &[".buildkite/pipeline*.{yml,yaml}", "buildkite.{yml,yaml}"],
-            System::Drone => &[".drone.{yml,yaml}"],
+            System::Drone => &[".drone*.{yml,yaml}"],
             System::Tekton => &["**/tekton/**/*.{yml,yaml}", "**/.tekton/**/*.{yml,yaml}"],
             System::AwsCodebuild => &["**/buildspec*.{yml,yaml}"],
         }

@@ -54,6 +54,8 @@ fn wrappers_are_taken_off() {
         ("time nice -n 10 go test ./...", "go test ./..."),
         ("timeout 10m go test ./...", "go test ./..."),
         ("npx --yes jest --ci", "jest --ci"),
+        ("uvx nox -s lint", "nox -s lint"),
+        ("pipx run tox -e py312", "tox -e py312"),
         ("poetry run pytest -q", "pytest -q"),
         ("uv run --frozen --group dev tox run", "tox run"),
         ("bundle exec rspec", "rspec"),
