@@ -27,9 +27,47 @@ const SECRET_WORDS: &[&str] = &[
 /// Endings of names that hold something about a secret rather than the secret itself
 /// (`password_file`, `token_url`, `secret_name`).
 const NOT_SECRET_ENDINGS: &[&str] = &[
-    "name", "file", "path", "url", "uri", "type", "ref", "env", "length", "len", "id", "hash", "count", "size",
-    "field", "header", "prefix", "expiry", "expires", "ttl", "provider", "endpoint", "policy", "dir", "format",
+    "name",
+    "file",
+    "path",
+    "url",
+    "uri",
+    "type",
+    "ref",
+    "env",
+    "length",
+    "len",
+    "id",
+    "hash",
+    "count",
+    "size",
+    "field",
+    "header",
+    "prefix",
+    "expiry",
+    "expires",
+    "ttl",
+    "provider",
+    "endpoint",
+    "policy",
+    "dir",
+    "format",
+    "algorithm",
+    "algo",
+    "cipher",
+    "scheme",
+    "mode",
+    "version",
+    "pattern",
+    "regex",
+    "label",
+    "param",
+    "message",
 ];
+
+/// Words of a name that say its value is made up for a test or an example
+/// (`FAKE_ACCESS_TOKEN`, `testPassword`, `example_api_key`).
+const MADE_UP_WORDS: &[&str] = &["fake", "dummy", "example", "sample", "mock", "test", "testing", "stub", "bogus"];
 
 /// The longest value considered: anything longer is data, not a credential.
 const MAX_LEN: usize = 512;
@@ -82,7 +120,18 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<(Kind, usize, usize)>) {
         if line[..key_start].ends_with('?') || line[..key_start].ends_with('&') {
             continue;
         }
-        if !is_secret_name(key) {
+        if !is_secret_name(key) || has_made_up_word(key) {
+            continue;
+        }
+        // `secrets-gradle-plugin:2.0.1`, `/get-token:628a…`: a colon inside a coordinate or
+        // a path, not a mapping (YAML and code put a space after the colon of an unquoted
+        // name).
+        let key_end = key_start + key.len();
+        let key_quoted = key_start > 0
+            && matches!(bytes[key_start - 1], b'"' | b'\'')
+            && matches!(bytes.get(key_end), Some(b'"' | b'\''));
+        if b == b':' && !key_quoted && value_from == operator + 1 && !matches!(next, Some(b' ' | b'\t' | b'"' | b'\''))
+        {
             continue;
         }
         let (start, end) = match value_after(line, value_from) {
@@ -145,7 +194,31 @@ fn is_secret_name(key: &str) -> bool {
     }
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit('.').next().unwrap_or(&lower);
-    SECRET_WORDS.iter().any(|w| last.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| last.ends_with(e))
+    // `PASSWORD_ENCODER_CIPHER_ALGORITHM_DEFAULT`: the default of what the name holds.
+    let head = last.trim_end_matches("_default").trim_end_matches("-default");
+    SECRET_WORDS.iter().any(|w| last.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| head.ends_with(e))
+}
+
+/// Whether a name has a word saying its value is made up (`FAKE_ACCESS_TOKEN`,
+/// `testPassword`); `latest_token` and `contest_key` have none.
+fn has_made_up_word(key: &str) -> bool {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.push(std::mem::take(&mut word));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    words.push(word);
+    words.iter().any(|w| MADE_UP_WORDS.contains(&w.as_str()))
 }
 
 /// Whether `haystack` contains `needle` (lower case), ignoring ASCII case.
@@ -221,20 +294,25 @@ fn looks_secret(value: &str) -> bool {
     if is_dotted_identifier(value) || is_placeholder(value) {
         return false;
     }
+    // `test-key-fa80e418-…` (GOV.UK Notify's test keys), `test_sk_…`: a key for a test mode.
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("test-") || lower.starts_with("test_") {
+        return false;
+    }
     entropy(value) >= MIN_ENTROPY
 }
 
-/// At least three words of lower-case letters (a number may end one: `v2`, `ipv4`), or
-/// numbers, joined by `-` or `_`.
+/// Words of lower-case letters (a number may end one: `v2`, `ipv4`), or numbers, joined by
+/// `-` or `_`: at least three words of three letters or more, or two among four parts or
+/// more (`pm-27278-v2-password-registration`, a feature flag's name).
 fn is_phrase(value: &str) -> bool {
     let words: Vec<&str> = value.split(['-', '_']).collect();
     let word = |w: &&str| {
         let letters = w.trim_end_matches(|c: char| c.is_ascii_digit());
         !w.is_empty() && letters.bytes().all(|b| b.is_ascii_lowercase())
     };
-    words.len() >= 3
-        && words.iter().all(word)
-        && words.iter().filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase())).count() >= 3
+    let long = words.iter().filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase())).count();
+    words.len() >= 3 && words.iter().all(word) && (long >= 3 || (long >= 2 && words.len() >= 4))
 }
 
 /// Letters and digits that read as capitalised words (`SsoEmail2faSessionToken`,

@@ -138,6 +138,9 @@ fn high_entropy_values_assigned_to_secret_names() {
         format!("token := \"{}\"", value),
         format!(":auth_token => '{}'", value),
         format!("<add key=\"x\" secret=\"{}\"/>", value),
+        // `latest` and `contest` are not `test`; a quoted name needs no space after its colon.
+        format!("latest_token = \"{}\"", value),
+        format!("{{\"password\":\"{}\"}}", value),
     ] {
         let text = format!("{}\n", line);
         assert_eq!(kinds(&text), vec![Kind::Assigned], "{}", line);
@@ -188,6 +191,16 @@ fn assignment_traps() {
         "  \"imageUrl\": \"https://example.org/o/img.svg?alt=media&token=506faab0-617a-4ae9-b2f1-0c5cd0d2a1b3\","
             .to_string(),
         format!("      \"hashed_secret\": \"{}\",", body(42, 40, ALNUM)),
+        // Names that say the value is made up; a test-mode key; the default of a setting
+        // about a secret; a feature flag's name.
+        format!("    const FAKE_ACCESS_TOKEN: &str = \"{}\";", value),
+        format!("  testPassword = \"{}\"", value),
+        format!("      GOV_NOTIFY_API_KEY: test-key-{}", value),
+        "    public static final String PASSWORD_ENCODER_CIPHER_ALGORITHM_DEFAULT = \"AES/CBC/PKCS5Padding1\";".to_string(),
+        "    public const string EnableV2 = \"pm-27278-v2-password-registration\";".to_string(),
+        // A colon inside a coordinate or a path, not a mapping.
+        "  \"classpath \\\"com.google.android.libraries.mapsplatform.secrets-gradle-plugin:secrets-gradle-plugin:2.0.1\\\"\"".to_string(),
+        format!("\t// for https://g.codefresh.io/account/oidc-test/get-token:{}/65e5a53e5", value),
     ] {
         assert!(find(&line).is_empty(), "{} gave {:?}", line, find(&line));
     }

@@ -179,8 +179,10 @@ impl Texts<'_> {
 fn scanner_finding(check: &str, wanted: &[&str], what: &str, scanners: &[&ToolUse], ci: bool, model: &Ci) -> Finding {
     let relevant: Vec<&&ToolUse> = scanners.iter().filter(|u| wanted.iter().any(|k| u.is(k))).collect();
     if relevant.is_empty() {
+        // Without CI nothing scans in CI: the practice is missing, not inapplicable (a
+        // repository without CI still has dependencies and may still leak secrets).
         if !ci {
-            return Finding::not_applicable(check, "no CI definition found in which a scanner could run");
+            return Finding::fail(check, format!("no {} runs in CI: no CI definition found", what));
         }
         let ignored = model.ignored.len();
         let note = if ignored > 0 {
@@ -526,14 +528,17 @@ fn scan_files(request: &Request) -> Scan {
         // Examples, fixtures and vendored copies hold throwaway keys more often than not.
         let test =
             repo::is_test_path(&file.path) || !(file.role.is_own() || file.role == kaizen_plugin_sdk::Role::Docs);
-        for m in kaizen_secrets::find(&text) {
+        let found = kaizen_secrets::find(&text);
+        let examples = if found.is_empty() { Vec::new() } else { repo::example_lines(&file.path, &text) };
+        for m in found {
             if documentation && m.kind == kaizen_secrets::Kind::Assigned {
                 continue;
             }
             let secret = Secret { path: file.path.clone(), line: m.line, kind: m.kind, marker: m.marker(&text) };
             // A token or a key shown in documentation is an example for readers, like a test's.
             let shown = matches!(m.kind, kaizen_secrets::Kind::Jwt | kaizen_secrets::Kind::PrivateKey);
-            if test || (documentation && shown) {
+            let example = examples.get(m.line as usize).copied().unwrap_or(false);
+            if test || example || (documentation && shown) {
                 scan.test_secrets.push(secret);
             } else {
                 scan.secrets.push(secret);

@@ -377,9 +377,10 @@ pub fn is_test_path(path: &str) -> bool {
             || seg.starts_with("dummy")
             || ["example", "demo", "sample"].iter().any(|w| seg.contains(w))
     };
-    // Configuration of a development or test environment (`config/dev.exs`,
-    // `appsettings.Development.json`, `.env.test`) and chart-testing values (`ci/*-values.yaml`).
-    let dev_config = matches!(stem, "dev" | "development" | "test")
+    // Configuration and seed data of a development or test environment (`config/dev.exs`,
+    // `appsettings.Development.json`, `.env.test`, `priv/repo/seeds.exs`) and chart-testing
+    // values (`ci/*-values.yaml`).
+    let dev_config = matches!(stem, "dev" | "development" | "test" | "seeds" | "seed")
         || name.contains(".development.")
         || name.ends_with(".env.test")
         || name.ends_with(".env.development")
@@ -396,6 +397,53 @@ pub fn is_test_path(path: &str) -> bool {
         || name.contains(".spec.")
         || name.contains("_test.")
         || name.contains("-test.")
+}
+
+/// The lines of a source file that show examples rather than hold the program's own
+/// values (1-based: `lines[n]` is line `n`): documentation comments (`/** … */` bodies,
+/// `///`, `//!`), Python docstrings, comments that say they give an example ("for
+/// example", "e.g."), and a Rust file's test module after `#[cfg(test)]`. A key or token
+/// there is shown to a reader or made for a test (okhttp's KDoc, Powertools' docstrings).
+/// Plain comments are not examples: a credential commented out is still committed.
+pub fn example_lines(path: &str, text: &str) -> Vec<bool> {
+    let lower = path.to_ascii_lowercase();
+    let python = lower.ends_with(".py");
+    let rust = lower.ends_with(".rs");
+    let mut lines = vec![false];
+    let (mut docstring, mut block_doc, mut rust_tests) = (false, false, false);
+    for line in text.split('\n') {
+        let trimmed = line.trim_start();
+        let mut example = docstring || block_doc || rust_tests;
+        if python {
+            let quotes = trimmed.matches("\"\"\"").count() + trimmed.matches("\'\'\'").count();
+            if quotes % 2 == 1 {
+                // A docstring opens (this line is part of it) or closes (and so was this one).
+                example = true;
+                docstring = !docstring;
+            }
+        }
+        if trimmed.starts_with("/**") {
+            block_doc = !trimmed.contains("*/");
+            example = true;
+        } else if block_doc && trimmed.contains("*/") {
+            block_doc = false;
+        }
+        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            example = true;
+        }
+        let comment = ["//", "#", "--", ";", "/*", "*", "<!--"].iter().any(|c| trimmed.starts_with(c));
+        if comment {
+            let said = trimmed.to_ascii_lowercase();
+            if ["for example", "e.g.", "example:", "for instance"].iter().any(|w| said.contains(w)) {
+                example = true;
+            }
+        }
+        if rust && trimmed.starts_with("#[cfg(test)]") {
+            rust_tests = true;
+        }
+        lines.push(example);
+    }
+    lines
 }
 
 /// Whether a file is text: valid UTF-8 without a NUL byte in its first 8 KiB.

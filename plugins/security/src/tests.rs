@@ -245,8 +245,13 @@ fn a_bare_repository_reports_every_fact() {
     assert_eq!(r.facts["security.workflow_permissions"], json!("n/a"));
     assert_eq!(r.facts["security.pre_commit"], json!(false));
     assert_eq!(r.facts["security.secrets_found"], json!(0));
-    for check in ["sast", "vulnerability-scanning", "secret-scanning", "pinned-actions", "workflow-permissions"] {
+    for check in ["pinned-actions", "workflow-permissions"] {
         assert_eq!(finding(&r, check).status, Status::NotApplicable, "{}", check);
+    }
+    // Without CI nothing scans in CI: missing, not inapplicable.
+    for check in ["sast", "vulnerability-scanning", "secret-scanning"] {
+        assert_eq!(finding(&r, check).status, Status::Fail, "{}", check);
+        assert!(finding(&r, check).message.ends_with("runs in CI: no CI definition found"), "{}", check);
     }
     for check in ["dangerous-workflow", "sbom", "signed-releases"] {
         assert_eq!(finding(&r, check).status, Status::NotApplicable, "{}", check);
@@ -500,6 +505,7 @@ fn test_helpers_and_their_keys_are_told_from_the_repositorys_own_files() {
         "config/dev.exs",
         "src/Api/appsettings.Development.json",
         "charts/argo-rollouts/ci/enable-extra-objects-values.yaml",
+        "priv/repo/seeds.exs",
     ] {
         assert!(repo::is_test_path(path), "{}", path);
     }
@@ -514,4 +520,19 @@ fn test_helpers_and_their_keys_are_told_from_the_repositorys_own_files() {
     ] {
         assert!(!repo::is_test_path(path), "{}", path);
     }
+}
+
+#[test]
+fn documentation_comments_docstrings_and_test_modules_show_examples() {
+    let kotlin = "package okhttp3.tls\n/**\n * -----BEGIN PRIVATE KEY-----\n */\nval key = load()\n// key = old one\n// for example token:abc\n";
+    let lines = repo::example_lines("okhttp-tls/HeldCertificate.kt", kotlin);
+    assert_eq!(lines[1..], [false, true, true, true, false, false, true, false]);
+    let python = "def get():\n    \"\"\"Fetch a secret.\n\n    value='{\"password\": \"s3cr3t\"}'\n    \"\"\"\n    password = load()\n";
+    let lines = repo::example_lines("utilities/parameters/secrets.py", python);
+    assert_eq!(lines[1..], [false, true, true, true, true, false, false]);
+    let rust = "/// let token = \"abc\";\nconst KEY: &str = \"x\";\n#[cfg(test)]\nmod tests {\n    const T: &str = \"eyJ\";\n}\n";
+    let lines = repo::example_lines("src/uplink/license.rs", rust);
+    assert_eq!(lines[1..], [true, false, false, true, true, true, true]);
+    // The same text in a file of another language: no test module.
+    assert!(!repo::example_lines("src/license.go", rust)[5]);
 }
