@@ -180,6 +180,10 @@ problems = []
 # per list fact: element -> [tp, fp, fn]
 elem_counts = {f: defaultdict(lambda: [0, 0, 0]) for f in LIST_FACTS + [SCANNERS]}
 tiers, mean_levels, satisfied, scores = [], [], [], []
+# Per area: (tier, level) where the area was assessed; per practice: (tier, met) where the
+# practice was considered. They show which areas and practices rank against maturity.
+area_levels = defaultdict(list)
+practice_met = defaultdict(list)
 excluded = 0
 
 for repo in repos:
@@ -228,6 +232,11 @@ for repo in repos:
             mean_levels.append(sum(levels) / len(levels))
             satisfied.append(sum(1 for p in practices if p.get('state') == 'satisfied'))
             scores.append(assessment.get('score') or 0.0)
+            for a in assessed:
+                area_levels[a['id']].append((repo['tier'], a['level']))
+            for p in practices:
+                if p.get('state') in ('satisfied', 'exempt', 'not_satisfied', 'unknown'):
+                    practice_met[p['id']].append((repo['tier'], 1 if p['state'] in ('satisfied', 'exempt') else 0))
 
 def pct(a, b):
     return f'{100.0 * a / b:5.1f}%' if b else '   n/a'
@@ -314,4 +323,20 @@ for tier in sorted(set(tiers)):
     ss = [x for t, x in zip(tiers, scores) if t == tier]
     print(f'{tier:>4}  {len(ls):>5}  {sum(ls) / len(ls):5.2f} ({min(ls):.2f}-{max(ls):.2f})'
           f'            {sum(ss) / len(ss):5.2f} ({min(ss):.2f}-{max(ss):.2f})')
+print()
+print('== Per area: rank correlation of the level with the tier, where the area was assessed')
+for area in sorted(area_levels):
+    pairs = area_levels[area]
+    rho = spearman([t for t, _ in pairs], [l for _, l in pairs])
+    mean = sum(l for _, l in pairs) / len(pairs)
+    print(f'{area:28} {len(pairs):>4} repos  mean level {mean:4.2f}  rho {"n/a" if rho is None else f"{rho:+.2f}"}')
+print()
+print('== Practices that rank worst against the tier (met or not, where considered; 8 or more)')
+worst = []
+for practice, pairs in practice_met.items():
+    rho = spearman([t for t, _ in pairs], [m for _, m in pairs]) if len(pairs) >= 8 else None
+    if rho is not None:
+        worst.append((rho, practice, len(pairs), sum(m for _, m in pairs)))
+for rho, practice, n, met in sorted(worst)[:8]:
+    print(f'{practice:40} rho {rho:+.2f}  met {met}/{n}')
 PY
