@@ -307,6 +307,22 @@ pub struct Gate {
     pub score: bool,
 }
 
+/// The gate's sentences for `who`'s score and area scores that dropped.
+fn score_drops(out: &mut Vec<String>, who: &str, score: (Option<f64>, Option<f64>), areas: &[AreaChange]) {
+    let percent = |s: Option<f64>| percent(s.unwrap_or(0.0));
+    if score_dropped(score.0, score.1) {
+        out.push(format!("{who}: the score dropped from {} to {}", percent(score.0), percent(score.1)));
+    }
+    for a in areas.iter().filter(|a| a.score_dropped()) {
+        out.push(format!(
+            "{who}: the {} score dropped from {} to {}",
+            a.area,
+            percent(a.old_score),
+            percent(a.new_score)
+        ));
+    }
+}
+
 impl Comparison {
     /// The regressions the gate fails on, each a sentence.
     pub fn regressions(&self, gate: Gate) -> Vec<String> {
@@ -333,40 +349,9 @@ impl Comparison {
             }
         }
         if gate.score {
-            let percent = |s: Option<f64>| percent(s.unwrap_or(0.0));
-            if score_dropped(self.score.0, self.score.1) {
-                out.push(format!(
-                    "organisation: the score dropped from {} to {}",
-                    percent(self.score.0),
-                    percent(self.score.1)
-                ));
-            }
-            for a in self.organisation.iter().filter(|a| a.score_dropped()) {
-                out.push(format!(
-                    "organisation: the {} score dropped from {} to {}",
-                    a.area,
-                    percent(a.old_score),
-                    percent(a.new_score)
-                ));
-            }
+            score_drops(&mut out, "organisation", self.score, &self.organisation);
             for t in &self.targets {
-                if score_dropped(t.score.0, t.score.1) {
-                    out.push(format!(
-                        "{}: the score dropped from {} to {}",
-                        t.target,
-                        percent(t.score.0),
-                        percent(t.score.1)
-                    ));
-                }
-                for a in t.areas.iter().filter(|a| a.score_dropped()) {
-                    out.push(format!(
-                        "{}: the {} score dropped from {} to {}",
-                        t.target,
-                        a.area,
-                        percent(a.old_score),
-                        percent(a.new_score)
-                    ));
-                }
+                score_drops(&mut out, &t.target, t.score, &t.areas);
             }
         }
         if gate.practices {
