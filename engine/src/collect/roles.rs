@@ -1,5 +1,5 @@
 //! What each file is to its repository: its own, an example, a test fixture, vendored,
-//! generated or documentation ([`Role`]).
+//! generated, documentation or part of its tests ([`Role`]).
 //!
 //! Decided once per target, for every plugin, in this order (the first that applies wins):
 //!
@@ -12,6 +12,9 @@
 //!    any depth, documentation at the root. Configuration and data files (anything that
 //!    is not source code) inside a test folder are test fixtures: the Dockerfile or
 //!    manifest a test builds or applies is not the repository's container or deployment.
+//!    Test code and its helpers, and the configuration of development and test
+//!    environments, are the repository's own but marked `test`, so that no plugin keeps
+//!    its own list of what a test looks like.
 
 use globset::{GlobBuilder, GlobMatcher};
 pub use kaizen_evidence::roles::Role;
@@ -126,7 +129,84 @@ pub fn conventional(path: &str) -> Role {
     if lower.first().is_some_and(|d| DOCS_DIRS.contains(&d.as_str())) && !is_container_build_file(name) {
         return Role::Docs;
     }
+    if lower.iter().any(|d| is_example_dir(d)) {
+        return Role::Example;
+    }
+    if root_test_dir || lower.iter().any(|d| is_test_dir(d)) || is_test_name(name) || is_dev_config(&lower, name) {
+        return Role::Test;
+    }
     Role::Own
+}
+
+/// The words of a folder or file name: `maven-resolver-demos` → maven, resolver, demos.
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(['-', '_', '.', ' ']).filter(|w| !w.is_empty())
+}
+
+/// A folder named for examples among other words: `rust-examples`, `demo-app`,
+/// `sample_configs` (a `sampler/` package is not one).
+fn is_example_dir(dir: &str) -> bool {
+    words(dir).any(|w| matches!(w, "example" | "examples" | "demo" | "demos" | "sample" | "samples"))
+}
+
+/// A folder of tests or of their helpers: `tests`, `integration-tests`, `e2eutil`,
+/// `caddytest`, `testutil`, `mocks`, `fakes`, `dummyserver`, `fuzz`. Words that only end
+/// in "test" (`contest`, `latest`, `attest`) are not tests.
+fn is_test_dir(dir: &str) -> bool {
+    if TEST_DIRS.contains(&dir) || matches!(dir, "fixtures" | "__tests__" | "spec" | "fuzz" | "testing") {
+        return true;
+    }
+    let ends_in_test = |s: &str| {
+        let s = s.trim_end_matches('s');
+        s.ends_with("test") && !["contest", "latest", "greatest", "attest", "protest"].iter().any(|w| s.ends_with(w))
+    };
+    dir.starts_with("test")
+        || ends_in_test(dir)
+        || words(dir).any(ends_in_test)
+        || dir.starts_with("e2e")
+        || dir.ends_with("e2e")
+        || dir.starts_with("mock")
+        || dir.starts_with("fake")
+        || dir.starts_with("dummy")
+}
+
+/// A file of test code by its name: `test_app.py`, `app_test.go`, `app.spec.ts`,
+/// `AppTests.cs`, `tests.rs`, `testkey.pem`, `stub_server.go`, `mock_client.go`.
+fn is_test_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or(&name);
+    stem.starts_with("test")
+        || stem.ends_with("_test")
+        || stem.ends_with("-test")
+        || stem.ends_with("_spec")
+        || stem.ends_with("tests")
+        || ["stub", "mock", "fake"].iter().any(|w| stem.contains(w))
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains("tests.")
+        || name.contains("_test.")
+        || name.contains("-test.")
+}
+
+/// Configuration and seed data of a development or test environment: `config/dev.exs`,
+/// `appsettings.Development.json`, `.env.test`, `priv/repo/seeds.exs`, chart-testing
+/// values (`charts/app/ci/*-values.yaml`), and the images and definitions of development
+/// environments: a dev container (`.devcontainer/`), Gitpod's workspace image, Tilt's
+/// images and `Tiltfile`, `Dockerfile.dev` and `Dockerfile.local`. None of them is what
+/// the repository ships.
+fn is_dev_config(dirs: &[String], name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or(&name);
+    let container_build = is_container_build_file(&name);
+    dirs.iter().any(|d| d == ".devcontainer")
+        || name.starts_with(".gitpod")
+        || name == "tiltfile"
+        || (container_build && words(&name).any(|w| matches!(w, "tilt" | "dev" | "local" | "development")))
+        || matches!(stem, "dev" | "development" | "seeds" | "seed")
+        || name.contains(".development.")
+        || name.ends_with(".env.test")
+        || name.ends_with(".env.development")
+        || (dirs.last().is_some_and(|d| d == "ci") && dirs.len() > 1 && name.ends_with("values.yaml"))
 }
 
 /// A Dockerfile or Containerfile: under `docs/` it builds the documentation site, a real
@@ -290,20 +370,80 @@ mod tests {
             ("src/test/resources/app.yaml", Role::TestFixture),
             ("tests/e2e/kind.yaml", Role::TestFixture),
             ("test/integration/Dockerfile", Role::TestFixture),
-            ("tests/test_app.py", Role::Own),
-            ("test/helpers.go", Role::Own),
+            ("tests/test_app.py", Role::Test),
+            ("test/helpers.go", Role::Test),
             ("docs/security.md", Role::Docs),
             ("docs/Dockerfile", Role::Own),
             ("docs/docs.Dockerfile", Role::Own),
             ("docs/conf/app.yaml", Role::Docs),
             ("integration/resources/templates/api.yaml", Role::TestFixture),
-            ("integration/helpers/stack.py", Role::Own),
+            ("integration/helpers/stack.py", Role::Test),
             ("deploy/integration/values.yaml", Role::Own),
             ("pkg/docs/docs.go", Role::Own),
             ("web/app.min.js", Role::Generated),
             ("api/v1/zz_generated.deepcopy.go", Role::Generated),
         ] {
             assert_eq!(conventional(path), role, "{path}");
+        }
+    }
+
+    #[test]
+    fn tests_and_their_helpers_are_the_repositorys_own_but_marked() {
+        for path in [
+            "apollo-router/src/plugins/authentication/tests.rs",
+            "internal/http/testkey.pem",
+            "pkg/util/e2eutil/util.go",
+            "pkg/pki/x509/e2ex509/util.go",
+            "pkg/fuzz/jar_utils.go",
+            "dummyserver/certs/server.key",
+            "compose.tests.yml",
+            "internal/mocks/client.go",
+            "pkg/signer/signer_test.go",
+            "helpers/ssh/stub_ssh_server.go",
+            "caddytest/caddy.localhost.key",
+            "web/__tests__/app.js",
+            "src/app.test.ts",
+            "spec/models/user_spec.rb",
+            "src/Api.Tests/ApiTests.cs",
+            "pkg/testutil/server.go",
+            "integration-tests/run.sh",
+            "config/dev.exs",
+            "src/Api/appsettings.Development.json",
+            "charts/argo-rollouts/ci/enable-extra-objects-values.yaml",
+            "priv/repo/seeds.exs",
+            "app/.env.test",
+            ".devcontainer/Dockerfile",
+            ".gitpod.Dockerfile",
+            "tilt.debug.dockerfile",
+            "Dockerfile.ui.tilt",
+            "Tiltfile",
+            "Dockerfile.local",
+            "docker/Dockerfile.dev",
+        ] {
+            assert_eq!(conventional(path), Role::Test, "{path}");
+        }
+        for path in [
+            "pkg/signer/signer.go",
+            "config/production.yml",
+            "src/contest/entry.go",
+            "pkg/attest/attest.go",
+            "internal/latest/version.go",
+            "deploy/keys.env",
+            "config/prod.exs",
+            "charts/app/values.yaml",
+            "ci/deploy.sh",
+            "ci/values.yaml",
+            "pkg/sampler/sampler.go",
+            "cmd/protester/main.go",
+            "Dockerfile",
+            "Dockerfile.ubi",
+            "cmd/tempo/Dockerfile_debug",
+            "build/local/Makefile",
+        ] {
+            assert_eq!(conventional(path), Role::Own, "{path}");
+        }
+        for path in ["bindings/rust-examples/certs/localhost-key.pem", "maven-resolver-demos/snippets/alice.key"] {
+            assert_eq!(conventional(path), Role::Example, "{path}");
         }
     }
 

@@ -85,7 +85,7 @@ codes! {
         /// A glob that does not parse.
         InvalidGlob = "config-invalid-glob",
         /// A `[[roles]]` role that is none of `own`, `example`, `test-fixture`, `vendored`,
-        /// `generated`, `docs`.
+        /// `generated`, `docs`, `test`.
         InvalidRole = "config-invalid-role",
         /// A plugin folder that does not exist.
         PluginDirMissing = "config-plugin-dir-missing",

@@ -951,6 +951,8 @@ impl Validator<'_> {
             Some(_) => {}
         }
         let statuses = match &r.status {
+            // A minimum score is met by a warning with that score too (a partial result).
+            None if r.min_score.is_some() => vec![Status::Pass, Status::Warn],
             None => vec![Status::Pass],
             Some(s) => {
                 let names = match s.get_ref() {

@@ -88,7 +88,7 @@ title = "Alerts"
 guidance = "Alert."
 effort = "S"
 impact = 2
-evidence = { check = "p/alerts", status = ["pass", "warn"], min_score = 0.5 }
+evidence = { check = "p/alerts", min_score = 0.5 }
 
 [[practice]]
 id = "o2b"
@@ -236,8 +236,12 @@ fn levels_are_staged_and_progress_counts_the_next_level() {
     // Impact-weighted share of the considered practices in place: b2 (3), b4 (2), b5 (1)
     // of b2, b3 (3), b4, b5.
     assert_eq!(build.figures.score, Some(6.0 / 9.0));
-    // Warn with score 0.5 meets `status = ["pass", "warn"], min_score = 0.5`.
+    // Warn with score 0.5 meets `min_score = 0.5` (a minimum score accepts a warning);
+    // a lower score does not.
     assert_eq!(state(&a, "o2a"), PracticeState::Satisfied);
+    let low = target("low", &[("alerts", Status::Warn, Some(0.4))], json!({}));
+    let b = score_target(&m, &low, BTreeMap::new(), &[], &Profile::default());
+    assert_eq!(state(&b, "o2a"), PracticeState::NotSatisfied);
     assert_eq!(state(&a, "o3"), PracticeState::Satisfied);
     let ops = a.area("ops").unwrap();
     // o4 and o5 have no answers though the interview was held: out of scope (nobody

@@ -163,11 +163,23 @@ impl<'a> Dockerfile<'a> {
 }
 
 pub fn findings(found: &Found, k8s_probes: bool) -> Vec<Finding> {
-    let files: Vec<Dockerfile> = found.dockerfiles.iter().filter_map(|d| read(d)).collect();
+    // The images of development and test environments (a dev container, Tilt's image, the
+    // image a test builds: the host gives them the role `test`) are not what the repository
+    // ships; the images are judged on the others.
+    let shipped: Vec<&Document> = found.dockerfiles.iter().copied().filter(|d| !d.role.is_test()).collect();
+    let files: Vec<Dockerfile> = shipped.iter().filter_map(|d| read(d)).collect();
     if files.is_empty() {
-        let why = match found.dockerfiles.first() {
-            Some(broken) => format!("no Dockerfile can be read ({} does not parse)", broken.path),
-            None => "no Dockerfile found".to_string(),
+        let why = match (shipped.first(), found.dockerfiles.first()) {
+            (Some(broken), _) => format!("no Dockerfile can be read ({} does not parse)", broken.path),
+            (None, Some(dev)) => format!(
+                "only images of development or test environments ({}{}), none the repository ships",
+                dev.path,
+                match found.dockerfiles.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                }
+            ),
+            (None, None) => "no Dockerfile found".to_string(),
         };
         return [BASE_PINNED, NON_ROOT, MULTI_STAGE, HEALTHCHECK]
             .iter()

@@ -377,6 +377,24 @@ fn dockerfiles_are_graded_each_and_averaged() {
     assert_eq!(finding(&response, docker::HEALTHCHECK).score, Some(0.25));
 }
 
+#[test]
+fn images_of_development_environments_are_counted_but_not_judged() {
+    let repo = Repo::new(&[]);
+    let mut dev = dockerfile(".devcontainer/Dockerfile", &[("FROM", "mcr.microsoft.com/devcontainers/go:1", 1)]);
+    dev["role"] = json!("test");
+    let shipped = dockerfile("Dockerfile", &[("FROM", "alpine:3.20@sha256:0123", 1), ("USER", "65534", 2)]);
+    let response = repo.judge(&[dev.clone(), shipped]);
+    // The dev container is the repository's own file: it is counted.
+    assert_eq!(response.facts["container.dockerfiles"], json!(2));
+    let user = finding(&response, docker::NON_ROOT);
+    assert_eq!(user.status, Status::Pass, "{:?}", user);
+    assert_eq!(lines(user), vec![("Dockerfile", Some(2))]);
+    let response = repo.judge(&[dev]);
+    let user = finding(&response, docker::NON_ROOT);
+    assert_eq!(user.status, Status::NotApplicable, "{:?}", user);
+    assert!(user.message.contains("development or test environments (.devcontainer/Dockerfile)"), "{}", user.message);
+}
+
 /// A CI model with one GitHub workflow running these tools: (id, kinds, line, text).
 fn ci_running(tools: &[(&str, &[&str], u32, &str)]) -> Value {
     let path = ".github/workflows/iac.yml";

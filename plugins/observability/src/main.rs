@@ -264,20 +264,20 @@ fn raw_files(request: &Request, scan: &mut Scan, texts: &mut Texts) {
                 scan.code.get_or_insert_with(|| path.to_string());
             }
             if file.size <= source::MAX_SOURCE_BYTES {
-                sources.push((source::priority(path), path));
+                sources.push((source::priority(path), path, file.role.is_test()));
             }
         }
     }
     sources.sort();
-    for (_, path) in sources.into_iter().take(source::MAX_SOURCE_FILES) {
+    for (_, path, test) in sources.into_iter().take(source::MAX_SOURCE_FILES) {
         let text = match request.read_file(path) {
             Ok(text) => text,
             Err(_) => continue,
         };
-        for (signal, line, what) in source::scan_source(path, &text) {
+        for (signal, line, what) in source::scan_source(path, &text, test) {
             scan.hits.push(Hit { signal, path: path.to_string(), line: Some(line), what });
         }
-        if server.is_none() && !source::is_test(path) && !source::is_auxiliary(path) {
+        if server.is_none() && !test && !source::is_auxiliary(path) {
             server = source::serves(&text).map(|(line, what)| (path.to_string(), line, what));
         }
     }
@@ -363,11 +363,23 @@ fn finding(check: &Check, scan: &Scan) -> Finding {
             }
         };
     }
+    let first = hits[0];
+    if check.needs_code && scan.deploys.is_none() {
+        // Instrumentation in code says how a service is observed in production; in a library
+        // or a command-line tool that nothing deploys as a service, it observes nothing.
+        return Finding::not_applicable(
+            check.id,
+            format!(
+                "{} in {}, but nothing deploys this repository's code as a service (no Dockerfile, \
+                 Compose file, Kubernetes workload, Helm chart, Procfile, serverless, Lambda or ECS definition)",
+                first.what, first.path
+            ),
+        );
+    }
     let mut files: BTreeSet<&str> = BTreeSet::new();
     for hit in &hits {
         files.insert(&hit.path);
     }
-    let first = hits[0];
     let more = match files.len() {
         1 => String::new(),
         n => format!(" and {} more file{}", n - 1, if n == 2 { "" } else { "s" }),

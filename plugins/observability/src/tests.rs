@@ -109,6 +109,8 @@ fn a_go_service_with_zap_and_otel_but_only_an_indirect_prometheus() {
 fn maven_test_dependencies_and_cargo_features_are_told_apart() {
     let pom = "<project>\n  <dependencies>\n    <dependency>\n      <groupId>io.opentelemetry</groupId>\n";
     let repo = Repo::new(&[("pom.xml", pom), ("Cargo.toml", "[dependencies]\ntracing-subscriber = \"0.3\"\n")]);
+    let service =
+        Repo::new(&[("Cargo.toml", "[dependencies]\ntracing-subscriber = \"0.3\"\n"), ("Procfile", "web: ./app\n")]);
     let dependency = |group: &str, artifact: &str, scope: Option<&str>, line: u32| {
         let mut children = vec![
             json!({"name": "groupId", "attributes": {}, "children": [], "text": group, "line": line + 1}),
@@ -135,8 +137,13 @@ fn maven_test_dependencies_and_cargo_features_are_told_apart() {
     assert!(logging.message.contains("nothing that deploys it"), "{}", logging.message);
 
     let cargo = json!({"dependencies": {"tracing-subscriber": {"version": "0.3", "features": ["json"]}}});
-    let response = repo.judge(&[doc("Cargo.toml", "toml", cargo)]);
+    let response = repo.judge(&[doc("Cargo.toml", "toml", cargo.clone())]);
     assert_eq!(signals(&response), json!(["structured-logging"]));
+    // Found, but nothing deploys the code as a service: instrumentation observes nothing.
+    let logging = finding(&response, "structured-logging");
+    assert_eq!(logging.status, Status::NotApplicable);
+    assert!(logging.message.contains("nothing deploys this repository's code"), "{}", logging.message);
+    let response = service.judge(&[doc("Cargo.toml", "toml", cargo)]);
     assert_eq!(evidence(finding(&response, "structured-logging")), [("Cargo.toml", Some(2))]);
 }
 
@@ -206,7 +213,7 @@ fn functions_need_no_health_endpoint_but_load_balancers_check_one() {
 #[test]
 fn pep_621_dependencies_are_read_with_their_lines() {
     let pyproject = "[project]\nname = \"x\"\ndependencies = [\n  \"structlog>=24.1\",\n  \"Prometheus_Client ; python_version >= '3.9'\",\n]\n";
-    let repo = Repo::new(&[("pyproject.toml", pyproject)]);
+    let repo = Repo::new(&[("pyproject.toml", pyproject), ("Procfile", "web: gunicorn app:app\n")]);
     let value = json!({"project": {"name": "x", "dependencies": ["structlog>=24.1", "Prometheus_Client ; python_version >= '3.9'"]}});
     let response = repo.judge(&[doc("pyproject.toml", "toml", value)]);
     assert_eq!(signals(&response), json!(["prometheus", "structured-logging"]));
@@ -282,6 +289,7 @@ fn elixir_ruby_php_and_cpp_manifests_are_read_without_their_test_dependencies() 
         ("Gemfile", gemfile),
         ("src/CMakeLists.txt", cmake),
         ("composer.json", composer),
+        ("Procfile", "web: mix phx.server\n"),
     ]);
     let value = json!({"require": {"php": "^8.2", "promphp/prometheus_client_php": "^2.10"}});
     let response = repo.judge(&[doc("composer.json", "json", value)]);
@@ -333,7 +341,8 @@ fn an_image_of_code_built_on_a_web_framework_is_a_service_without_expose() {
 #[test]
 fn json_layouts_of_logback_contrib_and_go_kit_loggers_are_structured_logging() {
     let xml = "<configuration>\n  <appender name=\"json\">\n    <encoder class=\"ch.qos.logback.core.encoder.LayoutWrappingEncoder\">\n      <layout class=\"ch.qos.logback.contrib.json.classic.JsonLayout\"/>\n    </encoder>\n  </appender>\n</configuration>\n";
-    let repo = Repo::new(&[("src/main/resources/logback.xml", xml), ("go.mod", "module x\n")]);
+    let repo =
+        Repo::new(&[("src/main/resources/logback.xml", xml), ("go.mod", "module x\n"), ("Procfile", "web: ./app\n")]);
     let layout = json!({"name": "layout", "attributes": {"class": "ch.qos.logback.contrib.json.classic.JsonLayout"}, "children": [], "text": "", "line": 4});
     let encoder = json!({"name": "encoder", "attributes": {"class": "ch.qos.logback.core.encoder.LayoutWrappingEncoder"}, "children": [layout], "text": "", "line": 3});
     let appender =

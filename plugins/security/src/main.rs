@@ -525,9 +525,8 @@ fn scan_files(request: &Request) -> Scan {
             continue;
         }
         let documentation = repo::is_documentation(&file.path) || file.role == kaizen_plugin_sdk::Role::Docs;
-        // Examples, fixtures and vendored copies hold throwaway keys more often than not.
-        let test =
-            repo::is_test_path(&file.path) || !(file.role.is_own() || file.role == kaizen_plugin_sdk::Role::Docs);
+        // Tests, examples, fixtures and vendored copies hold throwaway keys more often than not.
+        let test = file.role.is_test() || !(file.role.is_own() || file.role == kaizen_plugin_sdk::Role::Docs);
         let found = kaizen_secrets::find(&text);
         let examples = if found.is_empty() { Vec::new() } else { repo::example_lines(&file.path, &text) };
         for m in found {

@@ -353,52 +353,6 @@ pub fn is_documentation(path: &str) -> bool {
     [".md", ".markdown", ".rst", ".adoc", ".txt"].iter().any(|e| lower.ends_with(e))
 }
 
-/// Tests and fixtures, where committed keys are usually throwaway ones made for the test
-/// (cosign's `keys_test.go`); reported apart from the others.
-pub fn is_test_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let (folders, _) = lower.rsplit_once('/').unwrap_or(("", ""));
-    let stem = name.split('.').next().unwrap_or(name);
-    // Folders of tests and of their helpers: `e2eutil/`, `fuzz/`, `mocks/`, `dummyserver/`.
-    // Folders of tests and of their helpers (`e2eutil/`, `fuzz/`, `mocks/`, `dummyserver/`,
-    // `caddytest/`), and of examples and demos (`rust-examples/`, `maven-resolver-demos/`).
-    let test_folder = |seg: &str| {
-        matches!(seg, "fixtures" | "__tests__" | "spec" | "fuzz")
-            || seg.starts_with("test")
-            || (seg.ends_with("test") || seg.ends_with("tests"))
-                && !["contest", "latest", "greatest", "attest", "protest"]
-                    .iter()
-                    .any(|w| seg.trim_end_matches('s').ends_with(w))
-            || seg.starts_with("e2e")
-            || seg.ends_with("e2e")
-            || seg.starts_with("mock")
-            || seg.starts_with("fake")
-            || seg.starts_with("dummy")
-            || ["example", "demo", "sample"].iter().any(|w| seg.contains(w))
-    };
-    // Configuration and seed data of a development or test environment (`config/dev.exs`,
-    // `appsettings.Development.json`, `.env.test`, `priv/repo/seeds.exs`) and chart-testing
-    // values (`ci/*-values.yaml`).
-    let dev_config = matches!(stem, "dev" | "development" | "test" | "seeds" | "seed")
-        || name.contains(".development.")
-        || name.ends_with(".env.test")
-        || name.ends_with(".env.development")
-        || (folders.ends_with("/ci") && name.ends_with("values.yaml"));
-    folders.split('/').any(test_folder)
-        || dev_config
-        // `tests.rs`, `testkey.pem`, `testutil.go`, `compose.tests.yml`, `stub_ssh_server.go`.
-        || stem.starts_with("test")
-        || ["stub", "mock", "fake"].iter().any(|w| stem.contains(w))
-        || name.contains("tests.")
-        || name.ends_with("_test.go")
-        || name.starts_with("test_")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.contains("_test.")
-        || name.contains("-test.")
-}
-
 /// The lines of a source file that show examples rather than hold the program's own
 /// values (1-based: `lines[n]` is line `n`): documentation comments (`/** … */` bodies,
 /// `///`, `//!`), Python docstrings, comments that say they give an example ("for

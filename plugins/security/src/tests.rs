@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 struct Repo {
     root: PathBuf,
     files: Vec<(String, u64)>,
+    /// Roles the host would give (every other file is `own`).
+    roles: Vec<(String, String)>,
 }
 
 impl Repo {
@@ -28,7 +30,13 @@ impl Repo {
             listed.push((path.to_string(), text.len() as u64));
         }
         listed.sort();
-        Repo { root, files: listed }
+        Repo { root, files: listed, roles: Vec::new() }
+    }
+
+    /// Gives a file a role, as the host does from its conventions.
+    fn with_role(mut self, path: &str, role: &str) -> Repo {
+        self.roles.push((path.to_string(), role.to_string()));
+        self
     }
 
     fn judge(&self, documents: &[Value]) -> Response {
@@ -37,7 +45,14 @@ impl Repo {
 
     /// Judges with the host's CI model: a pipeline per CI document, and these tools.
     fn judge_with(&self, documents: &[Value], tools: &[ToolUse]) -> Response {
-        let files: Vec<Value> = self.files.iter().map(|(p, s)| json!({"path": p, "size": s})).collect();
+        let files: Vec<Value> = self
+            .files
+            .iter()
+            .map(|(p, s)| match self.roles.iter().find(|(path, _)| path == p) {
+                Some((_, role)) => json!({"path": p, "size": s, "role": role}),
+                None => json!({"path": p, "size": s}),
+            })
+            .collect();
         let mut ci = Ci::default();
         for d in documents {
             let path = d["path"].as_str().unwrap();
@@ -459,7 +474,8 @@ fn documentation_examples_and_test_keys_are_told_apart() {
     let github = format!("ghp_{}", "R7kQ2mX9vL4pT8wZ3nB6cY1dF5gH0jKsA2eU");
     let docs = format!("Set the key:\n\n    SECRET_KEY = '{}'\n", password);
     let test = format!("package x\nconst token = \"{}\"\n", github);
-    let repo = Repo::new(&[("docs/config.rst", &docs), ("pkg/auth_test.go", &test)]);
+    let repo =
+        Repo::new(&[("docs/config.rst", &docs), ("pkg/auth_test.go", &test)]).with_role("pkg/auth_test.go", "test");
     let r = repo.judge(&[]);
     let f = finding(&r, "no-committed-secrets");
     assert_eq!(f.status, Status::Warn, "{:?}", f);
@@ -486,40 +502,20 @@ fn a_caller_of_a_local_reusable_workflow_declares_what_the_called_one_declares()
 }
 
 #[test]
-fn test_helpers_and_their_keys_are_told_from_the_repositorys_own_files() {
-    for path in [
-        "apollo-router/src/plugins/authentication/tests.rs",
-        "internal/http/testkey.pem",
-        "pkg/util/e2eutil/util.go",
-        "pkg/pki/x509/e2ex509/util.go",
-        "pkg/fuzz/jar_utils.go",
-        "dummyserver/certs/server.key",
-        "compose.tests.yml",
-        "internal/mocks/client.go",
-        "src/test/resources/keystore.jks",
-        "pkg/signer/signer_test.go",
-        "helpers/ssh/stub_ssh_server.go",
-        "caddytest/caddy.localhost.key",
-        "bindings/rust-examples/certs/localhost-key.pem",
-        "maven-resolver-demos/snippets/src/main/resources/alice.key",
-        "config/dev.exs",
-        "src/Api/appsettings.Development.json",
-        "charts/argo-rollouts/ci/enable-extra-objects-values.yaml",
-        "priv/repo/seeds.exs",
-    ] {
-        assert!(repo::is_test_path(path), "{}", path);
-    }
-    for path in [
-        "pkg/signer/signer.go",
-        "config/production.yml",
-        "src/contest/entry.go",
-        "deploy/keys.env",
-        "config/prod.exs",
-        "charts/app/values.yaml",
-        "ci/deploy.sh",
-    ] {
-        assert!(!repo::is_test_path(path), "{}", path);
-    }
+fn keys_in_the_tests_are_reported_apart_by_the_role_the_host_gave() {
+    // The host marks tests and their helpers with the role `test` (engine/src/collect/roles.rs
+    // holds the conventions); the plugin asks the role, never the path.
+    let key = format!("package x\nconst token = \"ghp_{}\"\n", "R7kQ2mX9vL4pT8wZ3nB6cY1dF5gH0jKsA2eU");
+    let repo = Repo::new(&[("helpers/ssh/server.go", &key), ("pkg/signer/signer.go", &key)])
+        .with_role("helpers/ssh/server.go", "test");
+    let r = repo.judge(&[]);
+    assert_eq!(r.facts["security.secrets_found"], json!(1));
+    let f = finding(&r, "no-committed-secrets");
+    assert_eq!(f.status, Status::Fail, "{:?}", f);
+    assert_eq!(lines(f), vec![("pkg/signer/signer.go", Some(2))]);
+    let r = Repo::new(&[("helpers/ssh/server.go", &key)]).with_role("helpers/ssh/server.go", "test").judge(&[]);
+    assert_eq!(r.facts["security.secrets_found"], json!(0));
+    assert_eq!(finding(&r, "no-committed-secrets").status, Status::Warn);
 }
 
 #[test]
