@@ -618,6 +618,30 @@ fn judged(plugin: &str, file: &str, text: &str) -> (Value, Value) {
     (request["documents"].clone(), response["facts"].clone())
 }
 
+/// What keeps a recommended workflow from being one Kaizen approves of: a security check
+/// about workflows that does not pass, or (`gated`) no regression gate on a baseline.
+fn not_as_recommended(file: &str, text: &str, gated: bool) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    support::write_files(dir.path(), &[(file, text)]);
+    let output = support::run(support::kaizen().args(["plugin", "run", "security", "--target"]).arg(dir.path()));
+    assert!(output.status.success());
+    let response: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut problems = Vec::new();
+    for check in ["pinned-actions", "workflow-permissions", "dangerous-workflow"] {
+        let finding = response["findings"].as_array().unwrap().iter().find(|f| f["check"] == check);
+        match finding.map(|f| f["status"].as_str().unwrap_or_default()) {
+            Some("pass" | "not_applicable") => {}
+            status => problems.push(format!("security/{check} is {status:?}: {}", finding.unwrap_or(&Value::Null))),
+        }
+    }
+    for flag in ["--baseline", "--fail-on-regression"] {
+        if gated && !text.contains(flag) {
+            problems.push(format!("the workflow never runs `kaizen assess {flag}`"));
+        }
+    }
+    problems
+}
+
 /// The documents of a request that did not parse, and `Some(value)` of each that did.
 fn parsed(documents: &Value, file: &str) -> Result<Vec<Value>, String> {
     let mine: Vec<&Value> = documents.as_array().unwrap().iter().filter(|d| d["path"] == file).collect();
@@ -668,7 +692,7 @@ fn not_strings(value: &Value, keys: &[&str], path: &str, found: &mut Vec<String>
 /// | `plugin.toml` | the manifest loader (`{{id}}` of the scaffold's template reads `team-rules`) |
 /// | `expected.toml` | the plugin test harness's loader |
 /// | `questionnaire --template` | a part of what `kaizen questionnaire --template` writes, word for word |
-/// | `github-actions`, `gitlab-ci` | a workflow Kaizen parses and the `ci` plugin recognises, whose commands are strings |
+/// | `github-actions`, `gitlab-ci` | a workflow Kaizen parses and the `ci` plugin recognises, whose commands are strings; `, as Kaizen recommends`: also one that Kaizen's own `security` checks approve (pinned actions, least-privilege permissions, no dangerous pattern); `, as Kaizen recommends, with the gate`: and that gates on a baseline |
 /// | `kubernetes` | manifests Kaizen parses and the `iac` plugin recognises |
 fn check_snippet(block: &Block, kind: &str, model: &Model) -> Vec<String> {
     let text = &block.text;
@@ -705,7 +729,9 @@ fn check_snippet(block: &Block, kind: &str, model: &Model) -> Vec<String> {
                 vec!["not a part of what `kaizen questionnaire --template` writes".into()]
             }
         }
-        ("github-actions" | "gitlab-ci", "") => {
+        ("github-actions" | "gitlab-ci", option)
+            if matches!(option, "" | "as Kaizen recommends" | "as Kaizen recommends, with the gate") =>
+        {
             let (file, system, commands): (&str, &str, &[&str]) = if kind == "gitlab-ci" {
                 (".gitlab-ci.yml", "gitlab-ci", &["script", "before_script", "after_script"])
             } else {
@@ -719,6 +745,9 @@ fn check_snippet(block: &Block, kind: &str, model: &Model) -> Vec<String> {
             }
             if !facts["ci.systems"].as_array().is_some_and(|s| s.iter().any(|x| x == system)) {
                 problems.push(format!("the ci plugin does not see a {system} pipeline: {}", facts["ci.systems"]));
+            }
+            if !option.is_empty() {
+                problems.extend(not_as_recommended(file, text, option.ends_with("with the gate")));
             }
             problems
         }
