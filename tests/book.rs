@@ -825,3 +825,55 @@ fn the_result_page_describes_every_field() {
     }
     assert!(missing.is_empty(), "book/src/reference/result.md has no row for {missing:?}");
 }
+
+/// The catalogue page's lists are the catalogue's: every tool with its kinds and the ways
+/// it shows up, and the names of targets and scripts. `KAIZEN_BLESS=1` rewrites them.
+#[test]
+fn the_catalogue_page_lists_every_tool() {
+    let catalogue = kaizen::catalogue::Catalogue::builtin();
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut names = String::from("| kind | names |\n| --- | --- |\n");
+    for (kind, list) in [
+        ("test", &catalogue.names.test),
+        ("lint", &catalogue.names.lint),
+        ("coverage", &catalogue.names.coverage),
+        ("deploy", &catalogue.names.deploy),
+        ("release", &catalogue.names.release),
+    ] {
+        let list: Vec<String> = list.iter().map(|n| format!("`{}`", cell(n))).collect();
+        names.push_str(&format!("| `{kind}` | {} |\n", list.join(", ")));
+    }
+    let order = |kind: &str| kaizen_evidence::ci::kinds::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
+    let mut tools: Vec<&kaizen::catalogue::Tool> = catalogue.tools().iter().collect();
+    tools.sort_by_key(|t| (t.kinds.iter().map(|k| order(k)).min().unwrap_or(usize::MAX), t.name.to_lowercase()));
+    let mut list =
+        format!("{} tools.\n\n| tool | id | kinds | how it shows up |\n| --- | --- | --- | --- |\n", tools.len());
+    for tool in tools {
+        let name = match &tool.url {
+            Some(url) => format!("[{}]({url})", cell(&tool.name)),
+            None => cell(&tool.name),
+        };
+        let kinds: Vec<String> = tool.kinds.iter().map(|k| format!("`{k}`")).collect();
+        let forms: Vec<String> = tool.forms().iter().map(|(form, value)| format!("{form} `{}`", cell(value))).collect();
+        list.push_str(&format!("| {name} | `{}` | {} | {} |\n", tool.id, kinds.join(", "), forms.join(", ")));
+    }
+    let path = root().join("book/src/reference/catalogue.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let mut expected = page.clone();
+    for (marker, body) in [("names", &names), ("tools", &list)] {
+        let start = format!("<!-- generated: {marker} -->\n");
+        let end = format!("<!-- end of generated {marker} -->");
+        let from = expected.find(&start).unwrap_or_else(|| panic!("no `{start}` in the page")) + start.len();
+        let to = expected.find(&end).unwrap_or_else(|| panic!("no `{end}` in the page"));
+        expected.replace_range(from..to, body);
+    }
+    if std::env::var_os("KAIZEN_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            page == expected,
+            "book/src/reference/catalogue.md lists another catalogue than catalogue/tools.toml: \
+             rewrite it with KAIZEN_BLESS=1 cargo test --test tests -- book::the_catalogue_page_lists_every_tool"
+        );
+    }
+}
