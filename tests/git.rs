@@ -148,6 +148,27 @@ fn figures_of_a_known_history_are_exact() {
 }
 
 #[test]
+fn pull_requests_rebased_or_squashed_by_github_count_as_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, ALICE, 10, &["init", "-q", "-b", "main"]);
+    commit(&repo, ALICE, 9, "a.txt", "Pushed straight to main");
+    // "Rebase and merge": the author's message, committed by GitHub's web flow.
+    let github = ("GitHub", "noreply@github.com");
+    std::fs::write(repo.join("b.txt"), "b\n").unwrap();
+    git(&repo, BOB, 8, &["add", "b.txt"]);
+    git_as(&repo, BOB, github, 8, &["commit", "-q", "-m", "Teach the parser tabs"]);
+    commit(&repo, CAROL, 7, "c.txt", "Fix the lexer (#12)");
+    // A person committing someone else's change is not GitHub.
+    std::fs::write(repo.join("d.txt"), "d\n").unwrap();
+    git(&repo, BOB, 6, &["add", "d.txt"]);
+    git_as(&repo, BOB, ALICE, 6, &["commit", "-q", "-m", "Applied by hand"]);
+    let c = git::collect(&repo, options()).unwrap().commits;
+    assert_eq!((c.mainline, c.mainline_pull_requests, c.pull_requests), (4, 2, 2));
+}
+
+#[test]
 fn the_window_and_the_commit_cap_bound_the_walk() {
     let (_home, repo) = history();
     let recent = git::collect(&repo, GitOptions { since_days: 45, ..options() }).unwrap();

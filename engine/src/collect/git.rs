@@ -134,7 +134,7 @@ pub fn collect_with_deployments(
         if is_hotfix(&message) && !is_revert(&message) {
             commits.hotfixes += 1;
         }
-        let from_pull_request = is_pull_request(&message);
+        let from_pull_request = is_pull_request(&message) || through_github_web_flow(&commit);
         commits.pull_requests += usize::from(from_pull_request);
         if mainline.contains(&oid) {
             commits.mainline += 1;
@@ -239,6 +239,16 @@ fn mainline(head: &git2::Commit, since: i64, cap: usize) -> HashSet<git2::Oid> {
         }
     }
     line
+}
+
+/// A commit GitHub itself committed for its author: a pull request merged with "Rebase and
+/// merge" or "Squash and merge" (whose subject need not carry the number), GitHub's revert
+/// button, or an edit in the web editor. GitHub's web flow signs as `GitHub
+/// <noreply@github.com>`; a person pushing commits they wrote is never that committer.
+fn through_github_web_flow(commit: &git2::Commit<'_>) -> bool {
+    let (author, committer) = (commit.author(), commit.committer());
+    committer.email_bytes().eq_ignore_ascii_case(b"noreply@github.com")
+        && !author.email_bytes().eq_ignore_ascii_case(b"noreply@github.com")
 }
 
 /// A message showing the commit came from a pull or merge request (see

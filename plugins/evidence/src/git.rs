@@ -76,7 +76,8 @@ pub struct CommitFigures {
     /// through review: GitHub's "Merge pull request #N" and squash subjects ending "(#N)",
     /// GitLab's "See merge request …", Bitbucket's "(pull request #N)", and the review
     /// trailers `Reviewed-on:` (Gerrit), `Differential Revision:` (Phabricator),
-    /// `Reviewed-by:` and `Approved-by:`.
+    /// `Reviewed-by:` and `Approved-by:`; and commits GitHub committed for their author
+    /// (committer `noreply@github.com`: a pull request rebased or squashed by GitHub).
     pub pull_requests: usize,
     /// Those as a share of all commits (0..1).
     pub pull_request_share: f64,
