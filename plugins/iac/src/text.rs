@@ -6,11 +6,13 @@
 use kaizen_plugin_sdk::{Evidence, Request};
 use std::collections::BTreeMap;
 
-/// The raw text of files, read on first use. A file that cannot be read only costs its
-/// evidence its line number.
+/// The raw text of files, read on first use, with where its lines and YAML documents
+/// start (found once per file: evidence for each of thousands of resources in one large
+/// manifest would otherwise rescan the whole file each time). A file that cannot be read
+/// only costs its evidence its line number.
 pub struct Sources<'a> {
     request: &'a Request,
-    texts: BTreeMap<String, Option<String>>,
+    texts: BTreeMap<String, Option<Indexed>>,
 }
 
 impl<'a> Sources<'a> {
@@ -18,34 +20,66 @@ impl<'a> Sources<'a> {
         Sources { request, texts: BTreeMap::new() }
     }
 
+    fn indexed(&mut self, path: &str) -> Option<&Indexed> {
+        let request = self.request;
+        self.texts.entry(path.to_string()).or_insert_with(|| request.read_file(path).ok().map(Indexed::new)).as_ref()
+    }
+
     /// The text of a file, if it can be read.
     pub fn text(&mut self, path: &str) -> Option<&str> {
-        let request = self.request;
-        self.texts.entry(path.to_string()).or_insert_with(|| request.read_file(path).ok()).as_deref()
+        self.indexed(path).map(|i| i.text.as_str())
     }
 
     /// Evidence at the first line of `path` (from the start of YAML document `doc`)
     /// containing every needle; the whole file when none does.
     pub fn evidence(&mut self, path: &str, doc: usize, needles: &[&str]) -> Evidence {
-        let line = self.text(path).and_then(|text| line_in_document(text, doc, needles));
-        match line {
+        match self.indexed(path).and_then(|indexed| indexed.line_in_document(doc, needles)) {
             Some(line) => Evidence::line(path, line),
             None => Evidence::file(path),
         }
     }
 }
 
+/// A file's text with the byte ranges of its lines and the first line of each YAML document.
+struct Indexed {
+    text: String,
+    lines: Vec<(usize, usize)>,
+    documents: Vec<usize>,
+}
+
+impl Indexed {
+    fn new(text: String) -> Indexed {
+        let base = text.as_ptr() as usize;
+        let lines = text.lines().map(|l| (l.as_ptr() as usize - base, l.len())).collect();
+        let documents = document_starts(&text);
+        Indexed { text, lines, documents }
+    }
+
+    fn line(&self, i: usize) -> &str {
+        let (start, len) = self.lines[i];
+        &self.text[start..start + len]
+    }
+
+    /// See [`line_in_document`].
+    fn line_in_document(&self, doc: usize, needles: &[&str]) -> Option<u32> {
+        let needles: Vec<&str> = needles.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
+        if needles.is_empty() {
+            return None;
+        }
+        let start = self.documents.get(doc).copied().unwrap_or(0);
+        let count = self.lines.len();
+        let matches = |i: usize| {
+            let line = self.line(i);
+            !is_comment(line) && needles.iter().all(|n| line.contains(n))
+        };
+        (start..count).chain(0..start.min(count)).find(|&i| matches(i)).map(|i| i as u32 + 1)
+    }
+}
+
 /// The 1-based line of the first line containing every needle, searching from the start of
 /// YAML document `doc` of a multi-document file (and from the top when not found there).
 pub fn line_in_document(text: &str, doc: usize, needles: &[&str]) -> Option<u32> {
-    let needles: Vec<&str> = needles.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
-    if needles.is_empty() {
-        return None;
-    }
-    let start = document_starts(text).get(doc).copied().unwrap_or(0);
-    let matches = |line: &str| !is_comment(line) && needles.iter().all(|n| line.contains(n));
-    let lines: Vec<&str> = text.lines().collect();
-    (start..lines.len()).chain(0..start.min(lines.len())).find(|&i| matches(lines[i])).map(|i| i as u32 + 1)
+    Indexed::new(text.to_string()).line_in_document(doc, needles)
 }
 
 fn is_comment(line: &str) -> bool {
