@@ -78,7 +78,8 @@ impl Indexed {
 
 /// The 1-based line of the first line containing every needle, searching from the start of
 /// YAML document `doc` of a multi-document file (and from the top when not found there).
-pub fn line_in_document(text: &str, doc: usize, needles: &[&str]) -> Option<u32> {
+#[cfg(test)]
+fn line_in_document(text: &str, doc: usize, needles: &[&str]) -> Option<u32> {
     Indexed::new(text.to_string()).line_in_document(doc, needles)
 }
 
