@@ -51,9 +51,23 @@ const BOB: (&str, &str) = ("Bob", "bob@example.com");
 const CAROL: (&str, &str) = ("Carol", "carol@example.com");
 
 fn commit(dir: &Path, who: (&str, &str), days_ago: i64, file: &str, message: &str) {
+    commit_as(dir, who, who, days_ago, file, message);
+}
+
+/// A commit written by `who` and committed by `committer`.
+fn commit_as(dir: &Path, who: (&str, &str), committer: (&str, &str), days_ago: i64, file: &str, message: &str) {
     std::fs::write(dir.join(file), format!("{message}\n")).unwrap();
     git(dir, who, days_ago, &["add", file]);
-    git(dir, who, days_ago, &["commit", "-q", "-m", message]);
+    git_as(dir, who, committer, days_ago, &["commit", "-q", "-m", message]);
+}
+
+/// A new repository `repo` on `branch`, in a home folder of its own.
+fn new_repo(days_ago: i64, branch: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let home = tempfile::tempdir().unwrap();
+    let repo = home.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, ALICE, days_ago, &["init", "-q", "-b", branch]);
+    (home, repo)
 }
 
 /// The history every test reads:
@@ -69,10 +83,7 @@ fn commit(dir: &Path, who: (&str, &str), days_ago: i64, file: &str, message: &st
 ///   3d  c8 Work after the release
 /// ```
 fn history() -> (tempfile::TempDir, std::path::PathBuf) {
-    let home = tempfile::tempdir().unwrap();
-    let repo = home.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, ALICE, 400, &["init", "-q", "-b", "main"]);
+    let (home, repo) = new_repo(400, "main");
     commit(&repo, ALICE, 400, "a.txt", "Initial commit");
     commit(&repo, ALICE, 100, "a.txt", "Add feature A");
     git(&repo, ALICE, 90, &["tag", "-a", "v1.0.0", "-m", "Release 1.0.0"]);
@@ -149,21 +160,14 @@ fn figures_of_a_known_history_are_exact() {
 
 #[test]
 fn pull_requests_rebased_or_squashed_by_github_count_as_reviewed() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, ALICE, 10, &["init", "-q", "-b", "main"]);
+    let (_home, repo) = new_repo(10, "main");
     commit(&repo, ALICE, 9, "a.txt", "Pushed straight to main");
     // "Rebase and merge": the author's message, committed by GitHub's web flow.
     let github = ("GitHub", "noreply@github.com");
-    std::fs::write(repo.join("b.txt"), "b\n").unwrap();
-    git(&repo, BOB, 8, &["add", "b.txt"]);
-    git_as(&repo, BOB, github, 8, &["commit", "-q", "-m", "Teach the parser tabs"]);
+    commit_as(&repo, BOB, github, 8, "b.txt", "Teach the parser tabs");
     commit(&repo, CAROL, 7, "c.txt", "Fix the lexer (#12)");
     // A person committing someone else's change is not GitHub.
-    std::fs::write(repo.join("d.txt"), "d\n").unwrap();
-    git(&repo, BOB, 6, &["add", "d.txt"]);
-    git_as(&repo, BOB, ALICE, 6, &["commit", "-q", "-m", "Applied by hand"]);
+    commit_as(&repo, BOB, ALICE, 6, "d.txt", "Applied by hand");
     let c = git::collect(&repo, options()).unwrap().commits;
     assert_eq!((c.mainline, c.mainline_pull_requests, c.pull_requests), (4, 2, 2));
 }
@@ -193,10 +197,7 @@ fn a_shallow_clone_is_read_as_far_as_it_goes() {
 
 #[test]
 fn an_empty_repository_says_so_without_error() {
-    let home = tempfile::tempdir().unwrap();
-    let repo = home.path().join("empty");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, ALICE, 0, &["init", "-q", "-b", "trunk"]);
+    let (_home, repo) = new_repo(0, "trunk");
     let facts = git::collect(&repo, options()).unwrap();
     assert!(facts.empty);
     assert_eq!(facts.commits.count, 0);
@@ -256,10 +257,7 @@ fn a_folder_that_is_not_a_repository_gets_no_git_facts() {
 /// ```
 #[test]
 fn deployments_from_pipeline_runs_give_the_lead_time_to_deploy() {
-    let home = tempfile::tempdir().unwrap();
-    let repo = home.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, ALICE, 30, &["init", "-q", "-b", "main"]);
+    let (home, repo) = new_repo(30, "main");
     commit(&repo, ALICE, 30, "a.txt", "Add A (#1)");
     commit(&repo, ALICE, 20, "b.txt", "Merge pull request #2 from acme/b");
     let c2 = git(&repo, ALICE, 20, &["rev-parse", "HEAD"]);
