@@ -326,6 +326,10 @@ fn yaml_line(text: &str, needle: &str) -> Option<u32> {
         .or_else(|| find_line(text, needle))
 }
 
+/// What was looked for when nothing deploys the repository's code.
+const NO_DEPLOYMENT: &str =
+    "no Dockerfile, Compose file, Kubernetes workload, Helm chart, Procfile, serverless, Lambda or ECS definition";
+
 fn finding(check: &Check, scan: &Scan) -> Finding {
     let hits: Vec<&Hit> = scan.hits.iter().filter(|h| check.signals.contains(&h.signal)).collect();
     if hits.is_empty() {
@@ -351,11 +355,7 @@ fn finding(check: &Check, scan: &Scan) -> Finding {
             ),
             (Some(code), None) => Finding::not_applicable(
                 check.id,
-                format!(
-                    "code found ({}), but nothing that deploys it as a service (no Dockerfile, Compose file, \
-                     Kubernetes workload, Helm chart, Procfile, serverless, Lambda or ECS definition)",
-                    code
-                ),
+                format!("code found ({}), but nothing that deploys it as a service ({})", code, NO_DEPLOYMENT),
             ),
             (_, Some((path, how))) => {
                 Finding::fail(check.id, format!("a service is deployed ({} in {}), but {}", how, path, check.missing))
@@ -370,9 +370,8 @@ fn finding(check: &Check, scan: &Scan) -> Finding {
         return Finding::not_applicable(
             check.id,
             format!(
-                "{} in {}, but nothing deploys this repository's code as a service (no Dockerfile, \
-                 Compose file, Kubernetes workload, Helm chart, Procfile, serverless, Lambda or ECS definition)",
-                first.what, first.path
+                "{} in {}, but nothing deploys this repository's code as a service ({})",
+                first.what, first.path, NO_DEPLOYMENT
             ),
         );
     }
