@@ -5,6 +5,7 @@
 //! file that imports back.
 
 use crate::support::{fixture, kaizen, run};
+use kaizen::collect::forge::ForgeError;
 use kaizen::collect::pipelines::{
     self, DeployPatterns, FetchError, Format, GithubFetch, ImportError, Imported, PipelineRun, Token,
 };
@@ -456,7 +457,7 @@ fn live_fetch_stops_with_the_reset_time_when_the_limit_resets_late() {
     let e = fetch(&server).run(&DeployPatterns::default()).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5), "no waiting for an hour");
     let reset_text = jiff::Timestamp::from_second(reset).unwrap().to_string();
-    assert!(matches!(e, FetchError::RateLimited { max_wait_seconds: 10, .. }), "{e:?}");
+    assert!(matches!(e, FetchError::Forge(ForgeError::RateLimited { max_wait_seconds: 10, .. })), "{e:?}");
     let message = e.to_string();
     assert!(message.starts_with(&format!("GitHub API rate limit exhausted until {reset_text} (")), "{message}");
     assert!(message.contains(&format!("try again after {reset_text}")), "{message}");

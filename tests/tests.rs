@@ -22,6 +22,7 @@ mod iac;
 mod interview;
 mod models;
 mod observability;
+mod organisations;
 mod pipelines;
 mod remote;
 mod reports;

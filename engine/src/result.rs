@@ -43,6 +43,10 @@ pub struct AssessmentResult {
     /// Targets that could not be collected (a remote that could not be cloned), with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<UnavailableTarget>,
+    /// The organisations and groups whose repositories were listed (`--github-org`,
+    /// `[[sources]]`), with what was left out and why: the scope of the assessment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRecord>,
     /// The maturity model the targets were scored against, whole, so that reports need
     /// nothing else. Absent when the assessment was not scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +246,34 @@ pub struct TargetResult {
     pub assessment: Option<TargetAssessment>,
 }
 
+/// An organisation or group whose repositories were listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SourceRecord {
+    /// `GitHub organisation acme`, `GitLab group acme/platform`.
+    pub source: String,
+    /// The API it was listed from.
+    pub api: String,
+    /// The repositories listed.
+    pub listed: usize,
+    /// The names of the targets made of the repositories kept, in order.
+    pub targets: Vec<String>,
+    /// The repositories left out by the filters, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOutRecord>,
+    /// Why the listing stopped before its end (or could not start), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
+}
+
+/// A repository left out of the assessment by a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LeftOutRecord {
+    /// Its path on the forge.
+    pub repository: String,
+    /// Why: `archived`, `a fork`, `excluded by sandbox/**`...
+    pub reason: String,
+}
+
 /// The values an assessment's result is composed of, each built once by its stage.
 #[derive(Debug, Clone)]
 pub struct Parts {
@@ -251,6 +283,8 @@ pub struct Parts {
     pub judged: Judged,
     /// Targets that could not be collected.
     pub unavailable: Vec<UnavailableTarget>,
+    /// The organisations listed.
+    pub sources: Vec<SourceRecord>,
     /// The scores and the roadmap, when the targets were scored.
     pub scored: Option<Scored>,
     /// The points of the results already in the history folder, oldest first (`None`
@@ -276,7 +310,7 @@ pub struct Scored {
 impl AssessmentResult {
     /// The result of an assessment, composed from its parts.
     pub fn compose(parts: Parts) -> AssessmentResult {
-        let Parts { organisation, judged, unavailable, scored, history, shard } = parts;
+        let Parts { organisation, judged, unavailable, sources, scored, history, shard } = parts;
         let Judged { started_at, duration_ms, plugins, targets } = judged;
         let (model, scoring, assessments, organisation_assessment, roadmap) = match scored {
             Some(s) => (
@@ -309,6 +343,7 @@ impl AssessmentResult {
             plugins,
             targets,
             unavailable,
+            sources,
             model,
             scoring,
             organisation_assessment,

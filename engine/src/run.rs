@@ -14,6 +14,8 @@
 //! end ([`AssessmentResult::compose`]). Nothing here prints: what a person should know on
 //! the way is an [`Event`], and the rest is in the [`Outcome`].
 
+use crate::collect::forge::listing::{self, LeftOut, Source};
+use crate::collect::forge::{self, Forge};
 use crate::collect::pipelines::{self, GithubSettings, PipelineInput};
 use crate::collect::remote::{self, History as Fetch};
 use crate::collect::{aws, Target, TargetError};
@@ -27,8 +29,8 @@ use crate::plugin::registry::RegistryError;
 use crate::plugin::{Registry, Runtime, RuntimeOptions};
 use crate::report::{self, OutputError};
 use crate::result::{
-    AssessmentResult, ModelRecord, Parts, PracticeExemptionRecord, Scored, ScoringRecord, ShardRecord, TrendPoint,
-    UnavailableTarget,
+    AssessmentResult, LeftOutRecord, ModelRecord, Parts, PracticeExemptionRecord, Scored, ScoringRecord, ShardRecord,
+    SourceRecord, TrendPoint, UnavailableTarget,
 };
 use crate::score::{PracticeExemption, Profile};
 use crate::settings::{CloudSpec, ModelSource, PipelineSpec, Settings, TargetSpec};
@@ -42,12 +44,25 @@ pub enum Event {
     /// A note: a plugin replaced, pipeline runs given for no target, no GitHub token, a
     /// file of the history folder that is not a result.
     Note(String),
+    /// An organisation or group was listed.
+    Listed {
+        /// `GitHub organisation acme`.
+        source: String,
+        /// The repositories to assess.
+        kept: usize,
+        /// Those left out by the filters, with why.
+        left_out: Vec<LeftOut>,
+    },
+    /// Remote targets are about to be brought into the cache, this many.
+    Syncing(usize),
     /// A remote target was brought into the cache.
     Synced {
         /// Cloned, fetched or reused.
         action: remote::Action,
         /// Its URL, credentials removed.
         url: String,
+        /// About how many bytes were fetched.
+        bytes: u64,
     },
     /// Plugin runs planned and finished.
     Progress(Progress),
@@ -221,6 +236,7 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
         organisation: settings.organisation().map(str::to_owned),
         judged,
         unavailable: collected.unavailable,
+        sources: collected.sources,
         scored: Some(scored),
         history,
         shard: settings.shard.map(|shard| ShardRecord {
@@ -256,6 +272,7 @@ struct Collected {
     target_positions: Vec<usize>,
     unavailable: Vec<UnavailableTarget>,
     unavailable_positions: Vec<usize>,
+    sources: Vec<SourceRecord>,
 }
 
 /// Resolves local targets, brings remote ones into the cache, reads the cloud inventories,
@@ -278,18 +295,22 @@ fn collect(
         history: fetch,
         offline: settings.offline,
     };
+    // The repositories of the organisations given, after the targets given.
+    let listed = list_sources(settings, events);
+    let listed_records = listed.records;
+    let all_specs: Vec<TargetSpec> = settings.targets.iter().cloned().chain(listed.targets).collect();
+    let pipeline_specs: Vec<PipelineSpec> = settings.pipelines.iter().cloned().chain(listed.pipelines).collect();
     // Every target as given: folders and URLs, then cloud inventories. A shard keeps its
     // slice, and records each target's position for `kaizen merge`.
-    let ids: Vec<String> = settings
-        .targets
+    let ids: Vec<String> = all_specs
         .iter()
         .map(TargetSpec::id)
         .chain(settings.clouds.iter().map(|c| c.path.display().to_string()))
         .collect();
     let keep: Option<BTreeSet<usize>> = settings.shard.map(|s| s.positions(&ids).into_iter().collect());
     let kept = |i: &usize| keep.as_ref().is_none_or(|k| k.contains(i));
-    let n_specs = settings.targets.len();
-    let specs: Vec<(usize, &TargetSpec)> = settings.targets.iter().enumerate().filter(|(i, _)| kept(i)).collect();
+    let n_specs = all_specs.len();
+    let specs: Vec<(usize, &TargetSpec)> = all_specs.iter().enumerate().filter(|(i, _)| kept(i)).collect();
     let clouds: Vec<(usize, &CloudSpec)> =
         settings.clouds.iter().enumerate().map(|(i, c)| (n_specs + i, c)).filter(|(i, _)| kept(i)).collect();
     // Cloud inventories are user files: read them all (a shard too, for their names) before
@@ -309,7 +330,7 @@ fn collect(
     }
     // Every target's name, whichever shard assesses it.
     let mut names: Vec<String> = Vec::new();
-    for name in settings.targets.iter().map(TargetSpec::name).chain(cloud_names) {
+    for name in all_specs.iter().map(TargetSpec::name).chain(cloud_names) {
         if !names.contains(&name) {
             names.push(name);
         }
@@ -317,9 +338,14 @@ fn collect(
     if let Some(answers) = answers {
         answers.check_targets(&names)?;
     }
-    let sources = pipeline_sources(settings, &names, events)?;
-    let (mut targets, unavailable) = resolve_targets(specs, &sync, events)?;
+    let sources = pipeline_sources(&pipeline_specs, &names, events)?;
+    let (mut targets, mut unavailable) = resolve_targets(specs, &sync, events)?;
     targets.extend(cloud);
+    // An organisation that could not be listed (in full) is recorded once, by the first shard.
+    if settings.shard.is_none_or(|s| s.index == 0) {
+        let first = n_specs + settings.clouds.len();
+        unavailable.extend(listed.failures.into_iter().enumerate().map(|(i, u)| (first + i, u)));
+    }
     if settings.shard.is_none() && targets.is_empty() {
         let reasons: Vec<String> = unavailable.iter().map(|(_, u)| format!("\n  {}: {}", u.target, u.reason)).collect();
         return Err(Error::NoTarget(reasons.concat()));
@@ -334,6 +360,7 @@ fn collect(
         target_positions,
         unavailable: unavailable.into_iter().map(|(_, u)| u).collect(),
         unavailable_positions,
+        sources: listed_records,
     })
 }
 
@@ -348,25 +375,38 @@ fn resolve_targets(
     sync: &remote::SyncOptions,
     events: &(dyn Fn(Event) + Sync),
 ) -> Result<(Positioned<Target>, Positioned<UnavailableTarget>), Error> {
-    let resolved: Vec<(usize, Result<Target, UnavailableTarget>)> = specs
-        .into_par_iter()
-        .map(|(position, spec)| -> Result<_, Error> {
-            let target = match &spec.location {
-                Location::Path(path) => Target::local(&path.display().to_string())?,
-                Location::Url(url) => match remote::sync(url, sync) {
-                    Ok(synced) => {
-                        events(Event::Synced { action: synced.action, url: url.redacted().to_owned() });
-                        Target { warnings: synced.notes, ..Target::remote(url, &synced.path) }
-                    }
-                    Err(e) => {
-                        let reason = e.to_string();
-                        return Ok((position, Err(UnavailableTarget { target: url.redacted().to_owned(), reason })));
-                    }
-                },
-            };
-            Ok((position, Ok(Target { labels: spec.labels.clone(), ..target })))
-        })
-        .collect::<Result<_, Error>>()?;
+    let remotes = specs.iter().filter(|(_, s)| matches!(s.location, Location::Url(_))).count();
+    if remotes > 0 {
+        events(Event::Syncing(remotes));
+    }
+    // Clones wait on the network more than on the processor: more at a time than cores.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(SYNC_THREADS.min(remotes.max(1))).build()?;
+    let resolved: Vec<(usize, Result<Target, UnavailableTarget>)> = pool.install(|| {
+        specs
+            .into_par_iter()
+            .map(|(position, spec)| -> Result<_, Error> {
+                let target = match &spec.location {
+                    Location::Path(path) => Target::local(&path.display().to_string())?,
+                    Location::Url(url) => match remote::sync(url, sync) {
+                        Ok(synced) => {
+                            events(Event::Synced {
+                                action: synced.action,
+                                url: url.redacted().to_owned(),
+                                bytes: synced.bytes,
+                            });
+                            Target { name: spec.name(), warnings: synced.notes, ..Target::remote(url, &synced.path) }
+                        }
+                        Err(e) => {
+                            let reason = e.to_string();
+                            let target = url.redacted().to_owned();
+                            return Ok((position, Err(UnavailableTarget { target, reason })));
+                        }
+                    },
+                };
+                Ok((position, Ok(Target { labels: spec.labels.clone(), ..target })))
+            })
+            .collect::<Result<_, Error>>()
+    })?;
     let mut targets = Vec::new();
     let mut unavailable = Vec::new();
     for (position, outcome) in resolved {
@@ -378,11 +418,132 @@ fn resolve_targets(
     Ok((targets, unavailable))
 }
 
+/// Remote targets brought into the cache at a time.
+const SYNC_THREADS: usize = 8;
+
+/// What the organisations given came to: their repositories as targets (with their
+/// pipeline runs where asked), and those that could not be listed.
+#[derive(Default)]
+struct Listed {
+    targets: Vec<TargetSpec>,
+    pipelines: Vec<PipelineSpec>,
+    failures: Vec<UnavailableTarget>,
+    records: Vec<SourceRecord>,
+}
+
+/// Lists the repositories of every organisation and group given. A repository's name is
+/// its own unless another target has it too; then its path on the forge.
+fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed {
+    let mut listed = Listed::default();
+    let mut found: Vec<(usize, &Source, listing::Repository, Option<remote::Credential>)> = Vec::new();
+    for source in &settings.sources {
+        let api = match source.forge {
+            Forge::Github => settings.github_api.as_deref().unwrap_or(listing::GITHUB_API),
+            Forge::Gitlab => settings.gitlab_api.as_deref().unwrap_or(listing::GITLAB_API),
+        };
+        let token = source.forge.token_from_env();
+        if token.is_none() {
+            events(Event::Note(format!(
+                "no {}: {} lists public repositories only{}",
+                source.forge.token_vars().join(" or "),
+                source.forge.name(),
+                if source.forge == Forge::Github { ", 60 requests an hour" } else { "" }
+            )));
+        }
+        let waiting = |said: &str| events(Event::Note(format!("{}: {said}", source.describe())));
+        let mut record = SourceRecord {
+            source: source.describe(),
+            api: api.to_owned(),
+            listed: 0,
+            targets: Vec::new(),
+            left_out: Vec::new(),
+            incomplete: None,
+        };
+        let listing = match listing::list(source, api, token.clone(), LIST_MAX_WAIT, &waiting) {
+            Ok(listing) => listing,
+            Err(e) => {
+                let reason = format!("not listed: {e}");
+                record.incomplete = Some(reason.clone());
+                listed.records.push(record);
+                listed.failures.push(UnavailableTarget { target: source.describe(), reason });
+                continue;
+            }
+        };
+        record.listed = listing.kept.len() + listing.left_out.len();
+        record.left_out = listing
+            .left_out
+            .iter()
+            .map(|l| LeftOutRecord { repository: l.repository.clone(), reason: l.reason.clone() })
+            .collect();
+        events(Event::Listed { source: source.describe(), kept: listing.kept.len(), left_out: listing.left_out });
+        if let Some(e) = listing.incomplete {
+            let reason = format!(
+                "listed {} repositories, then stopped: {e}; the repositories not listed are not assessed",
+                record.listed
+            );
+            record.incomplete = Some(reason.clone());
+            listed.failures.push(UnavailableTarget { target: source.describe(), reason });
+        }
+        listed.records.push(record);
+        let api_host =
+            forge::origin(api).map(|o| o.trim_end_matches('/').rsplit("://").next().unwrap_or("").to_owned());
+        for repo in listing.kept {
+            let credential = token.clone().and_then(|token| {
+                let url = remote::RemoteUrl::parse(&repo.clone_url)?;
+                let same_host =
+                    api_host.as_deref().is_some_and(|h| h == url.host() || h.strip_prefix("api.") == Some(url.host()));
+                (repo.clone_url.starts_with("https://") || repo.clone_url.starts_with("http://"))
+                    .then_some(())
+                    .filter(|_| same_host)
+                    .map(|_| remote::Credential { username: source.forge.git_username().to_owned(), token })
+            });
+            found.push((listed.records.len() - 1, source, repo, credential));
+        }
+    }
+    // A name shared with another target (given, or of another group) becomes the path.
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for name in
+        settings.targets.iter().map(TargetSpec::name).chain(found.iter().map(|(_, _, r, _)| r.name().to_owned()))
+    {
+        *counts.entry(name).or_default() += 1;
+    }
+    for (record, source, repo, credential) in found {
+        let Some(url) = remote::RemoteUrl::parse(&repo.clone_url) else {
+            listed.failures.push(UnavailableTarget {
+                target: repo.full_path.clone(),
+                reason: format!("the forge gave `{}` as its clone URL, which is not a git URL", repo.clone_url),
+            });
+            continue;
+        };
+        let url = match credential {
+            Some(credential) => url.with_credential(credential),
+            None => url,
+        };
+        let name = if counts.get(repo.name()).copied().unwrap_or(0) > 1 {
+            repo.full_path.clone()
+        } else {
+            repo.name().to_owned()
+        };
+        listed.records[record].targets.push(name.clone());
+        if source.pipelines {
+            listed.pipelines.push(PipelineSpec::Named {
+                target: name.clone(),
+                input: PipelineInput::Github(repo.full_path.clone()),
+            });
+        }
+        listed.targets.push(TargetSpec { location: Location::Url(url), labels: repo.labels, name: Some(name) });
+    }
+    listed
+}
+
+/// The longest wait for an API's rate limit to reset while listing.
+const LIST_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The pipeline-run sources of each target, by target name: the assessment file's
 /// `[[pipelines]]`, then the `--pipelines` and `--github` flags, whose `NAME=` must name one
 /// of the targets (`names`); without one, the only target.
 fn pipeline_sources(
-    settings: &Settings,
+    specs: &[PipelineSpec],
     names: &[String],
     events: &(dyn Fn(Event) + Sync),
 ) -> Result<Vec<(String, PipelineInput)>, Error> {
@@ -407,7 +568,7 @@ fn pipeline_sources(
         }
     };
     let mut sources: Vec<(String, PipelineInput)> = Vec::new();
-    for spec in &settings.pipelines {
+    for spec in specs {
         sources.push(match spec {
             PipelineSpec::Named { target, input } => {
                 // The file names its own targets; targets given on the command line replace them.

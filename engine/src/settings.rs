@@ -14,6 +14,8 @@
 //! # Ok::<(), kaizen::settings::SettingsError>(())
 //! ```
 
+use crate::collect::forge::listing::{valid_owner, Filter, Source};
+use crate::collect::forge::Forge;
 use crate::collect::git::GitOptions;
 use crate::collect::pipelines::{DeployPatterns, PipelineInput};
 use crate::collect::remote::RemoteUrl;
@@ -96,6 +98,24 @@ pub struct Arguments {
     pub github: Vec<String>,
     /// The GitHub API address (`--github-api`).
     pub github_api: Option<String>,
+    /// GitHub organisations (or users) whose repositories are assessed (`--github-org`).
+    pub github_orgs: Vec<String>,
+    /// GitLab groups whose projects, subgroups included, are assessed (`--gitlab-group`).
+    pub gitlab_groups: Vec<String>,
+    /// The GitLab API address (`--gitlab-api`).
+    pub gitlab_api: Option<String>,
+    /// Globs over repository paths to assess, of the organisations given (`--include`).
+    pub include: Vec<String>,
+    /// Globs over repository paths to leave out (`--exclude`).
+    pub exclude: Vec<String>,
+    /// Archived repositories too (`--include-archived`).
+    pub include_archived: bool,
+    /// Forks too (`--include-forks`).
+    pub include_forks: bool,
+    /// At most this many repositories per organisation (`--max-repos`).
+    pub max_repos: Option<usize>,
+    /// Fetch the workflow runs of every repository listed from GitHub (`--with-runs`).
+    pub with_runs: bool,
     /// Cloud inventories (`--cloud`).
     pub cloud: Vec<PathBuf>,
     /// The git history window (`--since`).
@@ -129,6 +149,9 @@ pub struct TargetSpec {
     pub location: Location,
     /// Labels such as team or service.
     pub labels: BTreeMap<String, String>,
+    /// Its name in results, when not the folder's or the repository's (two repositories of
+    /// one group may share a name).
+    pub name: Option<String>,
 }
 
 impl TargetSpec {
@@ -142,7 +165,7 @@ impl TargetSpec {
 
     /// The target's name in results, known before it is collected.
     pub fn name(&self) -> String {
-        self.location.target_name()
+        self.name.clone().unwrap_or_else(|| self.location.target_name())
     }
 
     /// A target of the command line: a folder that exists is a folder, even when its name
@@ -152,7 +175,7 @@ impl TargetSpec {
             Some(url) if !Path::new(text).exists() => Location::Url(url),
             _ => Location::Path(PathBuf::from(text)),
         };
-        TargetSpec { location, labels: BTreeMap::new() }
+        TargetSpec { location, labels: BTreeMap::new(), name: None }
     }
 }
 
@@ -219,12 +242,17 @@ pub struct Settings {
     pub targets: Vec<TargetSpec>,
     /// Cloud inventories: the file's, then `--cloud`.
     pub clouds: Vec<CloudSpec>,
+    /// Organisations and groups to list repositories from: the command line's, else the
+    /// file's.
+    pub sources: Vec<Source>,
     /// Pipeline-run sources: the file's, then `--pipelines`, then `--github`.
     pub pipelines: Vec<PipelineSpec>,
     /// Patterns marking a run as a deployment: the file's, else the defaults.
     pub deploy_patterns: DeployPatterns,
     /// The GitHub API address: `--github-api`, else the file's (`None`: the public API).
     pub github_api: Option<String>,
+    /// The GitLab API address: `--gitlab-api`, else the file's (`None`: gitlab.com).
+    pub gitlab_api: Option<String>,
     /// "Now", in seconds since the Unix epoch.
     pub now: i64,
     /// The git window and commit cap: `--since`/`--max-commits`, else the file's, else 365
@@ -261,6 +289,26 @@ pub enum SettingsError {
     /// `--since` names a date that cannot be placed in time.
     #[error(transparent)]
     Since(#[from] jiff::Error),
+    /// `--github-org` or `--gitlab-group` is not a name.
+    #[error("{flag} {value}: not {what}")]
+    Owner {
+        /// The flag.
+        flag: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        what: &'static str,
+    },
+    /// `--include` or `--exclude` is not a glob.
+    #[error("{flag} {value}: invalid glob: {message}")]
+    Glob {
+        /// The flag.
+        flag: &'static str,
+        /// Its value.
+        value: String,
+        /// Why.
+        message: String,
+    },
 }
 
 /// The default output folder.
@@ -295,16 +343,20 @@ impl Settings {
             .flat_map(|f| f.cloud.iter().map(|c| CloudSpec { path: c.path.clone(), labels: c.labels.clone() }))
             .chain(args.cloud.iter().map(|p| CloudSpec { path: p.clone(), labels: BTreeMap::new() }))
             .collect();
-        let targets = match (f, args.targets.is_empty()) {
-            (Some(file), true) if !file.targets.is_empty() => file
+        // Targets and organisations on the command line replace the file's.
+        let given = !args.targets.is_empty() || !args.github_orgs.is_empty() || !args.gitlab_groups.is_empty();
+        let sources =
+            if given { command_line_sources(&args)? } else { f.map(|f| f.sources.clone()).unwrap_or_default() };
+        let targets = match (f, given) {
+            (Some(file), false) if !file.targets.is_empty() || !file.sources.is_empty() => file
                 .targets
                 .iter()
-                .map(|t| TargetSpec { location: t.location.clone(), labels: t.labels.clone() })
+                .map(|t| TargetSpec { location: t.location.clone(), labels: t.labels.clone(), name: None })
                 .collect(),
             // Only cloud inventories given: they are the assessment.
-            (_, true) if !clouds.is_empty() => Vec::new(),
-            (_, true) => vec![TargetSpec::of(".")],
-            (_, false) => args.targets.iter().map(|t| TargetSpec::of(t)).collect(),
+            (_, false) if !clouds.is_empty() => Vec::new(),
+            (_, false) => vec![TargetSpec::of(".")],
+            (_, true) => args.targets.iter().map(|t| TargetSpec::of(t)).collect(),
         };
         let pipelines = f
             .into_iter()
@@ -336,9 +388,11 @@ impl Settings {
             offline: args.offline,
             targets,
             clouds,
+            sources,
             pipelines,
             deploy_patterns,
             github_api: args.github_api.or_else(|| f.and_then(|f| f.github_api.clone())),
+            gitlab_api: args.gitlab_api.or_else(|| f.and_then(|f| f.gitlab_api.clone())),
             now,
             git: GitOptions {
                 since_days,
@@ -383,6 +437,52 @@ impl Settings {
     pub fn organisation(&self) -> Option<&str> {
         self.file.as_ref().and_then(|f| f.organisation.as_deref())
     }
+}
+
+/// The organisations and groups of the command line, with its filters.
+fn command_line_sources(args: &Arguments) -> Result<Vec<Source>, SettingsError> {
+    for (flag, value) in
+        args.include.iter().map(|v| ("--include", v)).chain(args.exclude.iter().map(|v| ("--exclude", v)))
+    {
+        if let Err(e) = globset::GlobBuilder::new(value).literal_separator(true).build() {
+            return Err(SettingsError::Glob { flag, value: value.clone(), message: e.kind().to_string() });
+        }
+    }
+    let filter = Filter {
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        archived: args.include_archived,
+        forks: args.include_forks,
+        max_repos: args.max_repos,
+    };
+    let orgs = args.github_orgs.iter().map(|o| (Forge::Github, o));
+    let groups = args.gitlab_groups.iter().map(|g| (Forge::Gitlab, g));
+    orgs.chain(groups)
+        .map(|(forge, owner)| {
+            let owner = owner.trim_matches('/');
+            let nested = forge == Forge::Gitlab;
+            if !valid_owner(owner, nested) {
+                return Err(SettingsError::Owner {
+                    flag: if nested { "--gitlab-group" } else { "--github-org" },
+                    value: owner.to_owned(),
+                    what: if nested {
+                        "a GitLab group path like acme/platform"
+                    } else {
+                        "a GitHub organisation or user"
+                    },
+                });
+            }
+            Ok(Source {
+                forge,
+                owner: owner.to_owned(),
+                filter: filter.clone(),
+                labels: BTreeMap::new(),
+                topics: true,
+                topic_labels: Vec::new(),
+                pipelines: args.with_runs && forge == Forge::Github,
+            })
+        })
+        .collect()
 }
 
 /// The assessment file of a run: `--config`, else `./kaizen.toml` when it exists.

@@ -6,6 +6,7 @@ mod args;
 pub use args::Args;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use kaizen::collect::forge::listing::LeftOut;
 use kaizen::collect::remote::Action;
 use kaizen::judge::Progress;
 use kaizen::plugin::Status;
@@ -15,28 +16,58 @@ use kaizen::settings::Settings;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let quiet = args.quiet();
     let args = args.into_arguments();
     let settings = Settings::load(args, jiff::Timestamp::now().as_second())?;
-    let bar = progress_bar(quiet);
+    let bar = progress_bar(quiet, "assessing", "plugin runs");
+    let sync_bar = progress_bar(quiet, "fetching", "repositories");
+    let synced = Mutex::new(SyncTotals::default());
     let events = |event: Event| match event {
-        Event::Note(note) => eprintln!("note: {note}"),
-        Event::Synced { action, url } if !quiet => {
-            let done = match action {
-                Action::Cloned => "cloned",
-                Action::Fetched => "fetched",
-                Action::Reused => "using the cached clone of",
-            };
-            eprintln!("{done} {url}");
+        Event::Note(note) => sync_bar.suspend(|| eprintln!("note: {note}")),
+        Event::Listed { source, kept, left_out } if !quiet => {
+            eprintln!(
+                "{source}: {kept} repositor{} to assess{}",
+                if kept == 1 { "y" } else { "ies" },
+                left_out_summary(&left_out)
+            );
         }
-        Event::Synced { .. } => {}
-        Event::Progress(Progress::Planned(n)) => bar.set_length(n as u64),
+        Event::Listed { .. } => {}
+        Event::Syncing(n) => sync_bar.set_length(n as u64),
+        Event::Synced { action, url, bytes } => {
+            synced.lock().expect("not poisoned").add(action, bytes);
+            sync_bar.inc(1);
+            if !quiet {
+                let done = match action {
+                    Action::Cloned => "cloned",
+                    Action::Fetched => "fetched",
+                    Action::Reused => "using the cached clone of",
+                };
+                let size = if bytes > 0 { format!(" ({})", mebibytes(bytes)) } else { String::new() };
+                sync_bar.suspend(|| eprintln!("{done} {url}{size}"));
+            }
+        }
+        Event::Progress(Progress::Planned(n)) => {
+            sync_bar.finish_and_clear();
+            bar.set_length(n as u64)
+        }
         Event::Progress(Progress::Finished) => bar.inc(1),
     };
     let outcome = run::assess(&settings, &events);
+    sync_bar.finish_and_clear();
     bar.finish_and_clear();
+    let synced = synced.into_inner().expect("not poisoned");
+    if synced.count() > 1 && !quiet {
+        eprintln!(
+            "remote targets: {} cloned, {} fetched, {} reused from the cache; {} fetched",
+            synced.cloned,
+            synced.fetched,
+            synced.reused,
+            mebibytes(synced.bytes)
+        );
+    }
     let Outcome { result, kept, baseline } = outcome?;
     if let (Some(path), false) = (&kept, quiet) {
         eprintln!("kept in the history as {}", path.display());
@@ -60,16 +91,71 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// A progress bar of plugin runs on a terminal; nothing otherwise.
-fn progress_bar(quiet: bool) -> ProgressBar {
+/// A progress bar on a terminal; nothing otherwise.
+fn progress_bar(quiet: bool, doing: &str, things: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     ProgressBar::new(0).with_style(
-        ProgressStyle::with_template("{spinner} assessing [{bar:30}] {pos}/{len} plugin runs {elapsed}")
+        ProgressStyle::with_template(&format!("{{spinner}} {doing} [{{bar:30}}] {{pos}}/{{len}} {things} {{elapsed}}"))
             .expect("valid template")
             .progress_chars("=> "),
     )
+}
+
+/// Remote targets brought into the cache, by what was done, and the bytes fetched.
+#[derive(Default)]
+struct SyncTotals {
+    cloned: usize,
+    fetched: usize,
+    reused: usize,
+    bytes: u64,
+}
+
+impl SyncTotals {
+    fn add(&mut self, action: Action, bytes: u64) {
+        match action {
+            Action::Cloned => self.cloned += 1,
+            Action::Fetched => self.fetched += 1,
+            Action::Reused => self.reused += 1,
+        }
+        self.bytes += bytes;
+    }
+
+    fn count(&self) -> usize {
+        self.cloned + self.fetched + self.reused
+    }
+}
+
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// `; left out: 3 archived, 2 forks`: the reasons counted, in the order the filters apply.
+fn left_out_summary(left_out: &[LeftOut]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for l in left_out {
+        match counts.iter_mut().find(|(reason, _)| *reason == l.reason) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&l.reason, 1)),
+        }
+    }
+    let rank = |reason: &str| {
+        ["archived", "a fork", "not matched", "excluded", "beyond"].iter().position(|r| reason.starts_with(r))
+    };
+    counts.sort_by_key(|(reason, _)| rank(reason));
+    if counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(reason, n)| match *reason {
+            "archived" => format!("{n} archived"),
+            "a fork" => format!("{n} fork{}", if *n == 1 { "" } else { "s" }),
+            other => format!("{n} {other}"),
+        })
+        .collect();
+    format!("; left out: {}", parts.join(", "))
 }
 
 /// One line per target (findings by status, plugin errors, levels), then the targets not
@@ -93,6 +179,10 @@ fn summary(result: &AssessmentResult, out: &Path) {
             let levels: Vec<String> = a.areas.iter().map(|x| format!("{} {}", x.id, x.figures.level)).collect();
             eprintln!("  levels: {} · {:.0} % assessed", levels.join(" · "), a.coverage * 100.0);
         }
+    }
+    if !result.unavailable.is_empty() {
+        let n = result.unavailable.len();
+        eprintln!("{n} target{} not assessed, each with the reason:", if n == 1 { "" } else { "s" });
     }
     for u in &result.unavailable {
         eprintln!("{}: not assessed: {}", u.target, u.reason);

@@ -95,12 +95,21 @@ pub fn init_logging(verbose: u8) {
     // The AWS SDK warns on every credential and region source it tries (instance metadata
     // on a laptop): the collector reports what matters in its own words, so its warnings
     // show from -v on.
+    // The code generator of the WebAssembly runtime traces every instruction it compiles
+    // (millions of lines per plugin): it is left at warnings, ask KAIZEN_LOG for it.
+    const COMPILER: &str =
+        "cranelift_codegen=warn,cranelift_frontend=warn,regalloc2=warn,wasmtime_internal_cranelift=warn";
     let default = match verbose {
-        0 => "warn,aws_config=error,aws_smithy_runtime=error,aws_smithy_http_client=error",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
+        0 => "warn,aws_config=error,aws_smithy_runtime=error,aws_smithy_http_client=error".to_owned(),
+        1 => "info".to_owned(),
+        2 => format!("debug,{COMPILER}"),
+        _ => format!("trace,{COMPILER}"),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KAIZEN_LOG").unwrap_or_else(|_| default.into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .without_time()
+        .try_init();
 }

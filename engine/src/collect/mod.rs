@@ -9,6 +9,7 @@
 pub mod aws;
 mod evidence;
 mod file;
+pub mod forge;
 pub mod git;
 pub mod inventory;
 pub mod pipelines;

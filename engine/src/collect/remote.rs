@@ -30,6 +30,17 @@ pub struct RemoteUrl {
     redacted: String,
     host: String,
     path: String,
+    credential: Option<Credential>,
+}
+
+/// A token git sends for one URL over HTTPS: the token an organisation was listed with,
+/// for the clones of its repositories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The user name sent with it (`x-access-token` for GitHub, `oauth2` for GitLab).
+    pub username: String,
+    /// The token.
+    pub token: crate::collect::forge::Token,
 }
 
 impl RemoteUrl {
@@ -56,7 +67,13 @@ impl RemoteUrl {
                 Some(_) => format!("{scheme}://***@{host}/{path}"),
                 None => text.to_owned(),
             };
-            return Some(RemoteUrl { url: text.to_owned(), redacted, host: host.to_owned(), path: path.to_owned() });
+            return Some(RemoteUrl {
+                url: text.to_owned(),
+                redacted,
+                host: host.to_owned(),
+                path: path.to_owned(),
+                credential: None,
+            });
         }
         // scp-like: [user@]host:path, where the host part has no slash.
         let (before, path) = text.split_once(':')?;
@@ -72,7 +89,19 @@ impl RemoteUrl {
             redacted: text.to_owned(),
             host: host.to_owned(),
             path: path.to_owned(),
+            credential: None,
         })
+    }
+
+    /// The URL with a token git sends over HTTPS (and only there). Its own credentials, or
+    /// the user's helpers, still come first.
+    pub fn with_credential(self, credential: Credential) -> RemoteUrl {
+        RemoteUrl { credential: Some(credential), ..self }
+    }
+
+    /// The host, without user or port handling: `github.com`, `127.0.0.1:9418`.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The URL with any password or token replaced by `***`, for messages and results.
@@ -159,6 +188,8 @@ pub struct Synced {
     pub path: PathBuf,
     /// What was done.
     pub action: Action,
+    /// How much the clone's git folder grew: about the bytes fetched.
+    pub bytes: u64,
     /// What the assessment will not see, to record on the target: submodules not followed,
     /// Git LFS files present only as pointers, a repository without branches assessed at a tag.
     pub notes: Vec<String>,
@@ -218,11 +249,13 @@ pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteE
     if path.join(".git").is_dir() {
         if options.offline {
             let notes = notes(remote, &path);
-            return Ok(Synced { path, action: Action::Reused, notes });
+            return Ok(Synced { path, action: Action::Reused, bytes: 0, notes });
         }
+        let before = size_of(&path.join(".git"));
         let mut notes = fetch(remote, &path, options.history)?;
         notes.extend(self::notes(remote, &path));
-        return Ok(Synced { path, action: Action::Fetched, notes });
+        let bytes = size_of(&path.join(".git")).saturating_sub(before);
+        return Ok(Synced { path, action: Action::Fetched, bytes, notes });
     }
     if options.offline {
         return Err(RemoteError::NotCached { url: remote.redacted.clone(), path: path.display().to_string() });
@@ -239,7 +272,21 @@ pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteE
     }
     std::fs::rename(&tree, &path).map_err(cache_error)?;
     notes.extend(self::notes(remote, &path));
-    Ok(Synced { path, action: Action::Cloned, notes })
+    let bytes = size_of(&path.join(".git"));
+    Ok(Synced { path, action: Action::Cloned, bytes, notes })
+}
+
+/// The bytes of the files below `dir` (links not followed); what cannot be read counts 0.
+fn size_of(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => size_of(&entry.path()),
+            Ok(t) if t.is_file() => entry.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn clone(remote: &RemoteUrl, tree: &Path, history: History) -> Result<Vec<String>, RemoteError> {
@@ -418,11 +465,15 @@ fn git(remote: &RemoteUrl, dir: Option<&Path>, args: &[String], action: &'static
     if let Some(dir) = dir {
         cmd.current_dir(dir);
     }
-    if remote.is_http() && std::env::var_os(TOKEN_VAR).is_some_and(|t| !t.is_empty()) {
+    let own = remote.credential.as_ref().filter(|_| remote.is_http());
+    if remote.is_http() && (own.is_some() || std::env::var_os(TOKEN_VAR).is_some_and(|t| !t.is_empty())) {
         // Appended after the user's own helpers, so a stored credential still wins. The
         // helper reads the token from the environment when git asks: it never appears in
         // an argument list or a config file.
         cmd.args(["-c", &format!("credential.helper={}", token_helper())]);
+    }
+    if let Some(credential) = own {
+        cmd.env(TOKEN_VAR, credential.token.reveal()).env(USERNAME_VAR, &credential.username);
     }
     // An unattended run must fail with a message, not wait for a password nobody types.
     cmd.env("GIT_TERMINAL_PROMPT", "0");
@@ -458,6 +509,9 @@ fn redact(message: &str, remote: &RemoteUrl) -> String {
     let mut text = message.replace(&remote.url, &remote.redacted);
     if let Some(token) = std::env::var(TOKEN_VAR).ok().filter(|t| t.len() >= 4) {
         text = text.replace(&token, "***");
+    }
+    if let Some(credential) = remote.credential.as_ref().filter(|c| c.token.reveal().len() >= 4) {
+        text = text.replace(credential.token.reveal(), "***");
     }
     text
 }
@@ -495,6 +549,13 @@ mod tests {
         let said =
             redact("fatal: unable to access 'https://x-access-token:ghp_SECRET123@github.com/acme/api.git/'", &url);
         assert!(!said.contains("SECRET"), "{said}");
+        let listed = RemoteUrl::parse("https://github.com/acme/api.git").unwrap().with_credential(Credential {
+            username: "x-access-token".into(),
+            token: crate::collect::forge::Token::new("ghs_ORGTOKEN42"),
+        });
+        let said = redact("fatal: could not read Password for 'ghs_ORGTOKEN42'", &listed);
+        assert_eq!(said, "fatal: could not read Password for '***'");
+        assert!(!format!("{listed:?}").contains("ORGTOKEN"), "{listed:?}");
         let ssh = RemoteUrl::parse("ssh://git@host.example/acme/api.git").unwrap();
         assert_eq!(ssh.redacted(), "ssh://git@host.example/acme/api.git", "an SSH user name is kept");
     }

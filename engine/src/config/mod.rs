@@ -15,6 +15,7 @@ mod plugins;
 mod raw;
 mod roles;
 mod scoring;
+mod sources;
 mod targets;
 
 pub use crate::collect::pipelines::PipelineInput;
@@ -57,6 +58,10 @@ pub struct AssessmentFile {
     pub deployment_environments: Option<Vec<String>>,
     /// The GitHub API base URL, for GitHub Enterprise.
     pub github_api: Option<String>,
+    /// The GitLab API base URL, for self-managed GitLab.
+    pub gitlab_api: Option<String>,
+    /// Organisations and groups whose repositories are listed and assessed.
+    pub sources: Vec<crate::collect::forge::listing::Source>,
     /// Cloud inventories (from `kaizen collect aws`), each assessed as a target of its own.
     pub cloud: Vec<CloudSource>,
     /// Where to write outputs, relative to the file's folder.
@@ -114,7 +119,12 @@ impl AssessmentFile {
         let mut cx = Context { path, source, base, problems: Vec::new() };
         let targets = targets::targets(&raw.targets, &mut cx);
         let names: Vec<String> = targets.iter().map(ConfiguredTarget::name).collect();
-        let pipelines = pipelines::pipelines(&raw.pipelines, &names, &mut cx);
+        // Targets listed from an organisation are named only once listed: pipeline runs
+        // for them are checked against the targets at assessment time.
+        let sources = sources::sources(&raw.sources, &mut cx);
+        let names = if sources.is_empty() { Some(names.as_slice()) } else { None };
+        let pipelines = pipelines::pipelines(&raw.pipelines, names, &mut cx);
+        let gitlab_api = sources::gitlab(&raw.gitlab, &mut cx);
         let (deployment_workflows, deployment_environments) = pipelines::deployments(&raw.deployments, &mut cx);
         let github_api = pipelines::github(&raw.github, &mut cx);
         let cloud = pipelines::cloud(&raw.cloud, &mut cx);
@@ -138,6 +148,8 @@ impl AssessmentFile {
             deployment_workflows,
             deployment_environments,
             github_api,
+            gitlab_api,
+            sources,
             cloud,
             out: assess.out,
             since_days: assess.since_days,

@@ -27,12 +27,16 @@ pub struct CloudSource {
     pub labels: BTreeMap<String, String>,
 }
 
-/// Validates the pipeline sources against the targets' names.
-pub(super) fn pipelines(raw: &[Spanned<RawPipelines>], names: &[String], cx: &mut Context) -> Vec<PipelineSource> {
+/// Validates the pipeline sources against the targets' names, when they are known.
+pub(super) fn pipelines(
+    raw: &[Spanned<RawPipelines>],
+    names: Option<&[String]>,
+    cx: &mut Context,
+) -> Vec<PipelineSource> {
     let mut pipelines = Vec::new();
     for spanned in raw {
         let source = spanned.get_ref();
-        if !names.contains(source.target.get_ref()) {
+        if let Some(names) = names.filter(|names| !names.contains(source.target.get_ref())) {
             cx.problem(
                 ConfigCode::UnknownTarget,
                 source.target.span(),

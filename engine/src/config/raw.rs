@@ -19,6 +19,10 @@ pub(super) struct Raw {
     #[serde(default)]
     pub(super) github: RawGithub,
     #[serde(default)]
+    pub(super) gitlab: RawGithub,
+    #[serde(default)]
+    pub(super) sources: Vec<Spanned<RawSource>>,
+    #[serde(default)]
     pub(super) cloud: Vec<RawCloud>,
     #[serde(default)]
     pub(super) assess: RawAssess,
@@ -84,6 +88,29 @@ pub(super) struct RawDeployments {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawGithub {
     pub(super) api: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSource {
+    pub(super) github_org: Option<Spanned<String>>,
+    pub(super) gitlab_group: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) include: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) archived: bool,
+    #[serde(default)]
+    pub(super) forks: bool,
+    pub(super) max_repos: Option<Spanned<usize>>,
+    pub(super) topics: Option<bool>,
+    #[serde(default)]
+    pub(super) topic_labels: Vec<String>,
+    #[serde(default)]
+    pub(super) runs: bool,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

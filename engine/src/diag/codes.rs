@@ -134,6 +134,12 @@ codes! {
         PipelinesBoth = "config-pipelines-both",
         /// A pipeline source with neither `file` nor `github`.
         PipelinesEmpty = "config-pipelines-empty",
+        /// A `[[sources]]` entry with both `github_org` and `gitlab_group`.
+        SourceBoth = "config-source-both",
+        /// A `[[sources]]` entry with neither `github_org` nor `gitlab_group`.
+        SourceEmpty = "config-source-empty",
+        /// A `github_org` or `gitlab_group` that is not an organisation or group name.
+        InvalidOwner = "config-invalid-owner",
     }
 }
 

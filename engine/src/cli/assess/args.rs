@@ -53,6 +53,37 @@ pub struct Args {
     /// The GitHub API address, for GitHub Enterprise (https://HOST/api/v3).
     #[arg(long, value_name = "URL")]
     github_api: Option<String>,
+    /// Assess every repository of a GitHub organisation (or user), listed through the API
+    /// with GITHUB_TOKEN or GH_TOKEN, cloned into the cache (repeatable). Archived
+    /// repositories and forks are left out unless asked for.
+    #[arg(long = "github-org", value_name = "ORG", help_heading = "Organisations")]
+    github_org: Vec<String>,
+    /// Assess every project of a GitLab group and its subgroups, listed through the API with
+    /// GITLAB_TOKEN (repeatable).
+    #[arg(long = "gitlab-group", value_name = "GROUP", help_heading = "Organisations")]
+    gitlab_group: Vec<String>,
+    /// The GitLab API address, for self-managed GitLab [default: https://gitlab.com/api/v4].
+    #[arg(long, value_name = "URL", help_heading = "Organisations")]
+    gitlab_api: Option<String>,
+    /// Only the repositories whose path below the organisation matches this glob
+    /// (repeatable; `svc-*`, `platform/**`).
+    #[arg(long, value_name = "GLOB", help_heading = "Organisations")]
+    include: Vec<String>,
+    /// Leave out the repositories whose path matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB", help_heading = "Organisations")]
+    exclude: Vec<String>,
+    /// Assess archived repositories too.
+    #[arg(long, help_heading = "Organisations")]
+    include_archived: bool,
+    /// Assess forks too.
+    #[arg(long, help_heading = "Organisations")]
+    include_forks: bool,
+    /// At most this many repositories per organisation: the most recently pushed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Organisations")]
+    max_repos: Option<u32>,
+    /// Fetch the workflow runs of every repository listed from GitHub, for the DORA keys.
+    #[arg(long, help_heading = "Organisations")]
+    with_runs: bool,
     /// An AWS inventory from `kaizen collect aws`, assessed as a target of its own by the
     /// plugins that read cloud inventories (repeatable).
     #[arg(long = "cloud", value_name = "FILE")]
@@ -145,6 +176,15 @@ impl Args {
             pipelines: self.pipelines,
             github: self.github,
             github_api: self.github_api,
+            github_orgs: self.github_org,
+            gitlab_groups: self.gitlab_group,
+            gitlab_api: self.gitlab_api,
+            include: self.include,
+            exclude: self.exclude,
+            include_archived: self.include_archived,
+            include_forks: self.include_forks,
+            max_repos: self.max_repos.map(|n| n as usize),
+            with_runs: self.with_runs,
             cloud: self.cloud,
             since: self.since,
             as_of: self.as_of,

@@ -1,43 +1,23 @@
 //! The live GitHub client: workflow runs from the REST API, page by page.
 //!
 //! `GET {api}/repos/{owner}/{repo}/actions/runs?per_page=100&created=>=DATE&page=N`,
-//! following `Link: rel="next"`, with the token as a bearer token. Rate limits are honoured:
-//! when `x-ratelimit-remaining` reaches 0 the client waits until `x-ratelimit-reset` if that
-//! is soon (at most [`GithubFetch::max_wait`]), else stops with an error naming the reset
-//! time; a 403 or 429 with `retry-after` (GitHub's secondary limits) is retried after that
-//! delay under the same bound. The token never appears in an error, a log or `Debug` output.
+//! following `Link: rel="next"`, with the token as a bearer token, through the forges' one
+//! HTTP client ([`crate::collect::forge::Client`]), which honours rate limits (waiting at
+//! most [`GithubFetch::max_wait`]) and never shows the token.
 
 use super::github::{rest_run, RestPage};
 use super::{finish, DeployPatterns, Format, Imported, PatternError, SourceInfo};
+use crate::collect::forge::{Client, Forge, ForgeError};
 use jiff::Timestamp;
 use std::collections::HashSet;
-use std::fmt;
 use std::time::Duration;
+
+pub use crate::collect::forge::Token;
 
 /// GitHub's public API.
 pub const DEFAULT_API: &str = "https://api.github.com";
 /// GitHub serves at most this many runs for a query filtered by `created`.
 pub const QUERY_CAP: usize = 1000;
-/// Attempts per page when GitHub answers 403/429 with a short wait.
-const ATTEMPTS: usize = 5;
-
-/// A token, kept out of `Debug` output and error messages.
-#[derive(Clone)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Token {
-        Token(token.into())
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(redacted)")
-    }
-}
-
 /// One fetch of a repository's workflow runs.
 #[derive(Debug, Clone)]
 pub struct GithubFetch {
@@ -81,40 +61,9 @@ pub enum FetchError {
     /// The repository is not `owner/name`.
     #[error("`{0}` is not a GitHub repository of the form OWNER/NAME")]
     Repo(String),
-    /// The API base is not an http(s) address.
-    #[error("`{0}` is not an API address (expected https://api.github.com or https://HOST/api/v3)")]
-    ApiBase(String),
-    /// The server could not be reached, or the connection broke.
-    #[error("cannot fetch {url}: {message}")]
-    Transport {
-        /// The page.
-        url: String,
-        /// What went wrong.
-        message: String,
-    },
-    /// GitHub answered with an error status.
-    #[error("{url}: HTTP {status}: {message}")]
-    Status {
-        /// The page.
-        url: String,
-        /// The HTTP status.
-        status: u16,
-        /// GitHub's message, with a hint for the common cases.
-        message: String,
-    },
-    /// The rate limit resets later than the fetch may wait.
-    #[error(
-        "GitHub API rate limit exhausted until {reset} ({wait_seconds} s from now, longer than the {max_wait_seconds} s \
-         this fetch waits): try again after {reset}, or with a token"
-    )]
-    RateLimited {
-        /// When the limit resets.
-        reset: Timestamp,
-        /// Seconds until then.
-        wait_seconds: u64,
-        /// The longest wait allowed.
-        max_wait_seconds: u64,
-    },
+    /// The API could not be asked, or refused.
+    #[error(transparent)]
+    Forge(#[from] ForgeError),
     /// A page that is not a workflow-runs response.
     #[error("{url}: unexpected response: {message}")]
     Body {
@@ -123,9 +72,6 @@ pub enum FetchError {
         /// What is wrong with it.
         message: String,
     },
-    /// A next-page link to another server: the token is not sent there.
-    #[error("refusing to follow a next-page link to {0}: it leaves the API server")]
-    ForeignLink(String),
     /// A deployment pattern does not compile.
     #[error(transparent)]
     Pattern(#[from] PatternError),
@@ -160,14 +106,9 @@ impl GithubFetch {
             _ => return Err(FetchError::Repo(self.repo.clone())),
         };
         let base = self.api_base.trim_end_matches('/');
-        let origin = origin(base).ok_or_else(|| FetchError::ApiBase(self.api_base.clone()))?;
+        let client = Client::new(Forge::Github, base, self.token.clone(), self.max_wait)?;
+        let waiting = |said: &str| tracing::info!("{said}");
         let endpoint = format!("{base}/repos/{owner}/{name}/actions/runs");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .user_agent(concat!("kaizen/", env!("CARGO_PKG_VERSION"), " (+pipeline runs)"))
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .into();
         let since_date = self.since.to_zoned(jiff::tz::TimeZone::UTC).date();
 
         let mut raw = Vec::new();
@@ -182,7 +123,7 @@ impl GithubFetch {
             let mut url = format!("{endpoint}?per_page=100&created={created}&page=1");
             let (mut in_query, mut total, mut oldest) = (0, 0, None);
             loop {
-                let page = self.get(&agent, &url)?;
+                let page = client.get(&url, &waiting)?;
                 let parsed: RestPage = serde_json::from_str(&page.body)
                     .map_err(|e| FetchError::Body { url: url.clone(), message: e.to_string() })?;
                 total = parsed.total_count.unwrap_or(0).max(total);
@@ -204,11 +145,9 @@ impl GithubFetch {
                     }
                 }
                 let Some(next) = page.next else { break };
-                if !next.starts_with(&origin) {
-                    return Err(FetchError::ForeignLink(next));
-                }
+                let next = client.follow(next)?;
                 if page.remaining == Some(0) {
-                    self.wait_for_reset(page.reset, None)?;
+                    client.wait_for_reset(page.reset, None, &waiting)?;
                 }
                 url = next;
             }
@@ -241,102 +180,6 @@ impl GithubFetch {
             warnings,
         })
     }
-
-    /// One page, retried while GitHub asks to wait briefly.
-    fn get(&self, agent: &ureq::Agent, url: &str) -> Result<Page, FetchError> {
-        for attempt in 1..=ATTEMPTS {
-            let mut request = agent
-                .get(url)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28");
-            if let Some(token) = &self.token {
-                request = request.header("Authorization", format!("Bearer {}", token.0));
-            }
-            let transport = |e: ureq::Error| FetchError::Transport { url: url.to_owned(), message: e.to_string() };
-            let mut response = request.call().map_err(transport)?;
-            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let remaining: Option<u64> = header("x-ratelimit-remaining").and_then(|v| v.trim().parse().ok());
-            let reset: Option<i64> = header("x-ratelimit-reset").and_then(|v| v.trim().parse().ok());
-            let retry_after: Option<u64> = header("retry-after").and_then(|v| v.trim().parse().ok());
-            let next = header("link").and_then(|l| next_link(&l));
-            let status = response.status().as_u16();
-            let body = response.body_mut().with_config().limit(64 << 20).read_to_string().map_err(transport)?;
-            match status {
-                200..=299 => return Ok(Page { body, next, remaining, reset }),
-                403 | 429 if attempt < ATTEMPTS && (retry_after.is_some() || remaining == Some(0)) => {
-                    self.wait_for_reset(reset, retry_after)?;
-                }
-                _ => return Err(status_error(url, status, &body, remaining)),
-            }
-        }
-        unreachable!("the last attempt returns")
-    }
-
-    /// Sleeps until the limit resets (or `retry_after` seconds), or fails when that is
-    /// longer than `max_wait`.
-    fn wait_for_reset(&self, reset: Option<i64>, retry_after: Option<u64>) -> Result<(), FetchError> {
-        let now = Timestamp::now().as_second();
-        let (wait, reset_at) = match (retry_after, reset) {
-            (Some(seconds), _) => (seconds, now.saturating_add(seconds as i64)),
-            // Whole seconds on both sides: one more makes sure the reset has passed.
-            (None, Some(reset)) => ((reset - now).max(0) as u64 + 1, reset),
-            (None, None) => (60, now + 60),
-        };
-        if wait > self.max_wait.as_secs() {
-            return Err(FetchError::RateLimited {
-                reset: Timestamp::from_second(reset_at).unwrap_or(Timestamp::MAX),
-                wait_seconds: (reset_at - now).max(0) as u64,
-                max_wait_seconds: self.max_wait.as_secs(),
-            });
-        }
-        tracing::info!("GitHub rate limit: waiting {wait} s");
-        std::thread::sleep(Duration::from_secs(wait));
-        Ok(())
-    }
-}
-
-/// One page's body and the headers that matter.
-struct Page {
-    body: String,
-    next: Option<String>,
-    remaining: Option<u64>,
-    reset: Option<i64>,
-}
-
-/// An error status, with GitHub's message and a hint for the usual causes.
-fn status_error(url: &str, status: u16, body: &str, remaining: Option<u64>) -> FetchError {
-    let said = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| body.chars().take(200).collect());
-    let hint = match status {
-        401 => " (the token was rejected: check GITHUB_TOKEN or GH_TOKEN)",
-        403 if remaining == Some(0) => " (rate limit exhausted)",
-        403 => " (the token lacks access: fine-grained tokens need actions:read, classic tokens need repo for private repositories)",
-        404 => " (no such repository, or the token cannot see it)",
-        _ => "",
-    };
-    FetchError::Status { url: url.to_owned(), status, message: format!("{said}{hint}") }
-}
-
-/// The `rel="next"` target of a `Link` header.
-fn next_link(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        let is_next = params.split(';').any(|p| matches!(p.trim(), "rel=\"next\"" | "rel=next"));
-        is_next.then(|| target.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
-    })
-}
-
-/// `scheme://host[:port]` of an http(s) address, with the trailing slash, so that a link
-/// to `https://api.github.com.evil` does not pass for `https://api.github.com`.
-fn origin(base: &str) -> Option<String> {
-    let (scheme, rest) = base.split_once("://")?;
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
-    Some(format!("{scheme}://{host}/"))
 }
 
 fn valid_name(name: &str) -> bool {
@@ -349,30 +192,6 @@ fn valid_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_links_are_found_among_the_others() {
-        let header = "<https://api.github.com/repositories/1/actions/runs?page=2>; rel=\"next\", \
-                      <https://api.github.com/repositories/1/actions/runs?page=5>; rel=\"last\"";
-        assert_eq!(next_link(header).as_deref(), Some("https://api.github.com/repositories/1/actions/runs?page=2"));
-        assert_eq!(next_link("<https://x/?page=1>; rel=\"prev\""), None);
-    }
-
-    #[test]
-    fn origins_keep_the_port_and_end_with_a_slash() {
-        assert_eq!(origin("http://127.0.0.1:8080/api/v3").as_deref(), Some("http://127.0.0.1:8080/"));
-        assert_eq!(origin("https://api.github.com").as_deref(), Some("https://api.github.com/"));
-        assert_eq!(origin("ftp://x"), None);
-        assert_eq!(origin("api.github.com"), None);
-    }
-
-    #[test]
-    fn a_token_never_shows_in_debug_output() {
-        let fetch =
-            GithubFetch { token: Some(Token::new("ghp_secret123")), ..GithubFetch::new("a/b", Timestamp::UNIX_EPOCH) };
-        let debug = format!("{fetch:?}");
-        assert!(!debug.contains("ghp_secret123") && debug.contains("Token(redacted)"), "{debug}");
-    }
 
     #[test]
     fn repositories_must_be_owner_slash_name() {

@@ -48,10 +48,7 @@ impl GithubSettings {
 
 /// The token in `GITHUB_TOKEN`, else `GH_TOKEN`.
 pub fn token_from_env() -> Option<Token> {
-    ["GITHUB_TOKEN", "GH_TOKEN"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|t| !t.trim().is_empty()))
-        .map(|t| Token::new(t.trim()))
+    crate::collect::forge::Forge::Github.token_from_env()
 }
 
 /// A target's runs, ready for its plugins.
