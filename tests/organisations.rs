@@ -348,6 +348,28 @@ github_org = "ghost"
         assert!(!stderr.contains(token), "{stderr}");
         assert_eq!(files_containing(out.path(), token), Vec::<String>::new());
     }
+
+    // Two shards list the group alike and take complementary slices; merged, they are the
+    // whole organisation, its scope and its failures once each.
+    let parts = tempfile::tempdir().unwrap();
+    for shard in ["1/2", "2/2"] {
+        let part = parts.path().join(shard.replace('/', "-of-"));
+        let args = ["--config", config.to_str().unwrap(), "--shard", shard];
+        let (ok, stderr, _) = assess(cache.path(), &part, &args, &env);
+        assert!(ok, "{stderr}");
+    }
+    let merged = parts.path().join("merged");
+    let output = run(kaizen()
+        .arg("merge")
+        .arg(parts.path().join("1-of-2/result.json"))
+        .arg(parts.path().join("2-of-2/result.json"))
+        .arg("--out")
+        .arg(&merged));
+    assert!(output.status.success(), "{output:?}");
+    let merged: Value = serde_json::from_slice(&std::fs::read(merged.join("result.json")).unwrap()).unwrap();
+    assert_eq!(target_names(&merged), target_names(&result));
+    assert_eq!(merged["unavailable"], result["unavailable"]);
+    assert_eq!(merged["sources"], result["sources"]);
 }
 
 #[test]

@@ -342,7 +342,7 @@ fn collect(
     let (mut targets, mut unavailable) = resolve_targets(specs, &sync, events)?;
     targets.extend(cloud);
     // An organisation that could not be listed (in full) is recorded once, by the first shard.
-    if settings.shard.is_none_or(|s| s.index == 0) {
+    if settings.shard.is_none_or(|s| s.index == 1) {
         let first = n_specs + settings.clouds.len();
         unavailable.extend(listed.failures.into_iter().enumerate().map(|(i, u)| (first + i, u)));
     }

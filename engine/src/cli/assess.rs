@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     Action::Fetched => "fetched",
                     Action::Reused => "using the cached clone of",
                 };
-                let size = if bytes > 0 { format!(" ({})", mebibytes(bytes)) } else { String::new() };
+                let size = if bytes > 0 { format!(" ({})", size(bytes)) } else { String::new() };
                 sync_bar.suspend(|| eprintln!("{done} {url}{size}"));
             }
         }
@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             synced.cloned,
             synced.fetched,
             synced.reused,
-            mebibytes(synced.bytes)
+            size(synced.bytes)
         );
     }
     let Outcome { result, kept, baseline } = outcome?;
@@ -127,8 +127,13 @@ impl SyncTotals {
     }
 }
 
-fn mebibytes(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+/// `512 B`, `48 KiB`, `3.2 MiB`.
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{} KiB", bytes.div_ceil(1024)),
+        _ => format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20)),
+    }
 }
 
 /// `; left out: 3 archived, 2 forks`: the reasons counted, in the order the filters apply.

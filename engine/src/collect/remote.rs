@@ -188,7 +188,7 @@ pub struct Synced {
     pub path: PathBuf,
     /// What was done.
     pub action: Action,
-    /// How much the clone's git folder grew: about the bytes fetched.
+    /// How much the clone's object store grew: about the bytes fetched.
     pub bytes: u64,
     /// What the assessment will not see, to record on the target: submodules not followed,
     /// Git LFS files present only as pointers, a repository without branches assessed at a tag.
@@ -251,10 +251,10 @@ pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteE
             let notes = notes(remote, &path);
             return Ok(Synced { path, action: Action::Reused, bytes: 0, notes });
         }
-        let before = size_of(&path.join(".git"));
+        let before = size_of(&path.join(".git/objects"));
         let mut notes = fetch(remote, &path, options.history)?;
         notes.extend(self::notes(remote, &path));
-        let bytes = size_of(&path.join(".git")).saturating_sub(before);
+        let bytes = size_of(&path.join(".git/objects")).saturating_sub(before);
         return Ok(Synced { path, action: Action::Fetched, bytes, notes });
     }
     if options.offline {
@@ -272,7 +272,7 @@ pub fn sync(remote: &RemoteUrl, options: &SyncOptions) -> Result<Synced, RemoteE
     }
     std::fs::rename(&tree, &path).map_err(cache_error)?;
     notes.extend(self::notes(remote, &path));
-    let bytes = size_of(&path.join(".git"));
+    let bytes = size_of(&path.join(".git/objects"));
     Ok(Synced { path, action: Action::Cloned, bytes, notes })
 }
 

@@ -284,7 +284,7 @@ impl Client {
                 let m = v.get("message").or_else(|| v.get("error"))?;
                 Some(m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string()))
             })
-            .unwrap_or_else(|| body.chars().take(200).collect());
+            .unwrap_or_else(|| plain_words(body));
         let vars = self.forge.token_vars().join(" or ");
         let hint = match (status, self.forge) {
             (401, _) => format!(" (the token was rejected: check {vars})"),
@@ -299,6 +299,23 @@ impl Client {
             _ => String::new(),
         };
         ForgeError::Status { url: url.to_owned(), status, message: format!("{said}{hint}") }
+    }
+}
+
+/// What a body that is not the API's JSON says, in one line: an HTML page's title (a proxy's
+/// or a load balancer's error page), else its first 200 characters.
+fn plain_words(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>")) {
+        if start + 7 <= end {
+            return format!("{} (an HTML page)", body[start + 7..end].trim());
+        }
+    }
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let line = words.join(" ");
+    match line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
     }
 }
 
@@ -340,6 +357,14 @@ mod tests {
         assert_eq!(origin("https://api.github.com").as_deref(), Some("https://api.github.com/"));
         assert_eq!(origin("ftp://x"), None);
         assert_eq!(origin("api.github.com"), None);
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_are_said_in_one_line() {
+        let page = "<!DOCTYPE HTML>\n<html><head>\n<title>502 Bad Gateway</title></head><body>…</body></html>";
+        assert_eq!(plain_words(page), "502 Bad Gateway (an HTML page)");
+        assert_eq!(plain_words("upstream\n  timed out"), "upstream timed out");
+        assert_eq!(plain_words(&"x".repeat(300)).chars().count(), 201);
     }
 
     #[test]
