@@ -30,7 +30,7 @@ fn work_repository(root: &Path, name: &str, files: &[(&str, &str)]) -> std::path
     work
 }
 
-/// `kaizen assess` with `args`, the git_echo test plugin only, in the test's cache and
+/// `kaizen assess` with `args`, the git_echo and evidence_echo test plugins only, in the test's cache and
 /// output folders, with `env`; returns success, stderr and result.json.
 fn assess(cache: &Path, out: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String, Value) {
     let mut cmd = kaizen();
@@ -38,7 +38,9 @@ fn assess(cache: &Path, out: &Path, args: &[&str], env: &[(&str, &str)]) -> (boo
         .args(args)
         .arg("--plugins")
         .arg(test_plugin("git_echo"))
-        .args(["--only", "git_echo", "--cache"])
+        .arg("--plugins")
+        .arg(test_plugin("evidence_echo"))
+        .args(["--only", "git_echo,evidence_echo", "--cache"])
         .arg(cache)
         .arg("--out")
         .arg(out)
@@ -228,6 +230,21 @@ fn a_gitlab_group_from_the_assessment_file_is_assessed_beside_an_organisation_th
     let forge = FakeForge::start(move |request: &Request, base: &str| {
         match request.path() {
             "/api/v4/groups/acme/projects" => {}
+            "/api/v4/projects/acme%2Fplatform%2Fweb/pipelines" => {
+                let pipeline = |id: u32, status: &str, day: u32| {
+                    json!({
+                        "id": id, "iid": id, "project_id": 7, "sha": format!("{id:040}"), "ref": "main",
+                        "status": status, "source": "push",
+                        "created_at": format!("2026-11-{day:02}T10:00:00.000Z"),
+                        "updated_at": format!("2026-11-{day:02}T10:06:00.000Z"),
+                        "web_url": format!("https://gitlab.example/acme/platform/web/-/pipelines/{id}"),
+                    })
+                };
+                let page =
+                    json!([pipeline(903, "success", 20), pipeline(902, "failed", 19), pipeline(901, "success", 18)]);
+                return Reply::json(page.to_string());
+            }
+            path if path.starts_with("/api/v4/projects/") && path.ends_with("/pipelines") => return Reply::json("[]"),
             "/orgs/ghost/repos" | "/users/ghost/repos" => return Reply::status(404, r#"{"message": "Not Found"}"#),
             _ => return Reply::status(404, r#"{"message": "404 Not Found"}"#),
         }
@@ -273,6 +290,7 @@ path = "{local}"
 
 [[sources]]
 gitlab_group = "acme"
+runs = true
 exclude = ["sandbox/**"]
 topic_labels = ["team"]
 labels = {{ client = "acme" }}
@@ -335,9 +353,19 @@ github_org = "ghost"
     let html = html.replace("&#x2f;", "/");
     assert!(html.contains("<code>acme/sandbox/toy</code> (excluded by sandbox/**)"), "the report shows the scope");
 
+    // runs = true: every project's pipelines, fetched and read as an export of them is.
+    let runs = &target(&result, "web")["facts"]["echo.pipelines"];
+    assert_eq!(runs["summary"]["runs"]["total"], 3, "{runs}");
+    assert!(runs["sources"][0]["url"].as_str().unwrap().ends_with("/api/v4/projects/acme%2Fplatform%2Fweb/pipelines"));
+
     let requests = forge.requests();
-    let gitlab: Vec<&Request> = requests.iter().filter(|r| r.path().starts_with("/api/v4/")).collect();
+    let gitlab: Vec<&Request> = requests.iter().filter(|r| r.path().starts_with("/api/v4/groups/")).collect();
     assert_eq!(gitlab.len(), 2, "two pages");
+    let pipelines: Vec<&Request> = requests.iter().filter(|r| r.path().ends_with("/pipelines")).collect();
+    assert_eq!(pipelines.len(), 3, "one fetch per project assessed");
+    assert!(pipelines
+        .iter()
+        .all(|r| r.query("updated_after").is_some() && r.header("private-token") == Some(GITLAB_TOKEN)));
     assert_eq!(gitlab[0].query("include_subgroups"), Some("true"));
     assert_eq!(gitlab[0].query("with_shared"), Some("false"));
     for request in &gitlab {
@@ -384,7 +412,9 @@ fn organisation_flags_and_sources_that_are_wrong_are_refused_before_anything_run
     let config = dir.path().join("kaizen.toml");
     std::fs::write(
         &config,
-        "[[sources]]\ngithub_org = \"acme\"\ngitlab_group = \"acme\"\n\n[[sources]]\ninclude = [\"[\"]\n",
+        "[[sources]]\ngithub_org = \"acme\"\ngitlab_group = \"acme\"\n\n[[sources]]\ninclude = [\"[\"]\n\n\
+         [[pipelines]]\ntarget = \"web\"\ngitlab = \"web\"\n\n\
+         [[pipelines]]\ntarget = \"web\"\ngithub = \"acme/web\"\ngitlab = \"acme/web\"\n",
     )
     .unwrap();
     let output = run(kaizen().args(["assess", "--config"]).arg(&config).arg("--out").arg(out.path()));
@@ -393,4 +423,9 @@ fn organisation_flags_and_sources_that_are_wrong_are_refused_before_anything_run
     assert!(stderr.contains("a source has either `github_org` or `gitlab_group`, not both"), "{stderr}");
     assert!(stderr.contains("kaizen.toml:3:16"), "positioned: {stderr}");
     assert!(stderr.contains("a source needs `github_org`"), "{stderr}");
+    assert!(
+        stderr.contains("kaizen.toml:10:10: error[config-invalid-repository]: `web` is not a GitLab project"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("a pipeline source has one of `file`, `github` or `gitlab`, not several"), "{stderr}");
 }

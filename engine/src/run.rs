@@ -16,7 +16,7 @@
 
 use crate::collect::forge::listing::{self, LeftOut, Source};
 use crate::collect::forge::{self, Forge};
-use crate::collect::pipelines::{self, GithubSettings, PipelineInput};
+use crate::collect::pipelines::{self, FetchSettings, PipelineInput};
 use crate::collect::remote::{self, History as Fetch};
 use crate::collect::{aws, Target, TargetError};
 use crate::config::Location;
@@ -526,10 +526,11 @@ fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed 
         };
         listed.records[record].targets.push(name.clone());
         if source.pipelines {
-            listed.pipelines.push(PipelineSpec::Named {
-                target: name.clone(),
-                input: PipelineInput::Github(repo.full_path.clone()),
-            });
+            let input = match source.forge {
+                Forge::Github => PipelineInput::Github(repo.full_path.clone()),
+                Forge::Gitlab => PipelineInput::Gitlab(repo.full_path.clone()),
+            };
+            listed.pipelines.push(PipelineSpec::Named { target: name.clone(), input });
         }
         listed.targets.push(TargetSpec { location: Location::Url(url), labels: repo.labels, name: Some(name) });
     }
@@ -603,24 +604,37 @@ fn attach_pipelines(
     if sources.is_empty() {
         return Ok(());
     }
-    let mut github = GithubSettings::from_env(jiff::Timestamp::from_second(settings.since())?);
+    let mut live = FetchSettings::from_env(jiff::Timestamp::from_second(settings.since())?);
     if let Some(api) = &settings.github_api {
-        github.api_base = api.clone();
+        live.github_api = api.clone();
+    }
+    if let Some(api) = &settings.gitlab_api {
+        live.gitlab_api = api.clone();
     }
     let fetched_here = |name: &String| targets.iter().any(|t| &t.name == name);
-    if github.token.is_none() && sources.iter().any(|(n, s)| matches!(s, PipelineInput::Github(_)) && fetched_here(n)) {
+    let fetches = |github: bool| {
+        sources.iter().any(|(n, s)| {
+            fetched_here(n)
+                && matches!((s, github), (PipelineInput::Github(_), true) | (PipelineInput::Gitlab(_), false))
+        })
+    };
+    if live.github_token.is_none() && fetches(true) {
         events(Event::Note("no GITHUB_TOKEN or GH_TOKEN: GitHub allows 60 unauthenticated requests an hour".into()));
     }
-    for target in targets.iter_mut() {
+    if live.gitlab_token.is_none() && fetches(false) {
+        events(Event::Note("no GITLAB_TOKEN: only public projects' pipelines can be fetched".into()));
+    }
+    // Each target's fetches wait on the network: several targets at a time.
+    targets.par_iter_mut().try_for_each(|target| -> Result<(), Error> {
         let inputs: Vec<&PipelineInput> = sources.iter().filter(|(n, _)| *n == target.name).map(|(_, s)| s).collect();
         if inputs.is_empty() {
-            continue;
+            return Ok(());
         }
-        let gathered = pipelines::gather(&inputs, &settings.deploy_patterns, &github)?;
+        let gathered = pipelines::gather(&inputs, &settings.deploy_patterns, &live)?;
         target.pipelines = gathered.runs;
         target.warnings.extend(gathered.warnings);
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The model, answers, exemptions and profile to score with, loaded and checked against

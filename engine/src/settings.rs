@@ -479,7 +479,7 @@ fn command_line_sources(args: &Arguments) -> Result<Vec<Source>, SettingsError> 
                 labels: BTreeMap::new(),
                 topics: true,
                 topic_labels: Vec::new(),
-                pipelines: args.with_runs && forge == Forge::Github,
+                pipelines: args.with_runs,
             })
         })
         .collect()

@@ -16,7 +16,7 @@
 //! fixed clock ([`FIXED_NOW`]) so git facts and time-reading plugins are reproducible.
 
 use crate::collect::git::GitOptions;
-use crate::collect::pipelines::{self, DeployPatterns, GithubSettings, PipelineInput};
+use crate::collect::pipelines::{self, DeployPatterns, FetchSettings, PipelineInput};
 use crate::collect::Target;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::judge::{self, Options};
@@ -149,7 +149,7 @@ pub fn run(plugin: &Plugin, runtime: &Runtime, case: &Case) -> Result<Actual, Ha
         let gathered = pipelines::gather(
             &[&PipelineInput::File(runs)],
             &DeployPatterns::default(),
-            &GithubSettings::from_env(since),
+            &FetchSettings::from_env(since),
         )
         .map_err(|e| input(e.to_string()))?;
         target.pipelines = gathered.runs;

@@ -47,48 +47,56 @@ pub(super) fn pipelines(
                 ),
             );
         }
-        let input = match (&source.file, &source.github) {
-            (Some(file), None) => {
-                let full = PathBuf::from(cx.resolve(file.get_ref()));
-                if !full.is_file() {
-                    cx.problem(
-                        ConfigCode::FileMissing,
-                        file.span(),
-                        format!("pipeline export `{}` does not exist", file.get_ref()),
-                    );
-                }
-                PipelineInput::File(full)
-            }
-            (None, Some(repo)) => {
-                let valid = repo
-                    .get_ref()
-                    .split_once('/')
-                    .is_some_and(|(owner, name)| !owner.is_empty() && !name.is_empty() && !name.contains('/'));
-                if !valid {
-                    cx.problem(
-                        ConfigCode::InvalidRepository,
-                        repo.span(),
-                        format!("`{}` is not a GitHub repository; write it `owner/name`", repo.get_ref()),
-                    );
-                }
-                PipelineInput::Github(repo.get_ref().clone())
-            }
-            (Some(_), Some(repo)) => {
+        let given = [&source.file, &source.github, &source.gitlab].iter().filter(|s| s.is_some()).count();
+        if given > 1 {
+            let last = source.gitlab.as_ref().or(source.github.as_ref()).expect("two are given");
+            cx.problem(
+                ConfigCode::PipelinesBoth,
+                last.span(),
+                "a pipeline source has one of `file`, `github` or `gitlab`, not several",
+            );
+            continue;
+        }
+        let input = if let Some(file) = &source.file {
+            let full = PathBuf::from(cx.resolve(file.get_ref()));
+            if !full.is_file() {
                 cx.problem(
-                    ConfigCode::PipelinesBoth,
+                    ConfigCode::FileMissing,
+                    file.span(),
+                    format!("pipeline export `{}` does not exist", file.get_ref()),
+                );
+            }
+            PipelineInput::File(full)
+        } else if let Some(repo) = &source.github {
+            let valid = repo
+                .get_ref()
+                .split_once('/')
+                .is_some_and(|(owner, name)| !owner.is_empty() && !name.is_empty() && !name.contains('/'));
+            if !valid {
+                cx.problem(
+                    ConfigCode::InvalidRepository,
                     repo.span(),
-                    "a pipeline source has either `file` or `github`, not both",
+                    format!("`{}` is not a GitHub repository; write it `owner/name`", repo.get_ref()),
                 );
-                continue;
             }
-            (None, None) => {
+            PipelineInput::Github(repo.get_ref().clone())
+        } else if let Some(project) = &source.gitlab {
+            let path = project.get_ref().trim_matches('/');
+            if !(path.contains('/') && crate::collect::forge::listing::valid_owner(path, true)) {
                 cx.problem(
-                    ConfigCode::PipelinesEmpty,
-                    spanned.span(),
-                    "a pipeline source needs `file` (an export) or `github` (`owner/name`)",
+                    ConfigCode::InvalidRepository,
+                    project.span(),
+                    format!("`{}` is not a GitLab project; write it `group/project`", project.get_ref()),
                 );
-                continue;
             }
+            PipelineInput::Gitlab(path.to_owned())
+        } else {
+            cx.problem(
+                ConfigCode::PipelinesEmpty,
+                spanned.span(),
+                "a pipeline source needs `file` (an export), `github` (`owner/name`) or `gitlab` (`group/project`)",
+            );
+            continue;
         };
         pipelines.push(PipelineSource { target: source.target.get_ref().clone(), input });
     }

@@ -75,6 +75,7 @@ pub(super) struct RawPipelines {
     pub(super) target: Spanned<String>,
     pub(super) file: Option<Spanned<String>>,
     pub(super) github: Option<Spanned<String>>,
+    pub(super) gitlab: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

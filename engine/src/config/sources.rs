@@ -47,14 +47,6 @@ pub(super) fn sources(raw: &[Spanned<RawSource>], cx: &mut Context) -> Vec<Sourc
         if let Some(max) = source.max_repos.as_ref().filter(|m| *m.get_ref() == 0) {
             cx.problem(ConfigCode::InvalidValue, max.span(), "`max_repos` must be at least 1");
         }
-        if source.runs && forge == Forge::Gitlab {
-            cx.problem(
-                ConfigCode::InvalidValue,
-                spanned.span(),
-                "`runs` fetches workflow runs from GitHub only; for GitLab, export pipelines and give them with \
-                 [[pipelines]] file",
-            );
-        }
         sources.push(Source {
             forge,
             owner: owner.get_ref().trim_matches('/').to_owned(),

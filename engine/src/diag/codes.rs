@@ -130,9 +130,9 @@ codes! {
         FileMissing = "config-file-missing",
         /// A `github` repository not written `owner/name`.
         InvalidRepository = "config-invalid-repository",
-        /// A pipeline source with both `file` and `github`.
+        /// A pipeline source with more than one of `file`, `github` and `gitlab`.
         PipelinesBoth = "config-pipelines-both",
-        /// A pipeline source with neither `file` nor `github`.
+        /// A pipeline source with none of `file`, `github` and `gitlab`.
         PipelinesEmpty = "config-pipelines-empty",
         /// A `[[sources]]` entry with both `github_org` and `gitlab_group`.
         SourceBoth = "config-source-both",

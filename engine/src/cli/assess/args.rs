@@ -81,7 +81,8 @@ pub struct Args {
     /// At most this many repositories per organisation: the most recently pushed.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Organisations")]
     max_repos: Option<u32>,
-    /// Fetch the workflow runs of every repository listed from GitHub, for the DORA keys.
+    /// Fetch the workflow runs (GitHub) or pipelines (GitLab) of every repository listed, for
+    /// the DORA keys.
     #[arg(long, help_heading = "Organisations")]
     with_runs: bool,
     /// An AWS inventory from `kaizen collect aws`, assessed as a target of its own by the

@@ -1,5 +1,5 @@
 //! Pipeline runs: imported from the real export formats of GitHub Actions, GitLab CI and
-//! AWS CodePipeline, or fetched live from the GitHub REST API, and normalised to one
+//! AWS CodePipeline, or fetched live from the GitHub and GitLab REST APIs, and normalised to one
 //! [`PipelineRun`] shape that plugins receive as the request's `pipelines` object.
 //!
 //! Files are recognised by their content, never by their name: `gh run list --json …`
@@ -25,11 +25,13 @@ mod deploy;
 mod github;
 pub mod github_api;
 mod gitlab;
+pub mod gitlab_api;
 mod sources;
 
 pub use deploy::{DeployMatcher, DeployPatterns, PatternError};
 pub use github_api::{fetch_github, FetchError, GithubFetch, Token};
-pub use sources::{gather, token_from_env, Gathered, GithubSettings, PipelineInput};
+pub use gitlab_api::GitlabFetch;
+pub use sources::{gather, token_from_env, FetchSettings, Gathered, PipelineInput};
 
 use crate::diag::PipelinesCode;
 use jiff::Timestamp;

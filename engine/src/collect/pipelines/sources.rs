@@ -3,7 +3,10 @@
 //! GitHub repositories are fetched (a fetch that fails is a warning on the target: the
 //! network, a token or a rate limit must not stop an assessment).
 
+use super::gitlab_api::GitlabFetch;
 use super::{github_api, DeployPatterns, GithubFetch, ImportError, Imported, PipelineRuns, Token};
+use crate::collect::forge::listing::GITLAB_API;
+use crate::collect::forge::Forge;
 use jiff::Timestamp;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,15 +19,21 @@ pub enum PipelineInput {
     File(PathBuf),
     /// A GitHub repository (`owner/name`) whose runs are fetched from the API.
     Github(String),
+    /// A GitLab project (`group/subgroup/project`) whose pipelines are fetched from the API.
+    Gitlab(String),
 }
 
-/// How to fetch from GitHub.
+/// How to fetch from GitHub and GitLab.
 #[derive(Debug, Clone)]
-pub struct GithubSettings {
-    /// The API base URL (`https://api.github.com`, or GitHub Enterprise's).
-    pub api_base: String,
-    /// The token, from `GITHUB_TOKEN` or `GH_TOKEN`.
-    pub token: Option<Token>,
+pub struct FetchSettings {
+    /// The GitHub API base URL (`https://api.github.com`, or GitHub Enterprise's).
+    pub github_api: String,
+    /// The GitHub token, from `GITHUB_TOKEN` or `GH_TOKEN`.
+    pub github_token: Option<Token>,
+    /// The GitLab API base URL (`https://gitlab.com/api/v4`, or a self-managed instance's).
+    pub gitlab_api: String,
+    /// The GitLab token, from `GITLAB_TOKEN`.
+    pub gitlab_token: Option<Token>,
     /// Runs created since then.
     pub since: Timestamp,
     /// At most this many runs per repository.
@@ -33,12 +42,14 @@ pub struct GithubSettings {
     pub max_wait: Duration,
 }
 
-impl GithubSettings {
-    /// The public API, the token from the environment, 10,000 runs, a 60 s wait.
-    pub fn from_env(since: Timestamp) -> GithubSettings {
-        GithubSettings {
-            api_base: github_api::DEFAULT_API.to_owned(),
-            token: token_from_env(),
+impl FetchSettings {
+    /// The public APIs, the tokens from the environment, 10,000 runs, a 60 s wait.
+    pub fn from_env(since: Timestamp) -> FetchSettings {
+        FetchSettings {
+            github_api: github_api::DEFAULT_API.to_owned(),
+            github_token: token_from_env(),
+            gitlab_api: GITLAB_API.to_owned(),
+            gitlab_token: Forge::Gitlab.token_from_env(),
             since,
             max_runs: 10_000,
             max_wait: Duration::from_secs(60),
@@ -64,7 +75,7 @@ pub struct Gathered {
 pub fn gather(
     inputs: &[&PipelineInput],
     patterns: &DeployPatterns,
-    github: &GithubSettings,
+    live: &FetchSettings,
 ) -> Result<Gathered, ImportError> {
     let mut imports: Vec<Imported> = Vec::new();
     let mut warnings = Vec::new();
@@ -73,15 +84,29 @@ pub fn gather(
             PipelineInput::File(path) => imports.push(super::import_file(path, patterns)?),
             PipelineInput::Github(repo) => {
                 let fetch = GithubFetch {
-                    api_base: github.api_base.clone(),
-                    token: github.token.clone(),
-                    max_runs: github.max_runs,
-                    max_wait: github.max_wait,
-                    ..GithubFetch::new(repo, github.since)
+                    api_base: live.github_api.clone(),
+                    token: live.github_token.clone(),
+                    max_runs: live.max_runs,
+                    max_wait: live.max_wait,
+                    ..GithubFetch::new(repo, live.since)
                 };
                 match fetch.run(patterns) {
                     Ok(imported) => imports.push(imported),
                     Err(e) => warnings.push(format!("pipeline runs of GitHub repository {repo} unavailable: {e}")),
+                }
+            }
+            PipelineInput::Gitlab(project) => {
+                let fetch = GitlabFetch {
+                    api_base: live.gitlab_api.clone(),
+                    project: project.clone(),
+                    token: live.gitlab_token.clone(),
+                    since: live.since,
+                    max_runs: live.max_runs,
+                    max_wait: live.max_wait,
+                };
+                match fetch.run(patterns) {
+                    Ok(imported) => imports.push(imported),
+                    Err(e) => warnings.push(format!("pipelines of GitLab project {project} unavailable: {e}")),
                 }
             }
         }
