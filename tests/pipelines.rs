@@ -4,14 +4,15 @@
 //! (pagination, rate limits, the 1,000-run query cap); `kaizen collect pipelines` writes a
 //! file that imports back.
 
+use crate::support::forge::{FakeForge, Reply};
 use crate::support::{fixture, kaizen, run};
 use kaizen::collect::forge::ForgeError;
 use kaizen::collect::pipelines::{
     self, DeployPatterns, FetchError, Format, GithubFetch, ImportError, Imported, PipelineRun, Token,
 };
-use std::io::{BufRead, BufReader, Read, Write};
+use std::collections::VecDeque;
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 fn import(path: &str) -> Imported {
@@ -294,87 +295,24 @@ fn an_empty_list_is_no_runs_with_a_warning() {
 
 const TOKEN: &str = "ghp_kaizenTestToken0123456789";
 
-/// One canned answer.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+/// A recorded page of `tests/pipelines/github-api/`, with the rate-limit header GitHub sends.
+fn page(name: &str) -> Reply {
+    let body = std::fs::read_to_string(fixture(&format!("pipelines/github-api/{name}.json"))).unwrap();
+    Reply::json(body).header("x-ratelimit-remaining", "4999")
 }
 
-impl Reply {
-    fn page(name: &str) -> Reply {
-        let body = std::fs::read_to_string(fixture(&format!("pipelines/github-api/{name}.json"))).unwrap();
-        Reply { status: 200, headers: vec![("x-ratelimit-remaining".into(), "4999".into())], body }
-    }
-
-    fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
-        self.headers.retain(|(n, _)| n != name);
-        self.headers.push((name.into(), value.into()));
-        self
-    }
+/// Serves the replies in order, one per request, then refuses every further request.
+fn serve(replies: impl FnOnce(&str) -> Vec<Reply> + Send + 'static) -> FakeForge {
+    let queue: Mutex<Option<VecDeque<Reply>>> = Mutex::new(None);
+    let replies = Mutex::new(Some(replies));
+    FakeForge::start(move |_, base| {
+        let mut queue = queue.lock().unwrap();
+        let queue = queue.get_or_insert_with(|| (replies.lock().unwrap().take().unwrap())(base).into());
+        queue.pop_front().unwrap_or_else(|| Reply::status(500, "{\"message\": \"no reply left\"}"))
+    })
 }
 
-/// A request as the server saw it: the request target and the headers (names lowercased).
-#[derive(Debug, Clone)]
-struct Seen {
-    target: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// Serves the replies in order, one per connection, and records what it received.
-struct Server {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-fn serve(replies: impl FnOnce(&str) -> Vec<Reply>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let replies = replies(&base);
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for reply in replies {
-            let Ok((stream, _)) = listener.accept() else { return };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let target = line.split_whitespace().nth(1).unwrap_or_default().to_owned();
-            let mut headers = Vec::new();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap() == 0 || header.trim().is_empty() {
-                    break;
-                }
-                if let Some((name, value)) = header.trim_end().split_once(':') {
-                    headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-                }
-            }
-            log.lock().unwrap().push(Seen { target, headers });
-            let mut out = stream;
-            let mut head = format!("HTTP/1.1 {} X\r\nContent-Type: application/json; charset=utf-8\r\n", reply.status);
-            for (name, value) in &reply.headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
-            out.write_all(head.as_bytes()).unwrap();
-            out.write_all(reply.body.as_bytes()).unwrap();
-            out.flush().unwrap();
-            // Let the client read everything before the socket closes.
-            let _ = out.shutdown(std::net::Shutdown::Write);
-            let _ = reader.read(&mut [0; 16]);
-        }
-    });
-    Server { base, seen }
-}
-
-fn fetch(server: &Server) -> GithubFetch {
+fn fetch(server: &FakeForge) -> GithubFetch {
     GithubFetch {
         api_base: server.base.clone(),
         token: Some(Token::new(TOKEN)),
@@ -395,11 +333,11 @@ fn in_a_second() -> String {
 fn live_fetch_follows_pages_and_waits_for_a_short_rate_limit_reset() {
     let server = serve(|base| {
         vec![
-            Reply::page("page-1")
+            page("page-1")
                 .header("link", next_link(base, 2))
                 .header("x-ratelimit-remaining", "0")
                 .header("x-ratelimit-reset", in_a_second()),
-            Reply::page("page-2"),
+            page("page-2"),
         ]
     });
     let started = Instant::now();
@@ -425,12 +363,9 @@ fn live_fetch_follows_pages_and_waits_for_a_short_rate_limit_reset() {
 fn live_fetch_retries_after_a_secondary_rate_limit() {
     let server = serve(|_| {
         vec![
-            Reply {
-                status: 429,
-                headers: vec![("retry-after".into(), "1".into())],
-                body: "{\"message\": \"You have exceeded a secondary rate limit.\"}".into(),
-            },
-            Reply::page("page-2"),
+            Reply::status(429, "{\"message\": \"You have exceeded a secondary rate limit.\"}")
+                .header("retry-after", "1"),
+            page("page-2"),
         ]
     });
     let imported = fetch(&server).run(&DeployPatterns::default()).unwrap();
@@ -443,7 +378,7 @@ fn live_fetch_retries_after_a_secondary_rate_limit() {
 #[test]
 fn live_fetch_stops_with_the_reset_time_when_the_limit_resets_late() {
     let reset = jiff::Timestamp::now().as_second() + 3600;
-    let server = serve(|_| {
+    let server = serve(move |_| {
         vec![Reply {
             status: 403,
             headers: vec![
@@ -482,8 +417,7 @@ fn live_fetch_errors_name_the_cause_and_never_the_token() {
     assert!(!message.contains(TOKEN) && !format!("{e:?}").contains(TOKEN));
 
     // A next-page link to another server is not followed: the token would go with it.
-    let server =
-        serve(|_| vec![Reply::page("page-1").header("link", "<http://203.0.113.9/steal?page=2>; rel=\"next\"")]);
+    let server = serve(|_| vec![page("page-1").header("link", "<http://203.0.113.9/steal?page=2>; rel=\"next\"")]);
     let e = fetch(&server).run(&DeployPatterns::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -505,16 +439,16 @@ fn live_fetch_errors_name_the_cause_and_never_the_token() {
 fn live_fetch_narrows_the_query_past_githubs_cap_and_stops_at_max_runs() {
     // Page 1 holds as many runs as a query may serve (3 here, 1,000 on GitHub) of 5: the
     // client asks again for the runs up to the oldest day it saw.
-    let narrowed = Reply::page("page-2");
+    let narrowed = page("page-2");
     let narrowed = Reply { body: narrowed.body.replace("\"total_count\": 5", "\"total_count\": 3"), ..narrowed };
-    let server = serve(|_| vec![Reply::page("page-1"), narrowed]);
+    let server = serve(|_| vec![page("page-1"), narrowed]);
     let imported = GithubFetch { query_cap: 3, ..fetch(&server) }.run(&DeployPatterns::default()).unwrap();
     assert_eq!(lines(&imported.runs), REST_LINES);
     let seen = server.seen.lock().unwrap();
     assert_eq!(seen[1].target, "/repos/acme/shop/actions/runs?per_page=100&created=2024-06-01..2024-06-10&page=1");
     drop(seen);
 
-    let server = serve(|base| vec![Reply::page("page-1").header("link", next_link(base, 2))]);
+    let server = serve(|base| vec![page("page-1").header("link", next_link(base, 2))]);
     let imported = GithubFetch { max_runs: 2, ..fetch(&server) }.run(&DeployPatterns::default()).unwrap();
     assert_eq!(imported.runs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["7001", "7003"]);
     assert!(imported.warnings[0].ends_with("stopped at 2 runs (the limit); older runs were not fetched"));
@@ -526,7 +460,7 @@ fn live_fetch_narrows_the_query_past_githubs_cap_and_stops_at_max_runs() {
 
 #[test]
 fn collect_pipelines_writes_a_file_that_imports_back() {
-    let server = serve(|base| vec![Reply::page("page-1").header("link", next_link(base, 2)), Reply::page("page-2")]);
+    let server = serve(|base| vec![page("page-1").header("link", next_link(base, 2)), page("page-2")]);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("runs.json");
     let output = run(kaizen()

@@ -46,7 +46,9 @@ impl Reply {
         Reply { status, headers: Vec::new(), body: body.into() }
     }
 
+    /// The reply with this header, replacing one of the same name.
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.headers.push((name.into(), value.into()));
         self
     }
