@@ -127,12 +127,18 @@ pub(super) fn deployments(raw: &RawDeployments, cx: &mut Context) -> (Option<Vec
 
 /// The GitHub API address, for GitHub Enterprise.
 pub(super) fn github(raw: &RawGithub, cx: &mut Context) -> Option<String> {
+    api(raw, "https://github.example.com/api/v3", cx)
+}
+
+/// A forge's API address (`[github]`, `[gitlab]`), checked to be http(s), without its
+/// trailing slash.
+pub(super) fn api(raw: &RawGithub, example: &str, cx: &mut Context) -> Option<String> {
     raw.api.as_ref().map(|api| {
         if !(api.get_ref().starts_with("https://") || api.get_ref().starts_with("http://")) {
             cx.problem(
                 ConfigCode::InvalidUrl,
                 api.span(),
-                format!("`{}` is not an http(s) URL, e.g. https://github.example.com/api/v3", api.get_ref()),
+                format!("`{}` is not an http(s) URL, e.g. {example}", api.get_ref()),
             );
         }
         api.get_ref().trim_end_matches('/').to_owned()

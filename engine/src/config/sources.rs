@@ -68,14 +68,5 @@ pub(super) fn sources(raw: &[Spanned<RawSource>], cx: &mut Context) -> Vec<Sourc
 
 /// The GitLab API address, for self-managed GitLab.
 pub(super) fn gitlab(raw: &RawGithub, cx: &mut Context) -> Option<String> {
-    raw.api.as_ref().map(|api| {
-        if !(api.get_ref().starts_with("https://") || api.get_ref().starts_with("http://")) {
-            cx.problem(
-                ConfigCode::InvalidUrl,
-                api.span(),
-                format!("`{}` is not an http(s) URL, e.g. https://gitlab.example.com/api/v4", api.get_ref()),
-            );
-        }
-        api.get_ref().trim_end_matches('/').to_owned()
-    })
+    super::pipelines::api(raw, "https://gitlab.example.com/api/v4", cx)
 }
