@@ -159,6 +159,34 @@ fn figures_of_a_known_history_are_exact() {
 }
 
 #[test]
+fn merge_robots_land_reviewed_work_and_what_automation_pushes_itself_is_left_out() {
+    let (_home, repo) = new_repo(10, "main");
+    // Prow's tide and bors land an approved change as themselves, with its author kept.
+    let tide = ("tekton-robot", "48335577+tekton-robot@users.noreply.github.com");
+    commit_as(&repo, BOB, tide, 9, "a.txt", "Add --log-failed to pipelinerun logs");
+    commit_as(&repo, CAROL, ("bors[bot]", "26634292+bors[bot]@users.noreply.github.com"), 8, "b.txt", "Faster lexer");
+    // Automation pushing its own commits: a release tool, a workflow, a translation platform.
+    let release = ("semantic-release-bot", "semantic-release-bot@martynus.net");
+    commit(&repo, release, 7, "CHANGELOG.md", "chore(release): 2.4.0");
+    commit(&repo, ("actions-user", "action@github.com"), 6, "docs.txt", "docs: update the CLI reference");
+    commit_as(
+        &repo,
+        ("Rosa", "rosa@example.org"),
+        ("Weblate", "noreply@weblate.org"),
+        5,
+        "fr.po",
+        "Translated using Weblate (French)",
+    );
+    // A person pushing straight to the branch, and a person applying someone else's change.
+    commit(&repo, ALICE, 4, "c.txt", "Pushed straight to main");
+    commit_as(&repo, BOB, ALICE, 3, "d.txt", "Applied by hand");
+    // A robot committing its own change is automation, not a merge.
+    commit(&repo, tide, 2, "e.txt", "Update the generated clients");
+    let c = git::collect(&repo, options()).unwrap().commits;
+    assert_eq!((c.mainline, c.mainline_pull_requests, c.mainline_automated), (8, 2, 4));
+}
+
+#[test]
 fn pull_requests_rebased_or_squashed_by_github_count_as_reviewed() {
     let (_home, repo) = new_repo(10, "main");
     commit(&repo, ALICE, 9, "a.txt", "Pushed straight to main");

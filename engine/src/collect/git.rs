@@ -134,7 +134,8 @@ pub fn collect_with_deployments(
         if is_hotfix(&message) && !is_revert(&message) {
             commits.hotfixes += 1;
         }
-        let from_pull_request = is_pull_request(&message) || through_github_web_flow(&commit);
+        let from_pull_request =
+            is_pull_request(&message) || through_github_web_flow(&commit) || landed_by_merge_robot(&commit);
         commits.pull_requests += usize::from(from_pull_request);
         if mainline.contains(&oid) {
             commits.mainline += 1;
@@ -142,7 +143,9 @@ pub fn collect_with_deployments(
             // bringing in a squashed pull request) lands reviewed work too.
             let merged_reviewed =
                 || commit.parent(1).is_ok_and(|p| is_pull_request(&String::from_utf8_lossy(p.message_bytes())));
-            commits.mainline_pull_requests += usize::from(from_pull_request || merged_reviewed());
+            let reviewed = from_pull_request || merged_reviewed();
+            commits.mainline_pull_requests += usize::from(reviewed);
+            commits.mainline_automated += usize::from(!reviewed && pushed_by_automation(&commit));
         }
         if repo.extract_signature(&oid, None).is_ok() {
             commits.signed += 1;
@@ -249,6 +252,46 @@ fn through_github_web_flow(commit: &git2::Commit<'_>) -> bool {
     let (author, committer) = (commit.author(), commit.committer());
     committer.email_bytes().eq_ignore_ascii_case(b"noreply@github.com")
         && !author.email_bytes().eq_ignore_ascii_case(b"noreply@github.com")
+}
+
+/// A commit a merge robot landed for its author: Prow's tide (`k8s-ci-robot`,
+/// `tekton-robot`, `openshift-merge-robot`), bors and homu, Mergify, Kodiak, Marge: robots
+/// that merge only what reviewers approved, committing the author's changes as themselves.
+fn landed_by_merge_robot(commit: &git2::Commit<'_>) -> bool {
+    let (author, committer) = (commit.author(), commit.committer());
+    if author.email_bytes().eq_ignore_ascii_case(committer.email_bytes()) {
+        return false;
+    }
+    let who = identity(&committer);
+    who.contains("robot")
+        || ["bors", "homu", "mergify", "kodiak", "marge", "merge-bot", "merge-queue"].iter().any(|m| who.contains(m))
+}
+
+/// A commit automation wrote and pushed itself: its author is a bot (`…[bot]`, `…-bot`,
+/// a robot, GitHub Actions' `actions-user`, a release tool) or a translation platform
+/// committed it (Weblate, Crowdin, Transifex). Not a change a person made.
+fn pushed_by_automation(commit: &git2::Commit<'_>) -> bool {
+    let author = identity(&commit.author());
+    let committer = identity(&commit.committer());
+    let bot = |who: &str| {
+        who.contains("[bot]")
+            || who.contains("robot")
+            || who.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "bot")
+            || ["actions-user", "github-actions", "semantic-release", "release-please", "renovate", "dependabot"]
+                .iter()
+                .any(|b| who.contains(b))
+    };
+    bot(&author) || ["weblate", "crowdin", "transifex"].iter().any(|p| committer.contains(p))
+}
+
+/// A signature's name and e-mail, lowercased, for matching.
+fn identity(signature: &git2::Signature<'_>) -> String {
+    format!(
+        "{} <{}>",
+        String::from_utf8_lossy(signature.name_bytes()),
+        String::from_utf8_lossy(signature.email_bytes())
+    )
+    .to_ascii_lowercase()
 }
 
 /// A message showing the commit came from a pull or merge request (see

@@ -128,6 +128,9 @@ pub fn scan<'a>(ci: &'a Ci, documents: &'a [Document]) -> Scan<'a> {
         for document in documents.iter().filter(|d| d.path == pipeline.path) {
             if let Some(value) = document.value.as_ref().filter(|v| is_pipeline(system, v)) {
                 features.extend(features::features(system, value));
+                if system == System::GithubActions {
+                    features.extend(features::local_action_caches(value, documents));
+                }
             }
         }
         features.sort();

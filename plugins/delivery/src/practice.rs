@@ -48,9 +48,11 @@ pub struct History {
     pub long_lived: Vec<String>,
     /// Commits in the last 13 weeks.
     pub recent_commits: u64,
-    /// Mainline changesets in the window, and those from pull requests.
+    /// Mainline changesets in the window, those from pull requests, and those automation
+    /// pushed itself (left out of the review share).
     pub changesets: u64,
     pub reviewed: u64,
+    pub automated: u64,
 }
 
 impl History {
@@ -104,6 +106,7 @@ impl History {
             recent_commits: last(MAINTAINED_WEEKS).iter().sum(),
             changesets: git.commits.mainline as u64,
             reviewed: git.commits.mainline_pull_requests as u64,
+            automated: git.commits.mainline_automated as u64,
         }
     }
 }
@@ -179,23 +182,36 @@ pub fn trunk_based(history: &History) -> Finding {
 }
 
 /// Code review (Scorecard Code-Review): the share of mainline changesets that came from a
-/// pull or merge request.
+/// pull or merge request, among those people made (what automation pushed itself, release
+/// and update commits, is left out).
 pub fn code_review(history: &History) -> Finding {
-    if history.changesets < MIN_CHANGESETS {
+    let automated = history.automated.min(history.changesets.saturating_sub(history.reviewed));
+    let changesets = history.changesets - automated;
+    let left_out = if automated > 0 {
+        format!(
+            " {} commit{} written by automation (release, dependency-update and workflow bots) {} left out.",
+            automated,
+            plural(automated as usize),
+            if automated == 1 { "is" } else { "are" }
+        )
+    } else {
+        String::new()
+    };
+    if changesets < MIN_CHANGESETS {
         return Finding::not_applicable(
             CODE_REVIEW,
             format!(
-                "Only {} changeset{} landed in the window; too few to judge review practice.",
-                history.changesets,
-                plural(history.changesets as usize)
+                "Only {} changeset{} landed in the window; too few to judge review practice.{left_out}",
+                changesets,
+                plural(changesets as usize)
             ),
         );
     }
-    let share = history.reviewed as f64 / history.changesets as f64;
+    let share = history.reviewed as f64 / changesets as f64;
     let message = format!(
-        "{} of {} changesets on the default branch came from a pull or merge request ({:.0}%).",
+        "{} of {} changesets on the default branch came from a pull or merge request ({:.0}%).{left_out}",
         history.reviewed,
-        history.changesets,
+        changesets,
         share * 100.0
     );
     let finding = if share >= 0.9 {

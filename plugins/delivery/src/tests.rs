@@ -309,6 +309,22 @@ fn history_practices_have_their_figures_in_the_message() {
     assert_eq!(finding(&response, practice::CODE_REVIEW).status, Status::Fail);
     assert_eq!(finding(&response, practice::MAINTAINED).status, Status::Fail);
     assert_eq!(finding(&response, practice::SIGNED_RELEASES).status, Status::NotApplicable);
+
+    // Release and update commits automation pushed itself are not changes to review.
+    let released = self::git(json!({
+        "commits": { "mainline": 40, "mainline_pull_requests": 19, "mainline_automated": 20 },
+    }));
+    let review = practice::code_review(&practice::History::of(&released));
+    assert_eq!(review.status, Status::Pass);
+    assert_eq!(
+        review.message,
+        "19 of 20 changesets on the default branch came from a pull or merge request (95%). 20 commits pushed by \
+         automation (release, dependency-update and workflow bots) are left out."
+    );
+    // Automation alone leaves too few changesets to judge.
+    let bots =
+        self::git(json!({ "commits": { "mainline": 12, "mainline_pull_requests": 0, "mainline_automated": 11 } }));
+    assert_eq!(practice::code_review(&practice::History::of(&bots)).status, Status::NotApplicable);
 }
 
 #[test]

@@ -85,8 +85,14 @@ pub struct CommitFigures {
     /// branch, one per pull request merged or per direct push.
     pub mainline: usize,
     /// Mainline commits that came from a pull or merge request (see `pull_requests`), or
-    /// merge a branch whose tip did.
+    /// merge a branch whose tip did, or that a merge robot landed for their author (Prow's
+    /// tide, bors, Mergify, Kodiak: robots that merge only what was approved).
     pub mainline_pull_requests: usize,
+    /// Mainline commits that automation wrote and pushed itself, not through a pull request:
+    /// release tools, update bots, workflow bots, translation platforms. Not changes a
+    /// person made, so not counted for or against review.
+    #[serde(default)]
+    pub mainline_automated: usize,
     /// Commits carrying a signature (GPG, SSH or X.509), verified or not.
     pub signed: usize,
     /// Signed commits as a share of all commits (0..1).

@@ -161,7 +161,11 @@ fn github(map: &Map<String, Value>, out: &mut Vec<Feature>) {
             let setup_go_default = action == "actions/setup-go"
                 && major_version(uses).map_or(is_commit(uses), |v| v >= 4)
                 && cache_input.map_or(true, |c| c != false && c != "false");
-            if action.starts_with("actions/cache") || action == "swatinem/rust-cache" || cache_asked || setup_go_default
+            if action.starts_with("actions/cache")
+                || CACHING_ACTIONS.contains(&action.as_str())
+                || cache_asked
+                || setup_go_default
+                || asks_cache(step, &action)
             {
                 out.push(feature(Kind::Cache, format!("job `{id}` caches with `{uses}`"), uses));
             }
@@ -169,6 +173,62 @@ fn github(map: &Map<String, Value>, out: &mut Vec<Feature>) {
                 out.push(feature(Kind::Approval, format!("job `{id}` waits for approval with `{uses}`"), uses));
             }
         }
+    }
+}
+
+/// The caches of the repository's own composite actions that a workflow's steps use
+/// (`uses: ./.github/actions/setup`): their steps cache as a job's would.
+pub(super) fn local_action_caches(workflow: &Value, documents: &[kaizen_plugin_sdk::Document]) -> Vec<Feature> {
+    let mut out = Vec::new();
+    for (id, job) in workflow.get("jobs").and_then(Value::as_object).into_iter().flatten() {
+        for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
+            let uses = step.get("uses").and_then(Value::as_str).unwrap_or("");
+            let local = match uses.strip_prefix("./") {
+                Some(local) => local.trim_end_matches('/'),
+                None => continue,
+            };
+            let action = documents.iter().find(|d| {
+                d.path.strip_prefix(local).map_or(false, |rest| rest == "/action.yml" || rest == "/action.yaml")
+            });
+            let steps = action.and_then(|d| d.value.as_ref()).and_then(|v| v.get("runs")).and_then(|r| r.get("steps"));
+            if let Some(steps) = steps {
+                let job = kaizen_plugin_sdk::json!({"jobs": {id: {"steps": steps}}});
+                let mut found = Vec::new();
+                github(job.as_object().expect("an object"), &mut found);
+                for cache in found.into_iter().filter(|f| f.kind == Kind::Cache) {
+                    out.push(feature(Kind::Cache, format!("{} (through `{uses}`)", cache.detail), uses));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Actions that cache dependencies or build outputs between runs by default: Rust's
+/// dependency cache, compiler caches (ccache, sccache), Gradle's setup (its caches are on
+/// unless switched off), npm install with its cache, mise's tool cache.
+const CACHING_ACTIONS: &[&str] = &[
+    "swatinem/rust-cache",
+    "hendrikmuhs/ccache-action",
+    "mozilla-actions/sccache-action",
+    "gradle/actions/setup-gradle",
+    "gradle/gradle-build-action",
+    "bahmutov/npm-install",
+    "jdx/mise-action",
+];
+
+/// A step whose action caches when asked by an input of its own: Ruby's `bundler-cache`,
+/// uv's `enable-cache`, Docker builds with `cache-from` or `cache-to`.
+fn asks_cache(step: &Value, action: &str) -> bool {
+    let with = |key: &str| step.get("with").and_then(|w| w.get(key));
+    let on = |v: Option<&Value>| v.map_or(false, |v| v == true || v == "true");
+    match action {
+        "ruby/setup-ruby" => on(with("bundler-cache")),
+        "astral-sh/setup-uv" => on(with("enable-cache")),
+        "docker/build-push-action" | "docker/bake-action" => {
+            with("cache-from").map_or(false, |v| v != "") || with("cache-to").map_or(false, |v| v != "")
+        }
+        _ => false,
     }
 }
 
@@ -262,7 +322,10 @@ fn circleci(map: &Map<String, Value>, out: &mut Vec<Feature>) {
     if map.get("orbs").map_or(false, |o| o.as_object().map_or(false, |o| !o.is_empty())) {
         out.push(feature(Kind::Reusable, "it uses orbs", "orbs:"));
     }
-    for (_, job) in map.get("jobs").and_then(Value::as_object).into_iter().flatten() {
+    // Jobs' steps, and those of reusable commands that jobs run.
+    let jobs = map.get("jobs").and_then(Value::as_object).into_iter().flatten();
+    let commands = map.get("commands").and_then(Value::as_object).into_iter().flatten();
+    for (_, job) in jobs.chain(commands) {
         for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
             let name = step.as_str().or_else(|| step.as_object().and_then(|o| o.keys().next()).map(String::as_str));
             if let Some(name @ ("save_cache" | "restore_cache")) = name {
@@ -499,4 +562,71 @@ fn major_version(uses: &str) -> Option<u32> {
         return None;
     }
     digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kaizen_plugin_sdk::json;
+
+    fn caches(system: System, value: Value) -> Vec<String> {
+        features(system, &value).into_iter().filter(|f| f.kind == Kind::Cache).map(|f| f.detail).collect()
+    }
+
+    fn steps(steps: Value) -> Value {
+        json!({"on": "push", "jobs": {"build": {"runs-on": "ubuntu-latest", "steps": steps}}})
+    }
+
+    #[test]
+    fn actions_that_cache_by_default_or_when_asked_are_caches() {
+        for step in [
+            json!({"uses": "hendrikmuhs/ccache-action@v1.2"}),
+            json!({"uses": "mozilla-actions/sccache-action@v0.0.9"}),
+            json!({"uses": "gradle/actions/setup-gradle@v4"}),
+            json!({"uses": "ruby/setup-ruby@v1", "with": {"ruby-version": "3.3", "bundler-cache": true}}),
+            json!({"uses": "astral-sh/setup-uv@v6", "with": {"enable-cache": "true"}}),
+            json!({"uses": "docker/build-push-action@v6", "with": {"cache-from": "type=gha", "cache-to": "type=gha"}}),
+            json!({"uses": "actions/setup-node@v4", "with": {"cache": "npm"}}),
+        ] {
+            assert_eq!(caches(System::GithubActions, steps(json!([step]))).len(), 1, "{step}");
+        }
+        for step in [
+            json!({"uses": "ruby/setup-ruby@v1", "with": {"ruby-version": "3.3"}}),
+            json!({"uses": "astral-sh/setup-uv@v6"}),
+            json!({"uses": "docker/build-push-action@v6", "with": {"push": true}}),
+            json!({"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}}),
+            json!({"uses": "actions/setup-go@v5", "with": {"cache": false}}),
+        ] {
+            assert_eq!(caches(System::GithubActions, steps(json!([step]))), Vec::<String>::new(), "{step}");
+        }
+    }
+
+    #[test]
+    fn the_repository_s_own_composite_actions_are_followed_for_caches() {
+        let action: kaizen_plugin_sdk::Document = kaizen_plugin_sdk::serde_json::from_value(json!({
+            "path": ".github/actions/setup-php/action.yml",
+            "format": "yaml",
+            "value": {"runs": {"using": "composite", "steps": [
+                {"uses": "shivammathur/setup-php@v2"},
+                {"uses": "actions/cache@v4", "with": {"path": "vendor", "key": "composer"}},
+            ]}},
+        }))
+        .unwrap();
+        let workflow = steps(json!([{"uses": "actions/checkout@v4"}, {"uses": "./.github/actions/setup-php"}]));
+        let found = local_action_caches(&workflow, &[action]);
+        let details: Vec<&str> = found.iter().map(|f| f.detail.as_str()).collect();
+        assert_eq!(details, ["job `build` caches with `actions/cache@v4` (through `./.github/actions/setup-php`)"]);
+        assert_eq!(found[0].needle, "./.github/actions/setup-php");
+        assert!(local_action_caches(&workflow, &[]).is_empty(), "an action that is not there caches nothing");
+    }
+
+    #[test]
+    fn circleci_commands_that_jobs_run_cache_too() {
+        let config = json!({
+            "version": 2.1,
+            "commands": {"deps": {"steps": [{"restore_cache": {"keys": ["v1-deps"]}}, {"run": "cargo fetch"}]}},
+            "jobs": {"test": {"steps": ["checkout", "deps", {"run": "cargo test"}]}},
+        });
+        assert_eq!(caches(System::Circleci, config), ["jobs save and restore caches"]);
+    }
 }
