@@ -15,6 +15,7 @@ mod plugins;
 mod raw;
 mod roles;
 mod scoring;
+mod systems;
 mod targets;
 
 pub use crate::collect::pipelines::PipelineInput;
@@ -96,6 +97,10 @@ pub struct AssessmentFile {
     profile_spans: Vec<(String, Range<usize>)>,
     /// The roadmap's capacity in effort points per quarter.
     pub capacity: Option<u32>,
+    /// Systems: targets grouped and scored on their pooled evidence.
+    pub systems: Vec<crate::score::SystemSpec>,
+    /// What the organisation's figures are computed over (`[scoring] organisation_over`).
+    pub organisation_over: crate::score::LevelOver,
 }
 
 impl AssessmentFile {
@@ -121,7 +126,8 @@ impl AssessmentFile {
         let plugins = plugins::plugins(&raw.plugins, &mut cx);
         let exemptions = exemptions::exemptions(&raw.exemptions, &mut cx);
         let roles = roles::roles(&raw.roles, &mut cx);
-        let scoring = scoring::scoring(&raw.scoring, &raw.roadmap, &mut cx);
+        let systems = systems::systems(&raw.systems, &mut cx);
+        let scoring = scoring::scoring(&raw.scoring, &raw.roadmap, systems.len(), &mut cx);
         let assess = assess::assess(&raw.assess, &mut cx);
 
         let mut problems = cx.problems;
@@ -158,6 +164,8 @@ impl AssessmentFile {
             profile: scoring.profile,
             profile_spans: scoring.profile_spans,
             capacity: scoring.capacity,
+            systems,
+            organisation_over: scoring.over,
         })
     }
 
