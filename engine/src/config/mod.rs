@@ -376,6 +376,52 @@ file = "nope.json"
     }
 
     #[test]
+    fn systems_need_a_name_of_their_own_and_members() {
+        let src = r#"
+[[systems]]
+targets = ["app"]
+
+[[systems]]
+name = "payments"
+targets = ["payments-app", "aws-123456789012", "payments-app"]
+
+[[systems]]
+name = "payments"
+labels = { service = "payments" }
+
+[[systems]]
+name = "empty"
+
+[scoring]
+organisation_over = "teams"
+"#;
+        let err = AssessmentFile::parse(Path::new("kaizen.toml"), src).unwrap_err();
+        let found: Vec<_> = err.0.iter().map(|d| (d.code, d.line.unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                ("config-system-name", 2),
+                ("config-system-duplicate", 10),
+                ("config-system-empty", 13),
+                ("config-invalid-organisation-over", 17),
+            ]
+        );
+        let err = AssessmentFile::parse(Path::new("kaizen.toml"), "[scoring]\norganisation_over = \"systems\"\n")
+            .unwrap_err();
+        assert_eq!(err.0[0].code, "config-invalid-organisation-over");
+
+        let good = "[[systems]]\nname = \"payments\"\ntargets = [\"app\", \"app\", \"aws-1\"]\nlabels = { service = \"payments\" }\n\n[scoring]\norganisation_over = \"systems\"\n";
+        let file = AssessmentFile::parse(Path::new("kaizen.toml"), good).unwrap();
+        assert_eq!(file.systems.len(), 1);
+        assert_eq!(file.systems[0].targets, ["app", "aws-1"], "a member named twice is one member");
+        assert_eq!(file.systems[0].labels["service"], "payments");
+        assert_eq!(file.organisation_over, crate::score::LevelOver::Systems);
+        let none = AssessmentFile::parse(Path::new("kaizen.toml"), "").unwrap();
+        assert!(none.systems.is_empty());
+        assert_eq!(none.organisation_over, crate::score::LevelOver::Targets);
+    }
+
+    #[test]
     fn unknown_keys_are_refused_with_their_position() {
         let err =
             AssessmentFile::parse(Path::new("kaizen.toml"), "[organisation]\nname = \"x\"\ncolour = 1\n").unwrap_err();
