@@ -212,7 +212,7 @@ impl<'a> Pool<'a> {
 }
 
 /// The key with the lowest band among those of `found` that have one (the first of equals).
-fn lowest<'n>(found: Vec<(&'n str, DoraKeyResult)>) -> Option<(&'n str, DoraKeyResult)> {
+fn lowest(found: Vec<(&str, DoraKeyResult)>) -> Option<(&str, DoraKeyResult)> {
     found.into_iter().filter(|(_, k)| k.band.is_some()).min_by_key(|(_, k)| k.band)
 }
 
@@ -245,6 +245,9 @@ fn pool_values(values: &[&Value]) -> Value {
     }
     (*first).clone()
 }
+
+/// A member's name and what a leaf came to on its evidence: verdict, what was found, where.
+type MemberVerdict<'n> = (&'n str, (Verdict, String, Vec<crate::plugin::Evidence>));
 
 /// The verdict's name in a trace's words.
 fn said(verdict: Verdict) -> &'static str {
@@ -297,7 +300,7 @@ pub(super) fn pooled_leaf(leaf: &Rule, subject: Subject<'_>, pool: &Pool<'_>, tr
     let rule_text = leaf.to_string();
     match leaf {
         Rule::Check { plugin, check, .. } => {
-            let judged: Vec<(&str, (Verdict, String, Vec<crate::plugin::Evidence>))> = pool
+            let judged: Vec<MemberVerdict<'_>> = pool
                 .members
                 .iter()
                 .filter(|member| member.0.target.judged_by(plugin))
@@ -370,7 +373,7 @@ pub(super) fn pooled_leaf(leaf: &Rule, subject: Subject<'_>, pool: &Pool<'_>, tr
                 trace.push(Trace { rule: rule_text, verdict, found, locations, member: None });
                 return rule::leaf_outcome(verdict, subject.answers.contains_key(question));
             }
-            let judged: Vec<(&str, (Verdict, String, Vec<crate::plugin::Evidence>))> = answering
+            let judged: Vec<MemberVerdict<'_>> = answering
                 .into_iter()
                 .map(|member| {
                     (

@@ -417,7 +417,7 @@ fn the_dora_keys_are_the_slowest_members_and_answers_pool_strictly() {
         traced(&a, "rota").iter().map(|t| (t.1.clone(), t.2)).collect::<Vec<_>>(),
         [(Some("app".into()), Verdict::Satisfied), (Some("infra".into()), Verdict::NotSatisfied)]
     );
-    let a = system_with(&m, &[&fast, &slow], &[yes.clone()], BTreeMap::new(), &[]);
+    let a = system_with(&m, &[&fast, &slow], std::slice::from_ref(&yes), BTreeMap::new(), &[]);
     assert_eq!(practice(&a, "rota").state, PracticeState::Satisfied, "a member not asked is left out");
     let a = system_with(&m, &[&fast, &slow], &[yes, no], answers(&m, "[answers]\non-call = true\n"), &[]);
     assert_eq!(practice(&a, "rota").state, PracticeState::Satisfied);
@@ -473,8 +473,15 @@ fn members_are_matched_by_name_or_labels_and_a_system_without_one_is_not_scored(
     assert!(plain.systems.is_empty());
 
     // Over systems: the scored system and the target in none of them.
-    let over =
-        score_with_systems(&m, &targets, &[payments.spec.clone()], None, &[], &Profile::default(), LevelOver::Systems);
+    let over = score_with_systems(
+        &m,
+        &targets,
+        std::slice::from_ref(&payments.spec),
+        None,
+        &[],
+        &Profile::default(),
+        LevelOver::Systems,
+    );
     assert_eq!(over.organisation.over, LevelOver::Systems);
     assert_eq!(over.organisation.targets, 2);
     let rows: Vec<_> = targets.iter().zip(&over.targets).map(|(t, a)| (t.name.as_str(), &t.labels, a)).collect();
