@@ -28,21 +28,21 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The secret access key the collector runs with: distinctive, so its absence can be checked.
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+pub(crate) const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 /// moto's account.
-const ACCOUNT: &str = "123456789012";
+pub(crate) const ACCOUNT: &str = "123456789012";
 /// A plain-text CodeBuild environment variable that must not reach the snapshot.
 const BUILD_SECRET: &str = "build-token-3f9a1c";
 
 /// A moto server on a free loopback port, killed on drop.
-struct Moto {
+pub(crate) struct Moto {
     child: Child,
     url: String,
 }
 
 impl Moto {
     /// Starts moto, or says the test is skipped (`None`) when `moto_server` is not installed.
-    fn start() -> Option<Moto> {
+    pub(crate) fn start() -> Option<Moto> {
         let installed = Command::new("moto_server").arg("--help").stdout(Stdio::null()).stderr(Stdio::null()).status();
         if installed.is_err() {
             assert!(
@@ -70,7 +70,7 @@ impl Moto {
     }
 
     /// SDK settings for creating resources in `region`.
-    fn sdk(&self, region: &'static str) -> SdkConfig {
+    pub(crate) fn sdk(&self, region: &'static str) -> SdkConfig {
         runtime().block_on(
             aws_config::defaults(BehaviorVersion::latest())
                 .endpoint_url(&self.url)
@@ -81,7 +81,7 @@ impl Moto {
     }
 
     /// `kaizen collect aws` against this server, isolated from the user's AWS settings.
-    fn collect(&self, key: (&str, &str), args: &[&str], out: &Path) -> std::process::Output {
+    pub(crate) fn collect(&self, key: (&str, &str), args: &[&str], out: &Path) -> std::process::Output {
         let out = support::run(
             kaizen()
                 .args(["collect", "aws", "--out"])
@@ -117,7 +117,7 @@ fn empty_file() -> std::path::PathBuf {
     path
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 

@@ -33,3 +33,5 @@ mod scoring;
 mod secrets;
 mod security;
 mod shard;
+#[cfg(feature = "aws")]
+mod systems;

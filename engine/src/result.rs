@@ -47,6 +47,10 @@ pub struct AssessmentResult {
     /// `[[sources]]`), with what was left out and why: the scope of the assessment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRecord>,
+    /// The systems of the assessment file (`[[systems]]`), each scored on the pooled
+    /// evidence of its members, in the order the file gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<SystemResult>,
     /// The maturity model the targets were scored against, whole, so that reports need
     /// nothing else. Absent when the assessment was not scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +192,9 @@ pub struct ScoringRecord {
     pub exemptions: Vec<PracticeExemptionRecord>,
     /// Effort points per quarter the roadmap assumes.
     pub capacity: u32,
+    /// What the organisation's figures are computed over: `targets` (absent) or `systems`.
+    #[serde(default, skip_serializing_if = "crate::score::LevelOver::is_targets")]
+    pub organisation_over: crate::score::LevelOver,
 }
 
 /// A practice exemption, as written in the assessment file.
@@ -274,6 +281,43 @@ pub struct LeftOutRecord {
     pub reason: String,
 }
 
+/// A system: targets grouped by the assessment file and scored on their pooled evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SystemResult {
+    /// The system's name.
+    pub name: String,
+    /// The members it names, as the assessment file gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// The labels that make a target a member, as the assessment file gives them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// The targets assessed that are members (named or labelled), in the order of `targets`
+    /// of the result.
+    pub members: Vec<String>,
+    /// The names of `targets` that are not among the targets assessed: the system is
+    /// scored on the members found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// The system scored on its members' pooled evidence, each trace naming its member
+    /// (`member`); absent when no member was assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<TargetAssessment>,
+}
+
+impl SystemResult {
+    /// A scored system, as the result records it.
+    pub fn new(system: crate::score::SystemAssessment) -> SystemResult {
+        let crate::score::SystemAssessment { spec, members, missing, assessment } = system;
+        SystemResult { name: spec.name, targets: spec.targets, labels: spec.labels, members, missing, assessment }
+    }
+
+    /// The system as the assessment file defined it.
+    pub fn spec(&self) -> crate::score::SystemSpec {
+        crate::score::SystemSpec { name: self.name.clone(), targets: self.targets.clone(), labels: self.labels.clone() }
+    }
+}
+
 /// The values an assessment's result is composed of, each built once by its stage.
 #[derive(Debug, Clone)]
 pub struct Parts {
@@ -312,15 +356,16 @@ impl AssessmentResult {
     pub fn compose(parts: Parts) -> AssessmentResult {
         let Parts { organisation, judged, unavailable, sources, scored, history, shard } = parts;
         let Judged { started_at, duration_ms, plugins, targets } = judged;
-        let (model, scoring, assessments, organisation_assessment, roadmap) = match scored {
+        let (model, scoring, assessments, systems, organisation_assessment, roadmap) = match scored {
             Some(s) => (
                 Some(s.model),
                 Some(s.scoring),
                 s.assessment.targets.into_iter().map(Some).collect(),
+                s.assessment.systems.into_iter().map(SystemResult::new).collect(),
                 Some(s.assessment.organisation),
                 Some(s.roadmap),
             ),
-            None => (None, None, Vec::new(), None, None),
+            None => (None, None, Vec::new(), Vec::new(), None, None),
         };
         let trend = match history {
             Some(mut points) => {
@@ -344,6 +389,7 @@ impl AssessmentResult {
             targets,
             unavailable,
             sources,
+            systems,
             model,
             scoring,
             organisation_assessment,

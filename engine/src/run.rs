@@ -32,7 +32,7 @@ use crate::result::{
     AssessmentResult, LeftOutRecord, ModelRecord, Parts, PracticeExemptionRecord, Scored, ScoringRecord, ShardRecord,
     SourceRecord, TrendPoint, UnavailableTarget,
 };
-use crate::score::{PracticeExemption, Profile};
+use crate::score::{LevelOver, PracticeExemption, Profile, SystemSpec};
 use crate::settings::{CloudSpec, ModelSource, PipelineSpec, Settings, TargetSpec};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -221,7 +221,10 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
     };
     let progress = |p: Progress| events(Event::Progress(p));
     let judged = pool.install(|| judge::judge(&registry, &runtime, &collected.targets, &judge_options, &progress));
-    let scored = scoring.score(&judged);
+    let scored = scoring.score(&judged, settings.shard.is_none());
+    for note in system_notes(&scoring, &scored, settings.shard.is_some()) {
+        events(Event::Note(note));
+    }
     let history = match settings.history.as_ref().filter(|d| d.is_dir()) {
         Some(dir) => {
             let past = history::load(dir).map_err(|source| Error::HistoryRead { dir: dir.clone(), source })?;
@@ -336,7 +339,10 @@ fn collect(
         }
     }
     if let Some(answers) = answers {
-        answers.check_targets(&names)?;
+        // Answers may be scoped to a system as to a target.
+        let systems = settings.file.iter().flat_map(|f| f.systems.iter().map(|s| s.name.clone()));
+        let scopes: Vec<String> = names.iter().cloned().chain(systems).collect();
+        answers.check_targets(&scopes)?;
     }
     let sources = pipeline_sources(&pipeline_specs, &names, events)?;
     let (mut targets, mut unavailable) = resolve_targets(specs, &sync, events)?;
@@ -648,6 +654,8 @@ struct Scoring {
     exemption_records: Vec<PracticeExemptionRecord>,
     profile: Profile,
     capacity: u32,
+    systems: Vec<SystemSpec>,
+    over: LevelOver,
 }
 
 impl Scoring {
@@ -685,15 +693,28 @@ impl Scoring {
                 .collect(),
             profile: file.map(|f| f.profile.clone()).unwrap_or_default(),
             capacity: settings.capacity,
+            systems: file.map(|f| f.systems.clone()).unwrap_or_default(),
+            over: file.map(|f| f.organisation_over).unwrap_or_default(),
         })
     }
 
-    /// Scores the judged targets and plans the roadmap: pure, the same judgement and
-    /// scoring give the same figures.
-    fn score(&self, judged: &Judged) -> Scored {
-        let assessment =
-            crate::score::score(&self.model, &judged.targets, self.answers.as_ref(), &self.exemptions, &self.profile);
-        let named: Vec<_> = judged.targets.iter().map(|t| t.name.as_str()).zip(&assessment.targets).collect();
+    /// Scores the judged targets, and the systems when `systems` (a shard holds only some
+    /// of their members), and plans the roadmap: pure, the same judgement and scoring give
+    /// the same figures.
+    fn score(&self, judged: &Judged, systems: bool) -> Scored {
+        let assessment = crate::score::score_with_systems(
+            &self.model,
+            &judged.targets,
+            if systems { &self.systems } else { &[] },
+            self.answers.as_ref(),
+            &self.exemptions,
+            &self.profile,
+            self.over,
+        );
+        let scored: Vec<_> =
+            judged.targets.iter().zip(&assessment.targets).map(|(t, a)| (t.name.as_str(), &t.labels, a)).collect();
+        let units = crate::score::units(scored, &assessment.systems, assessment.organisation.over);
+        let named: Vec<_> = units.iter().map(|(name, _, a)| (*name, *a)).collect();
         let roadmap = crate::roadmap::plan(&self.model, &named, &assessment.organisation, self.capacity);
         Scored {
             model: ModelRecord {
@@ -708,9 +729,36 @@ impl Scoring {
                 disabled: self.profile.disabled.iter().cloned().collect(),
                 exemptions: self.exemption_records.clone(),
                 capacity: self.capacity,
+                organisation_over: self.over,
             },
             assessment,
             roadmap,
         }
     }
+}
+
+/// What a person should know about the systems: members named that were not assessed, a
+/// system with none assessed, systems left unscored in a shard.
+fn system_notes(scoring: &Scoring, scored: &Scored, shard: bool) -> Vec<String> {
+    if shard {
+        return if scoring.systems.is_empty() {
+            Vec::new()
+        } else {
+            vec!["systems are not scored in a shard: a shard holds only some of their members".to_owned()]
+        };
+    }
+    let mut notes = Vec::new();
+    for system in &scored.assessment.systems {
+        for name in &system.missing {
+            notes
+                .push(format!("system `{}` names `{name}`, which is not among the targets assessed", system.spec.name));
+        }
+        if system.assessment.is_none() {
+            notes.push(format!(
+                "system `{}` has no member among the targets assessed: it is reported, not scored",
+                system.spec.name
+            ));
+        }
+    }
+    notes
 }

@@ -16,6 +16,7 @@ mod raw;
 mod roles;
 mod scoring;
 mod sources;
+mod systems;
 mod targets;
 
 pub use crate::collect::pipelines::PipelineInput;
@@ -101,6 +102,10 @@ pub struct AssessmentFile {
     profile_spans: Vec<(String, Range<usize>)>,
     /// The roadmap's capacity in effort points per quarter.
     pub capacity: Option<u32>,
+    /// Systems: targets grouped and scored on their pooled evidence.
+    pub systems: Vec<crate::score::SystemSpec>,
+    /// What the organisation's figures are computed over (`[scoring] organisation_over`).
+    pub organisation_over: crate::score::LevelOver,
 }
 
 impl AssessmentFile {
@@ -131,7 +136,8 @@ impl AssessmentFile {
         let plugins = plugins::plugins(&raw.plugins, &mut cx);
         let exemptions = exemptions::exemptions(&raw.exemptions, &mut cx);
         let roles = roles::roles(&raw.roles, &mut cx);
-        let scoring = scoring::scoring(&raw.scoring, &raw.roadmap, &mut cx);
+        let systems = systems::systems(&raw.systems, &mut cx);
+        let scoring = scoring::scoring(&raw.scoring, &raw.roadmap, systems.len(), &mut cx);
         let assess = assess::assess(&raw.assess, &mut cx);
 
         let mut problems = cx.problems;
@@ -170,6 +176,8 @@ impl AssessmentFile {
             profile: scoring.profile,
             profile_spans: scoring.profile_spans,
             capacity: scoring.capacity,
+            systems,
+            organisation_over: scoring.over,
         })
     }
 
@@ -377,6 +385,52 @@ file = "nope.json"
         assert_eq!(file.targets[0].name(), "api");
         assert_eq!(file.pipelines[0].input, PipelineInput::File(dir.path().join("runs.json")));
         assert_eq!(file.pipelines[1].input, PipelineInput::Github("acme/api".into()));
+    }
+
+    #[test]
+    fn systems_need_a_name_of_their_own_and_members() {
+        let src = r#"
+[[systems]]
+targets = ["app"]
+
+[[systems]]
+name = "payments"
+targets = ["payments-app", "aws-123456789012", "payments-app"]
+
+[[systems]]
+name = "payments"
+labels = { service = "payments" }
+
+[[systems]]
+name = "empty"
+
+[scoring]
+organisation_over = "teams"
+"#;
+        let err = AssessmentFile::parse(Path::new("kaizen.toml"), src).unwrap_err();
+        let found: Vec<_> = err.0.iter().map(|d| (d.code, d.line.unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                ("config-system-name", 2),
+                ("config-system-duplicate", 10),
+                ("config-system-empty", 13),
+                ("config-invalid-organisation-over", 17),
+            ]
+        );
+        let err = AssessmentFile::parse(Path::new("kaizen.toml"), "[scoring]\norganisation_over = \"systems\"\n")
+            .unwrap_err();
+        assert_eq!(err.0[0].code, "config-invalid-organisation-over");
+
+        let good = "[[systems]]\nname = \"payments\"\ntargets = [\"app\", \"app\", \"aws-1\"]\nlabels = { service = \"payments\" }\n\n[scoring]\norganisation_over = \"systems\"\n";
+        let file = AssessmentFile::parse(Path::new("kaizen.toml"), good).unwrap();
+        assert_eq!(file.systems.len(), 1);
+        assert_eq!(file.systems[0].targets, ["app", "aws-1"], "a member named twice is one member");
+        assert_eq!(file.systems[0].labels["service"], "payments");
+        assert_eq!(file.organisation_over, crate::score::LevelOver::Systems);
+        let none = AssessmentFile::parse(Path::new("kaizen.toml"), "").unwrap();
+        assert!(none.systems.is_empty());
+        assert_eq!(none.organisation_over, crate::score::LevelOver::Targets);
     }
 
     #[test]

@@ -36,6 +36,18 @@ pub(super) struct Raw {
     pub(super) scoring: RawScoring,
     #[serde(default)]
     pub(super) roadmap: RawRoadmap,
+    #[serde(default)]
+    pub(super) systems: Vec<Spanned<RawSystem>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSystem {
+    pub(super) name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) targets: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +58,7 @@ pub(super) struct RawScoring {
     pub(super) weights: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     pub(super) disabled: Vec<Spanned<String>>,
+    pub(super) organisation_over: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,18 +4,20 @@
 use super::raw::{RawRoadmap, RawScoring};
 use super::Context;
 use crate::diag::ConfigCode;
-use crate::score::Profile;
+use crate::score::{LevelOver, Profile};
 use std::ops::Range;
 
 /// The sections, validated: the profile, the practices it names with where (to check
 /// against the model once it is loaded), and the capacity.
 pub(super) struct Scoring {
     pub profile: Profile,
+    /// What the organisation's figures are computed over.
+    pub over: LevelOver,
     pub profile_spans: Vec<(String, Range<usize>)>,
     pub capacity: Option<u32>,
 }
 
-pub(super) fn scoring(raw: &RawScoring, roadmap: &RawRoadmap, cx: &mut Context) -> Scoring {
+pub(super) fn scoring(raw: &RawScoring, roadmap: &RawRoadmap, systems: usize, cx: &mut Context) -> Scoring {
     let mut profile = Profile::default();
     let mut profile_spans = Vec::new();
     if let Some(share) = &raw.organisation_share {
@@ -44,6 +46,23 @@ pub(super) fn scoring(raw: &RawScoring, roadmap: &RawRoadmap, cx: &mut Context) 
         profile.disabled.insert(practice.get_ref().clone());
         profile_spans.push((practice.get_ref().clone(), practice.span()));
     }
+    let mut over = LevelOver::Targets;
+    if let Some(value) = &raw.organisation_over {
+        match value.get_ref().as_str() {
+            "targets" => {}
+            "systems" if systems > 0 => over = LevelOver::Systems,
+            "systems" => cx.problem(
+                ConfigCode::InvalidOrganisationOver,
+                value.span(),
+                "organisation_over = \"systems\" needs at least one [[systems]] table",
+            ),
+            other => cx.problem(
+                ConfigCode::InvalidOrganisationOver,
+                value.span(),
+                format!("organisation_over is `targets` or `systems`, not `{other}`"),
+            ),
+        }
+    }
     let capacity = cx.at_least_one(&roadmap.capacity, "capacity");
-    Scoring { profile, profile_spans, capacity }
+    Scoring { profile, over, profile_spans, capacity }
 }

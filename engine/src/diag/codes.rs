@@ -108,6 +108,15 @@ codes! {
         ExemptionBoth = "config-exemption-both",
         /// An exemption that names neither a `check` nor a `practice`.
         ExemptionEmpty = "config-exemption-empty",
+        /// A `[[systems]]` table without a `name`, or with an empty one.
+        SystemName = "config-system-name",
+        /// Two `[[systems]]` tables with the same name.
+        SystemDuplicate = "config-system-duplicate",
+        /// A `[[systems]]` table that gives no member: neither `targets` nor `labels`.
+        SystemEmpty = "config-system-empty",
+        /// An `organisation_over` that is neither `targets` nor `systems`, or `systems`
+        /// with no `[[systems]]`.
+        InvalidOrganisationOver = "config-invalid-organisation-over",
         /// A number out of range (`since_days = 0`).
         InvalidValue = "config-invalid-value",
         /// An `organisation_share` that is not above 0 and at most 1.

@@ -269,6 +269,7 @@ struct View<'a> {
     duration_ms: u64,
     plugins: &'a [crate::result::PluginRecord],
     targets: Vec<TargetView<'a>>,
+    systems: Vec<SystemView<'a>>,
     unavailable: &'a [crate::result::UnavailableTarget],
     sources: &'a [crate::result::SourceRecord],
     model: Option<&'a crate::result::ModelRecord>,
@@ -307,6 +308,23 @@ struct TargetView<'a> {
     findings: Vec<FindingView<'a>>,
 }
 
+/// A system as the templates see it: its members, and its assessment without traces (the
+/// practices' reasons name the member behind each piece of evidence).
+#[derive(Serialize)]
+struct SystemView<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    targets: &'a [String],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: &'a BTreeMap<String, String>,
+    members: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    missing: &'a [String],
+    anchor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<AssessmentView<'a>>,
+}
+
 #[derive(Serialize)]
 struct AssessmentView<'a> {
     practices: Vec<PracticeView<'a>>,
@@ -329,14 +347,9 @@ struct PracticeView<'a> {
     disabled: bool,
 }
 
-impl<'a> TargetView<'a> {
-    fn new(t: &'a crate::result::TargetResult, anchor: String, findings: Vec<FindingView<'a>>) -> Self {
-        let mut counts: std::collections::BTreeMap<&'static str, usize> =
-            ["pass", "warn", "fail", "not_applicable"].into_iter().map(|s| (s, 0)).collect();
-        for f in &t.findings {
-            *counts.entry(f.status.name()).or_default() += 1;
-        }
-        let assessment = t.assessment.as_ref().map(|a| AssessmentView {
+impl<'a> AssessmentView<'a> {
+    fn new(a: &'a crate::score::TargetAssessment) -> Self {
+        AssessmentView {
             practices: a
                 .practices
                 .iter()
@@ -353,7 +366,18 @@ impl<'a> TargetView<'a> {
             coverage: a.coverage,
             dora: &a.dora,
             answers: &a.answers,
-        });
+        }
+    }
+}
+
+impl<'a> TargetView<'a> {
+    fn new(t: &'a crate::result::TargetResult, anchor: String, findings: Vec<FindingView<'a>>) -> Self {
+        let mut counts: std::collections::BTreeMap<&'static str, usize> =
+            ["pass", "warn", "fail", "not_applicable"].into_iter().map(|s| (s, 0)).collect();
+        for f in &t.findings {
+            *counts.entry(f.status.name()).or_default() += 1;
+        }
+        let assessment = t.assessment.as_ref().map(AssessmentView::new);
         TargetView {
             name: &t.name,
             path: &t.path,
@@ -402,6 +426,20 @@ impl<'a> View<'a> {
                 TargetView::new(t, format!("target-{}", i + 1), findings)
             })
             .collect();
+        let systems = result
+            .systems
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SystemView {
+                name: &s.name,
+                targets: &s.targets,
+                labels: &s.labels,
+                members: &s.members,
+                missing: &s.missing,
+                anchor: format!("system-{}", i + 1),
+                assessment: s.assessment.as_ref().map(AssessmentView::new),
+            })
+            .collect();
         View {
             organisation: result.organisation.as_deref(),
             kaizen_version: &result.kaizen_version,
@@ -409,6 +447,7 @@ impl<'a> View<'a> {
             duration_ms: result.duration_ms,
             plugins: &result.plugins,
             targets,
+            systems,
             unavailable: &result.unavailable,
             sources: &result.sources,
             model: result.model.as_ref(),

@@ -73,7 +73,7 @@ pub fn cluster(bands: &[Band]) -> (Option<Band>, String) {
     (Some(Band::ALL[mean]), format!("mean of {} of 4 keys, rounded down", bands.len()))
 }
 
-fn measured(key: DoraKey, facts: &BTreeMap<String, Value>) -> Option<DoraKeyResult> {
+pub(super) fn measured(key: DoraKey, facts: &BTreeMap<String, Value>) -> Option<DoraKeyResult> {
     let fact = facts.get(key.fact())?;
     let band = fact.get("band").and_then(Value::as_str).and_then(Band::parse)?;
     Some(DoraKeyResult {
@@ -86,7 +86,7 @@ fn measured(key: DoraKey, facts: &BTreeMap<String, Value>) -> Option<DoraKeyResu
     })
 }
 
-fn answered(key: DoraKey, model: &Model, answers: &BTreeMap<String, Answer>) -> DoraKeyResult {
+pub(super) fn answered(key: DoraKey, model: &Model, answers: &BTreeMap<String, Answer>) -> DoraKeyResult {
     let chosen = model.questions.iter().filter(|q| q.dora == Some(key)).find_map(|q| {
         let answer = answers.get(&q.id)?;
         let QuestionKind::Choice { choices } = &q.kind else { return None };

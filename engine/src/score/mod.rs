@@ -28,8 +28,10 @@
 pub mod dora;
 pub mod rule;
 mod stage;
+pub mod system;
 
-pub use stage::{score, Assessment};
+pub use stage::{score, score_with_systems, system_assessment, units, Assessment, LevelOver, SystemAssessment, Unit};
+pub use system::SystemSpec;
 
 use crate::judge::JudgedTarget;
 use crate::model::answers::{Answer, AnswerValue};
@@ -285,16 +287,64 @@ pub fn score_target(
 ) -> TargetAssessment {
     let dora = TargetDora::compute(model, &target.facts, &answers);
     let interviewed = !answers.is_empty();
-    let subject = Subject { model, target, answers: &answers, dora: &dora, interviewed };
     let mut sources = target.sources();
     if interviewed {
         sources.push(crate::model::Source::Interview);
     }
+    assess(model, Evidence { target, answers, dora, interviewed, sources, pool: None }, exemptions, profile)
+}
+
+/// Scores a system on the pooled evidence of its `members` (at least one), with `answers`
+/// the answers scoped to the system itself; see [`system`] for how each kind of evidence
+/// pools.
+pub fn score_system(
+    model: &Model,
+    spec: &SystemSpec,
+    members: &[system::Member<'_>],
+    answers: BTreeMap<String, Answer>,
+    exemptions: &[PracticeExemption],
+    profile: &Profile,
+) -> TargetAssessment {
+    let (pool, dora) = system::Pool::new(model, members, &answers);
+    let target = pool.pooled_target(spec);
+    let interviewed = !answers.is_empty() || pool.interviewed();
+    let mut sources = target.sources.clone();
+    if interviewed {
+        sources.push(crate::model::Source::Interview);
+    }
+    assess(
+        model,
+        Evidence { target: &target, answers, dora, interviewed, sources, pool: Some(&pool) },
+        exemptions,
+        profile,
+    )
+}
+
+/// What a target or a system is scored on.
+struct Evidence<'a> {
+    /// The target, or a system's members pooled (facts, sources, plugins).
+    target: &'a JudgedTarget,
+    answers: BTreeMap<String, Answer>,
+    dora: TargetDora,
+    interviewed: bool,
+    sources: Vec<crate::model::Source>,
+    /// A system's members, whose evidence its rules' leaves pool.
+    pool: Option<&'a system::Pool<'a>>,
+}
+
+fn assess(
+    model: &Model,
+    evidence: Evidence<'_>,
+    exemptions: &[PracticeExemption],
+    profile: &Profile,
+) -> TargetAssessment {
+    let Evidence { target, answers, dora, interviewed, sources, pool } = evidence;
+    let subject = Subject { model, target, answers: &answers, dora: &dora, interviewed };
     let practices: Vec<PracticeResult> = model
         .practices
         .iter()
         .map(|p| {
-            let mut result = score_practice(p, subject);
+            let mut result = score_practice(p, subject, pool);
             if let Some(e) = exemptions.iter().find(|e| e.practice == p.id && e.target.is_match(&target.name)) {
                 result.reason =
                     format!("exempted by the assessor: {} (the evidence says: {})", e.reason, result.reason);
@@ -341,9 +391,9 @@ fn weighted_share(model: &Model, practices: &[&PracticeResult], weight: &dyn Fn(
     (total > 0.0).then(|| met / total)
 }
 
-fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
+fn score_practice(practice: &Practice, subject: Subject<'_>, pool: Option<&system::Pool<'_>>) -> PracticeResult {
     let mut trace = Vec::new();
-    let verdict = rule::evaluate(&practice.evidence, subject, &mut trace);
+    let verdict = rule::evaluate_pooled(&practice.evidence, subject, pool, &mut trace);
     let state = match verdict {
         Verdict::Satisfied => PracticeState::Satisfied,
         Verdict::NotSatisfied => PracticeState::NotSatisfied,
@@ -351,12 +401,15 @@ fn score_practice(practice: &Practice, subject: Subject<'_>) -> PracticeResult {
         Verdict::NotApplicable => PracticeState::NotApplicable,
         Verdict::OutOfScope => PracticeState::OutOfScope,
     };
-    // The leaves that agree with the outcome explain it.
-    let deciding: Vec<String> =
-        trace.iter().filter(|t| t.verdict == verdict).map(|t| format!("{}: {}", t.rule, t.found)).collect();
+    // The leaves that agree with the outcome explain it; a system's name the member.
+    let line = |t: &Trace| match &t.member {
+        Some(member) => format!("{} ({member}): {}", t.rule, t.found),
+        None => format!("{}: {}", t.rule, t.found),
+    };
+    let deciding: Vec<String> = trace.iter().filter(|t| t.verdict == verdict).map(line).collect();
     let reason = if deciding.is_empty() {
         // A `not` turned the leaves' verdict around.
-        trace.iter().map(|t| format!("{}: {}", t.rule, t.found)).collect::<Vec<_>>().join("; ")
+        trace.iter().map(line).collect::<Vec<_>>().join("; ")
     } else {
         deciding.join("; ")
     };
@@ -625,8 +678,12 @@ pub fn suggestion(model: &Model, question: &Question, target: &JudgedTarget) -> 
 /// The organisation's aggregates over all targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationAssessment {
-    /// Targets scored.
+    /// Targets scored (or, over systems, systems and targets in no system).
     pub targets: usize,
+    /// What the figures are computed over: `targets` (absent) or `systems` (every system
+    /// scored, and every target that is in none).
+    #[serde(default, skip_serializing_if = "LevelOver::is_targets")]
+    pub over: LevelOver,
     /// The share of targets that must reach a level for the organisation to be at it.
     pub organisation_share: f64,
     /// The mean of the targets' scores (share of considered practices in place), 0 to 1.
@@ -755,6 +812,7 @@ pub fn organisation(
     }
     OrganisationAssessment {
         targets: targets.len(),
+        over: LevelOver::Targets,
         organisation_share: profile.organisation_share,
         score: mean(&scores),
         areas,

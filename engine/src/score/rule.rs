@@ -39,6 +39,10 @@ pub struct Trace {
     /// Where, for checks: files and lines relative to the target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<Evidence>,
+    /// For a system: the member (or members, comma-separated) whose evidence this is.
+    /// Absent for a target scored alone, and for a system's own answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 /// Everything a rule can look at for one target.
@@ -71,7 +75,18 @@ pub struct Subject<'a> {
 /// when nothing shows the practice and some evidence could not be seen (the people asked
 /// know).
 pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Verdict {
-    match outcome(rule, subject, trace) {
+    evaluate_pooled(rule, subject, None, trace)
+}
+
+/// Evaluates `rule` for a system: each leaf on the pooled evidence of the system's members
+/// ([`super::system`]), the rest as [`evaluate`] does. With no pool, it is [`evaluate`].
+pub fn evaluate_pooled(
+    rule: &Rule,
+    subject: Subject<'_>,
+    pool: Option<&super::system::Pool<'_>>,
+    trace: &mut Vec<Trace>,
+) -> Verdict {
+    match outcome(rule, subject, pool, trace) {
         Outcome::Satisfied => Verdict::Satisfied,
         Outcome::NotSatisfied | Outcome::Denied => Verdict::NotSatisfied,
         Outcome::Unknown => Verdict::Unknown,
@@ -82,7 +97,7 @@ pub fn evaluate(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Ve
 
 /// A verdict that tells an unanswered question from missing evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub(super) enum Outcome {
     Satisfied,
     NotSatisfied,
     /// Not satisfied, said by an answer.
@@ -93,15 +108,20 @@ enum Outcome {
 }
 
 /// The first of `order` that `outcomes` holds.
-fn first_of(outcomes: &[Outcome], order: &[Outcome]) -> Option<Outcome> {
+pub(super) fn first_of(outcomes: &[Outcome], order: &[Outcome]) -> Option<Outcome> {
     order.iter().copied().find(|o| outcomes.contains(o))
 }
 
-fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome {
+fn outcome(
+    rule: &Rule,
+    subject: Subject<'_>,
+    pool: Option<&super::system::Pool<'_>>,
+    trace: &mut Vec<Trace>,
+) -> Outcome {
     use Outcome::*;
     match rule {
         Rule::All(rules) => {
-            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
+            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, pool, trace)).collect();
             // The parts that do not apply are left out; when none applies, neither does the whole.
             let applicable: Vec<Outcome> = outcomes.iter().copied().filter(|o| *o != NotApplicable).collect();
             if applicable.is_empty() {
@@ -110,18 +130,18 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             first_of(&applicable, &[Denied, NotSatisfied, Unknown, OutOfScope]).unwrap_or(Satisfied)
         }
         Rule::Any(rules) => {
-            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, trace)).collect();
+            let outcomes: Vec<Outcome> = rules.iter().map(|r| outcome(r, subject, pool, trace)).collect();
             first_of(&outcomes, &[Satisfied, Denied, Unknown, NotSatisfied, NotApplicable, OutOfScope])
                 .unwrap_or(OutOfScope)
         }
-        Rule::Not(rule) => match outcome(rule, subject, trace) {
+        Rule::Not(rule) => match outcome(rule, subject, pool, trace) {
             Satisfied => NotSatisfied,
             NotSatisfied | Denied => Satisfied,
             other => other,
         },
         Rule::Confirms(rule) => {
             let from = trace.len();
-            match outcome(rule, subject, trace) {
+            match outcome(rule, subject, pool, trace) {
                 NotSatisfied => {
                     // What was not found may be kept elsewhere than the evidence looked at.
                     for t in &mut trace[from..] {
@@ -139,9 +159,9 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             // The condition's leaves are traced apart, so that a practice's reason names
             // what decided it, not the condition that let it speak.
             let mut condition_trace = Vec::new();
-            let held = outcome(condition, subject, &mut condition_trace);
+            let held = outcome(condition, subject, pool, &mut condition_trace);
             if held == Satisfied {
-                return outcome(then, subject, trace);
+                return outcome(then, subject, pool, trace);
             }
             let result = match held {
                 NotSatisfied | Denied | NotApplicable => NotApplicable,
@@ -157,6 +177,9 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
             result
         }
         leaf => {
+            if let Some(pool) = pool {
+                return super::system::pooled_leaf(leaf, subject, pool, trace);
+            }
             let (verdict, found, locations) = leaf_verdict(leaf, subject);
             // Said by the people asked: an answer, or a DORA band taken from the answers.
             let answer = match leaf {
@@ -164,20 +187,25 @@ fn outcome(rule: &Rule, subject: Subject<'_>, trace: &mut Vec<Trace>) -> Outcome
                 Rule::Dora { key, .. } => Some(subject.dora.key(*key).is_some_and(|k| k.source == "answers")),
                 _ => None,
             };
-            trace.push(Trace { rule: leaf.to_string(), verdict, found, locations });
-            match verdict {
-                Verdict::Satisfied => Satisfied,
-                Verdict::NotSatisfied if answer == Some(true) => Denied,
-                Verdict::NotSatisfied => NotSatisfied,
-                Verdict::Unknown => Unknown,
-                Verdict::NotApplicable => NotApplicable,
-                Verdict::OutOfScope => OutOfScope,
-            }
+            trace.push(Trace { rule: leaf.to_string(), verdict, found, locations, member: None });
+            leaf_outcome(verdict, answer == Some(true))
         }
     }
 }
 
-fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>) {
+/// A leaf's verdict as an outcome: "not satisfied" said by an answer is a denial.
+pub(super) fn leaf_outcome(verdict: Verdict, answered: bool) -> Outcome {
+    match verdict {
+        Verdict::Satisfied => Outcome::Satisfied,
+        Verdict::NotSatisfied if answered => Outcome::Denied,
+        Verdict::NotSatisfied => Outcome::NotSatisfied,
+        Verdict::Unknown => Outcome::Unknown,
+        Verdict::NotApplicable => Outcome::NotApplicable,
+        Verdict::OutOfScope => Outcome::OutOfScope,
+    }
+}
+
+pub(super) fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>) {
     match rule {
         Rule::Check { plugin, check, statuses, min_score } => {
             let finding = s.target.findings.iter().find(|f| &f.plugin == plugin && &f.check == check);
@@ -269,7 +297,7 @@ fn leaf_verdict(rule: &Rule, s: Subject<'_>) -> (Verdict, String, Vec<Evidence>)
 
 /// Compares a fact or answer value. `position` is a choice answer's position, which
 /// `at_least`/`at_most` compare (the model stores those bounds as positions).
-fn compare(value: &Value, test: &Test, position: Option<f64>) -> Verdict {
+pub(super) fn compare(value: &Value, test: &Test, position: Option<f64>) -> Verdict {
     let yes = |b: bool| if b { Verdict::Satisfied } else { Verdict::NotSatisfied };
     match test {
         Test::Equals(expected) => yes(equal(value, expected)),
@@ -306,7 +334,7 @@ fn equal(a: &Value, b: &Value) -> bool {
 }
 
 /// A value on one line, cut to a readable length.
-fn short(value: &Value) -> String {
+pub(super) fn short(value: &Value) -> String {
     let text = match value {
         Value::Object(o) if o.contains_key("value") => {
             let v = o.get("value").map(Value::to_string).unwrap_or_default();
