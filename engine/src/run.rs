@@ -702,14 +702,19 @@ impl Scoring {
     /// of their members), and plans the roadmap: pure, the same judgement and scoring give
     /// the same figures.
     fn score(&self, judged: &Judged, systems: bool) -> Scored {
+        let pooling = crate::score::system::Pooling::of(&judged.plugins);
+        let systems = crate::score::Systems {
+            specs: if systems { &self.systems } else { &[] },
+            pooling: &pooling,
+            over: self.over,
+        };
         let assessment = crate::score::score_with_systems(
             &self.model,
             &judged.targets,
-            if systems { &self.systems } else { &[] },
+            systems,
             self.answers.as_ref(),
             &self.exemptions,
             &self.profile,
-            self.over,
         );
         let scored: Vec<_> =
             judged.targets.iter().zip(&assessment.targets).map(|(t, a)| (t.name.as_str(), &t.labels, a)).collect();

@@ -108,6 +108,10 @@ pub struct CheckRecord {
     pub description: String,
     /// How to fix a failure (Markdown).
     pub remediation: String,
+    /// How a system judges it over its members: `any` when one member that passes is
+    /// enough; absent for `every` (every member where it applies must pass).
+    #[serde(default, skip_serializing_if = "crate::plugin::manifest::Pooled::is_every")]
+    pub pooled: crate::plugin::manifest::Pooled,
 }
 
 /// One check result.

@@ -155,6 +155,7 @@ fn record(plugin: &Plugin) -> PluginRecord {
                 area: c.area.clone(),
                 description: c.description.clone(),
                 remediation: c.remediation.clone(),
+                pooled: c.pooled,
             })
             .collect(),
     }

@@ -85,6 +85,8 @@ struct RawCheck {
     description: String,
     #[serde(default)]
     remediation: String,
+    #[serde(default)]
+    pooled: Pooled,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -171,6 +173,30 @@ pub struct CheckDecl {
     pub description: String,
     /// How to fix a failure, in Markdown.
     pub remediation: String,
+    /// How a system judges the check over its members.
+    pub pooled: Pooled,
+}
+
+/// How a system (`[[systems]]`) judges a check over its members: `pooled` in a check's
+/// declaration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooled {
+    /// Every member where the check applies must pass it: checks that judge every item a
+    /// member holds (no committed secret, every action pinned, every image non-root). The
+    /// default, the stricter reading.
+    #[default]
+    Every,
+    /// One member that passes is enough: checks that ask whether something exists anywhere
+    /// in the system (a pipeline, a scanner in CI, alert rules, a runbook, a backup plan).
+    Any,
+}
+
+impl Pooled {
+    /// Whether it is the default, [`Pooled::Every`].
+    pub fn is_every(&self) -> bool {
+        *self == Pooled::Every
+    }
 }
 
 /// Resource limits for one invocation.
@@ -316,6 +342,7 @@ impl Manifest {
                 area: check.area.get_ref().clone(),
                 description: check.description.clone(),
                 remediation: check.remediation.clone(),
+                pooled: check.pooled,
             });
         }
 
@@ -433,6 +460,21 @@ memory_mb = 1024
         let m = Manifest::parse(Path::new("plugin.toml"), &src).unwrap();
         let formats: Vec<Format> = m.inputs.parse.iter().map(|p| p.format).collect();
         assert_eq!(formats, [Format::Xml, Format::GoMod, Format::Requirements]);
+    }
+
+    #[test]
+    fn checks_say_how_a_system_pools_them_every_member_unless_any_is_declared() {
+        let m = Manifest::parse(Path::new("plugin.toml"), GOOD).unwrap();
+        assert_eq!(m.checks[0].pooled, Pooled::Every);
+        let any =
+            GOOD.replace("area = \"continuous-integration\"", "area = \"continuous-integration\"\npooled = \"any\"");
+        assert_eq!(Manifest::parse(Path::new("plugin.toml"), &any).unwrap().checks[0].pooled, Pooled::Any);
+        let bad =
+            GOOD.replace("area = \"continuous-integration\"", "area = \"continuous-integration\"\npooled = \"some\"");
+        let d = &Manifest::parse(Path::new("plugin.toml"), &bad).unwrap_err().0[0];
+        assert!(d.message.contains("unknown variant `some`, expected `every` or `any`"), "{}", d.message);
+        let line = bad.lines().position(|l| l.starts_with("pooled")).unwrap() + 1;
+        assert_eq!((d.line, d.column), (Some(line), Some(10)));
     }
 
     #[test]

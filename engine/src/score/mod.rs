@@ -30,7 +30,9 @@ pub mod rule;
 mod stage;
 pub mod system;
 
-pub use stage::{score, score_with_systems, system_assessment, units, Assessment, LevelOver, SystemAssessment, Unit};
+pub use stage::{
+    score, score_with_systems, system_assessment, units, Assessment, LevelOver, SystemAssessment, Systems, Unit,
+};
 pub use system::SystemSpec;
 
 use crate::judge::JudgedTarget;
@@ -301,11 +303,12 @@ pub fn score_system(
     model: &Model,
     spec: &SystemSpec,
     members: &[system::Member<'_>],
+    pooling: &system::Pooling,
     answers: BTreeMap<String, Answer>,
     exemptions: &[PracticeExemption],
     profile: &Profile,
 ) -> TargetAssessment {
-    let (pool, dora) = system::Pool::new(model, members, &answers);
+    let (pool, dora) = system::Pool::new(model, members, pooling, &answers);
     let target = pool.pooled_target(spec);
     let interviewed = !answers.is_empty() || pool.interviewed();
     let mut sources = target.sources.clone();

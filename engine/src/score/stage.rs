@@ -1,7 +1,7 @@
 //! The score stage: every judged target against the model, then the systems, then the
 //! organisation.
 
-use super::system::{Member, SystemSpec};
+use super::system::{Member, Pooling, SystemSpec};
 use super::{
     organisation, score_system, score_target, OrganisationAssessment, PracticeExemption, Profile, TargetAssessment,
 };
@@ -54,6 +54,17 @@ impl LevelOver {
     }
 }
 
+/// The systems of an assessment and how they are scored.
+#[derive(Debug, Clone, Copy)]
+pub struct Systems<'a> {
+    /// The systems, as the assessment file defines them.
+    pub specs: &'a [SystemSpec],
+    /// How each check pools over a system's members.
+    pub pooling: &'a Pooling,
+    /// What the organisation's figures are computed over.
+    pub over: LevelOver,
+}
+
 /// Scores every target against `model`, with the answers that apply to it, then
 /// aggregates the organisation. Pure: the same inputs give the same assessment.
 pub fn score(
@@ -63,21 +74,22 @@ pub fn score(
     exemptions: &[PracticeExemption],
     profile: &Profile,
 ) -> Assessment {
-    score_with_systems(model, targets, &[], answers, exemptions, profile, LevelOver::Targets)
+    let none = Systems { specs: &[], pooling: &Pooling::default(), over: LevelOver::Targets };
+    score_with_systems(model, targets, none, answers, exemptions, profile)
 }
 
 /// Scores every target, then every system on the pooled evidence of its members (a system
 /// with no member among `targets` is not scored), then aggregates the organisation over
-/// targets or systems (`over`). Without systems, it is [`score`]. Pure.
+/// targets or systems (`systems.over`). Without systems, it is [`score`]. Pure.
 pub fn score_with_systems(
     model: &Model,
     targets: &[JudgedTarget],
-    systems: &[SystemSpec],
+    systems: Systems<'_>,
     answers: Option<&Answers>,
     exemptions: &[PracticeExemption],
     profile: &Profile,
-    over: LevelOver,
 ) -> Assessment {
+    let Systems { specs, pooling, over } = systems;
     let target_answers: Vec<_> =
         targets.iter().map(|t| answers.map(|a| a.for_target(&t.name, &t.labels)).unwrap_or_default()).collect();
     let assessed: Vec<TargetAssessment> = targets
@@ -87,11 +99,11 @@ pub fn score_with_systems(
         .collect();
     let members: Vec<Member<'_>> =
         targets.iter().zip(&target_answers).map(|(target, answers)| Member { target, answers }).collect();
-    let systems: Vec<SystemAssessment> = systems
+    let systems: Vec<SystemAssessment> = specs
         .iter()
         .map(|spec| {
             let own = answers.map(|a| a.for_target(&spec.name, &spec.labels)).unwrap_or_default();
-            system_assessment(model, spec, &members, own, exemptions, profile)
+            system_assessment(model, spec, &members, pooling, own, exemptions, profile)
         })
         .collect();
     let scored: Vec<_> = targets.iter().zip(&assessed).map(|(t, a)| (t.name.as_str(), &t.labels, a)).collect();
@@ -105,6 +117,7 @@ pub fn system_assessment(
     model: &Model,
     spec: &SystemSpec,
     candidates: &[Member<'_>],
+    pooling: &Pooling,
     answers: BTreeMap<String, crate::model::answers::Answer>,
     exemptions: &[PracticeExemption],
     profile: &Profile,
@@ -112,7 +125,8 @@ pub fn system_assessment(
     let members: Vec<Member<'_>> =
         candidates.iter().copied().filter(|m| spec.has_member(&m.target.name, &m.target.labels)).collect();
     let missing = spec.missing(candidates.iter().map(|m| m.target.name.as_str()));
-    let assessment = (!members.is_empty()).then(|| score_system(model, spec, &members, answers, exemptions, profile));
+    let assessment =
+        (!members.is_empty()).then(|| score_system(model, spec, &members, pooling, answers, exemptions, profile));
     SystemAssessment {
         spec: spec.clone(),
         members: members.iter().map(|m| m.target.name.clone()).collect(),

@@ -9,7 +9,8 @@
 //!   `aws` plugin judges the account, the `ci` plugin the repositories); the other members
 //!   are not concerned, and a check no member was judged for is out of scope. Most checks
 //!   ask whether something exists (a scanner in CI, alert rules, a runbook): one member
-//!   that shows it is enough for the system ([`shown_by_any_member`]). The others judge
+//!   that shows it is enough for the system (their plugins declare them `pooled = "any"`,
+//!   [`Pooling`]). The others judge
 //!   every item a member holds (no committed secret, every action pinned, every Dockerfile
 //!   non-root, every account's root user with MFA): every member where the check applies
 //!   must pass it, so a secret in any member still fails the system. Members where a check
@@ -79,39 +80,41 @@ pub struct Member<'a> {
 #[derive(Debug)]
 pub struct Pool<'a> {
     members: Vec<(Member<'a>, TargetDora)>,
+    /// How each check pools over the members.
+    pooling: &'a Pooling,
     /// The member each DORA key of the system comes from.
     dora_members: BTreeMap<DoraKey, String>,
 }
 
-/// How a check pools across the members of a system: whether one member that shows it is
-/// enough. True for checks that ask whether something exists anywhere (a pipeline, a
-/// scanner in CI, alert rules, a runbook, a backup plan); false for checks that judge every
-/// item of a member (secrets, pinned actions and images, non-root containers, an account's
-/// settings), which every member where the check applies must pass. A check of a plugin
-/// not listed here is judged on every member, the stricter reading.
-pub fn shown_by_any_member(plugin: &str, check: &str) -> bool {
-    match plugin {
-        "ci" => matches!(
-            check,
-            "pipeline-present" | "runs-tests" | "static-analysis" | "runs-on-changes" | "caching" | "measures-coverage"
-        ),
-        "delivery" => matches!(check, "ci-on-changes" | "signed-releases"),
-        "iac" => check == "iac-present",
-        "observability" | "resilience" => true,
-        "security" => matches!(
-            check,
-            "security-policy"
-                | "sast"
-                | "vulnerability-scanning"
-                | "secret-scanning"
-                | "pre-commit-hooks"
-                | "sbom"
-                | "signed-releases"
-                | "license"
-                | "fuzzing"
-        ),
-        "aws" => matches!(check, "alarms" | "xray-in-use" | "backup-plans" | "fis-experiments"),
-        _ => false,
+/// The checks one member is enough for: those their plugins declare `pooled = "any"`,
+/// asking whether something exists anywhere (a pipeline, a scanner in CI, alert rules, a
+/// runbook, a backup plan). Every other check judges every item of a member (secrets,
+/// pinned actions and images, non-root containers, an account's settings), which every
+/// member where the check applies must pass: the stricter reading, and the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pooling {
+    any: BTreeSet<(String, String)>,
+}
+
+impl Pooling {
+    /// The pooling the plugins that ran declare for their checks.
+    pub fn of(plugins: &[crate::judge::PluginRecord]) -> Pooling {
+        Pooling::any(plugins.iter().flat_map(|p| {
+            p.checks
+                .iter()
+                .filter(|c| c.pooled == crate::plugin::manifest::Pooled::Any)
+                .map(move |c| (p.id.as_str(), c.id.as_str()))
+        }))
+    }
+
+    /// One member is enough for these checks, `(plugin, check)`.
+    pub fn any<'s>(checks: impl IntoIterator<Item = (&'s str, &'s str)>) -> Pooling {
+        Pooling { any: checks.into_iter().map(|(p, c)| (p.to_owned(), c.to_owned())).collect() }
+    }
+
+    /// Whether one member that passes the check is enough for the system.
+    pub fn shown_by_any_member(&self, plugin: &str, check: &str) -> bool {
+        self.any.contains(&(plugin.to_owned(), check.to_owned()))
     }
 }
 
@@ -120,6 +123,7 @@ impl<'a> Pool<'a> {
     pub(super) fn new(
         model: &Model,
         members: &[Member<'a>],
+        pooling: &'a Pooling,
         answers: &BTreeMap<String, Answer>,
     ) -> (Pool<'a>, TargetDora) {
         let members: Vec<(Member<'a>, TargetDora)> =
@@ -154,7 +158,7 @@ impl<'a> Pool<'a> {
             .collect();
         let bands: Vec<Band> = keys.iter().filter_map(|k| k.band).collect();
         let (cluster, cluster_basis) = dora::cluster(&bands);
-        (Pool { members, dora_members }, TargetDora { keys, cluster, cluster_basis })
+        (Pool { members, pooling, dora_members }, TargetDora { keys, cluster, cluster_basis })
     }
 
     /// The members' evidence as one target: facts pooled, sources and plugins joined. Its
@@ -322,7 +326,7 @@ pub(super) fn pooled_leaf(leaf: &Rule, subject: Subject<'_>, pool: &Pool<'_>, tr
                 return Outcome::OutOfScope;
             }
             let verdicts: Vec<Verdict> = judged.iter().map(|(_, (v, _, _))| *v).collect();
-            let pooled = pool_verdicts(&verdicts, shown_by_any_member(plugin, check));
+            let pooled = pool_verdicts(&verdicts, pool.pooling.shown_by_any_member(plugin, check));
             for (name, (verdict, found, locations)) in judged {
                 let found = if verdict == pooled {
                     found

@@ -2,7 +2,7 @@
 //! pooling of a check depends on which check it is).
 
 use super::super::{
-    score, score_target, score_with_systems, units, LevelOver, PracticeExemption, PracticeState, Profile,
+    score, score_target, score_with_systems, units, LevelOver, PracticeExemption, PracticeState, Profile, Systems,
     TargetAssessment,
 };
 use super::*;
@@ -136,6 +136,17 @@ text = "Is there an on-call rota?"
 kind = "yes_no"
 "#;
 
+/// The checks of the model one member is enough for, as the built-in plugins declare them
+/// (`pooled = "any"`); the others (committed secrets, ECR scanning) every member must pass.
+fn pooling() -> Pooling {
+    Pooling::any([
+        ("security", "sast"),
+        ("security", "vulnerability-scanning"),
+        ("aws", "alarms"),
+        ("resilience", "chaos-experiments"),
+    ])
+}
+
 fn model() -> Model {
     let mut catalogue = Catalogue::default();
     let checks: &[(&str, &[&str])] = &[
@@ -223,7 +234,7 @@ fn system_with(
         .map(|(i, t)| Member { target: t, answers: member_answers.get(i).unwrap_or(&none) })
         .collect();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-    super::super::score_system(m, &spec("sys", &names), &members, own, exemptions, &Profile::default())
+    super::super::score_system(m, &spec("sys", &names), &members, &pooling(), own, exemptions, &Profile::default())
 }
 
 fn practice<'a>(a: &'a TargetAssessment, id: &str) -> &'a crate::score::PracticeResult {
@@ -456,8 +467,10 @@ fn members_are_matched_by_name_or_labels_and_a_system_without_one_is_not_scored(
         labels: [("service".to_owned(), "payments".to_owned())].into_iter().collect(),
     };
     let ghost = spec("ghost", &["nowhere"]);
-    let assessment =
-        score_with_systems(&m, &targets, &[by_label, ghost], None, &[], &Profile::default(), LevelOver::Targets);
+    let pooling = pooling();
+    let specs = [by_label, ghost];
+    let systems = Systems { specs: &specs, pooling: &pooling, over: LevelOver::Targets };
+    let assessment = score_with_systems(&m, &targets, systems, None, &[], &Profile::default());
     let payments = &assessment.systems[0];
     assert_eq!(payments.members, ["app", "aws-1"]);
     assert_eq!(payments.missing, ["payments-db"]);
@@ -473,15 +486,8 @@ fn members_are_matched_by_name_or_labels_and_a_system_without_one_is_not_scored(
     assert!(plain.systems.is_empty());
 
     // Over systems: the scored system and the target in none of them.
-    let over = score_with_systems(
-        &m,
-        &targets,
-        std::slice::from_ref(&payments.spec),
-        None,
-        &[],
-        &Profile::default(),
-        LevelOver::Systems,
-    );
+    let systems = Systems { specs: std::slice::from_ref(&payments.spec), pooling: &pooling, over: LevelOver::Systems };
+    let over = score_with_systems(&m, &targets, systems, None, &[], &Profile::default());
     assert_eq!(over.organisation.over, LevelOver::Systems);
     assert_eq!(over.organisation.targets, 2);
     let rows: Vec<_> = targets.iter().zip(&over.targets).map(|(t, a)| (t.name.as_str(), &t.labels, a)).collect();
