@@ -121,6 +121,11 @@ targets = ["ledger-app"]
         stderr.contains("system `ledger` has no member among the targets assessed: it is reported, not scored"),
         "{stderr}"
     );
+    // The summary gives each system's levels beside the targets'.
+    let summary = stderr.lines().skip_while(|l| !l.starts_with("system payments (")).take(2).collect::<Vec<_>>();
+    assert_eq!(summary.first().copied(), Some(format!("system payments (payments-app, {aws}):").as_str()), "{stderr}");
+    assert!(summary.get(1).is_some_and(|l| l.starts_with("  levels: ") && l.ends_with("% assessed")), "{stderr}");
+    assert!(stderr.contains("system ledger: no member among the targets assessed, not scored"), "{stderr}");
 
     let result: Value = serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
     let systems = result["systems"].as_array().unwrap();

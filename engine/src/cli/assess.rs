@@ -163,8 +163,8 @@ fn left_out_summary(left_out: &[LeftOut]) -> String {
     format!("; left out: {}", parts.join(", "))
 }
 
-/// One line per target (findings by status, plugin errors, levels), then the targets not
-/// assessed and where the outputs went.
+/// One line per target (findings by status, plugin errors, levels), the systems' levels,
+/// then the targets not assessed and where the outputs went.
 fn summary(result: &AssessmentResult, out: &Path) {
     for t in &result.targets {
         let count = |s| t.findings.iter().filter(|f| f.status == s).count();
@@ -183,6 +183,16 @@ fn summary(result: &AssessmentResult, out: &Path) {
         if let Some(a) = &t.assessment {
             let levels: Vec<String> = a.areas.iter().map(|x| format!("{} {}", x.id, x.figures.level)).collect();
             eprintln!("  levels: {} · {:.0} % assessed", levels.join(" · "), a.coverage * 100.0);
+        }
+    }
+    for system in &result.systems {
+        match &system.assessment {
+            Some(a) => {
+                let levels: Vec<String> = a.areas.iter().map(|x| format!("{} {}", x.id, x.figures.level)).collect();
+                eprintln!("system {} ({}):", system.name, system.members.join(", "));
+                eprintln!("  levels: {} · {:.0} % assessed", levels.join(" · "), a.coverage * 100.0);
+            }
+            None => eprintln!("system {}: no member among the targets assessed, not scored", system.name),
         }
     }
     if !result.unavailable.is_empty() {
