@@ -757,8 +757,11 @@ impl Understander<'_> {
         if has(&["lint", "linter", "linters", "linting"]) {
             found.push(kinds::LINT.into());
         }
+        // Deploying documentation or a static site (`docs-deploy`, `deploy-pages`) publishes
+        // it, as the catalogue's `pages-deploy` does: no service runs.
+        let site = has(&["docs", "doc", "documentation", "pages", "site", "website", "storybook"]);
         if has(&["deploy", "deployment", "deployments", "cd"]) {
-            found.push(kinds::DEPLOY.into());
+            found.push(if site { kinds::RELEASE } else { kinds::DEPLOY }.into());
         }
         // `PublishBuildArtifacts`, `publish-artifacts`: artifacts kept by the CI system
         // are not a release.

@@ -194,6 +194,20 @@ fn names_of_unknown_actions_say_what_they_do_and_artifacts_are_not_releases() {
 }
 
 #[test]
+fn deploying_documentation_or_a_site_publishes_it_and_runs_no_service() {
+    let ci = understand_files(&[(
+        ".github/workflows/docs.yml",
+        "on: push\njobs:\n  docs:\n    uses: example/docs-actions/.github/workflows/docs-deploy.yml@v1\n  \
+         app:\n    runs-on: x\n    steps:\n      - uses: example/deploy-to-ecs@v2\n",
+    )]);
+    let kinds = |text: &str| -> Vec<String> {
+        ci.tools.iter().filter(|t| t.text.contains(text)).flat_map(|t| t.kinds.clone()).collect()
+    };
+    assert_eq!(kinds("docs-deploy"), ["release"], "{:?}", tools(&ci));
+    assert_eq!(kinds("deploy-to-ecs"), ["deploy"], "{:?}", tools(&ci));
+}
+
+#[test]
 fn pre_commit_ci_runs_the_hooks_of_a_configuration_that_asks_it_to() {
     let ci = understand_files(&[(
         ".pre-commit-config.yaml",

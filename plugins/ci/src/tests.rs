@@ -201,6 +201,10 @@ fn deployments_are_deploy_and_release_tools_or_environments() {
     ci.tools.push(tool("docker-push", &["release"], path, 9, "docker push app"));
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(true));
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
+    // An image pushed from a job in an environment named for its registry is a release.
+    let mut ci = base();
+    ci.pipelines[0].jobs.push(Job { id: "build".into(), environment: Some("docker".into()), ..Job::default() });
+    assert_eq!(repo.judge_ci(&ci).facts["ci.deploys_service"], json!(false));
     let mut ci = base();
     ci.pipelines[0].jobs.push(Job { id: "publish".into(), environment: Some("pypi".into()), ..Job::default() });
     assert_eq!(repo.judge_ci(&ci).facts["ci.deploys"], json!(true));
