@@ -759,7 +759,9 @@ impl Understander<'_> {
         }
         // Deploying documentation or a static site (`docs-deploy`, `deploy-pages`) publishes
         // it, as the catalogue's `pages-deploy` does: no service runs.
-        let site = has(&["docs", "doc", "documentation", "pages", "site", "website", "storybook"]);
+        // Continuous delivery of a package (`maven-cd`, `npm-deploy`) publishes it as well.
+        let site = has(&["docs", "doc", "documentation", "pages", "site", "website", "storybook"])
+            || has(&["maven", "gradle", "npm", "pypi", "gem", "gems", "nuget", "crates", "cargo", "plugin", "library"]);
         if has(&["deploy", "deployment", "deployments", "cd"]) {
             found.push(if site { kinds::RELEASE } else { kinds::DEPLOY }.into());
         }

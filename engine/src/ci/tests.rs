@@ -198,12 +198,14 @@ fn deploying_documentation_or_a_site_publishes_it_and_runs_no_service() {
     let ci = understand_files(&[(
         ".github/workflows/docs.yml",
         "on: push\njobs:\n  docs:\n    uses: example/docs-actions/.github/workflows/docs-deploy.yml@v1\n  \
+         plugin:\n    uses: example/workflows/.github/workflows/maven-cd.yml@v1\n  \
          app:\n    runs-on: x\n    steps:\n      - uses: example/deploy-to-ecs@v2\n",
     )]);
     let kinds = |text: &str| -> Vec<String> {
         ci.tools.iter().filter(|t| t.text.contains(text)).flat_map(|t| t.kinds.clone()).collect()
     };
     assert_eq!(kinds("docs-deploy"), ["release"], "{:?}", tools(&ci));
+    assert_eq!(kinds("maven-cd"), ["release"], "{:?}", tools(&ci));
     assert_eq!(kinds("deploy-to-ecs"), ["deploy"], "{:?}", tools(&ci));
 }
 

@@ -318,7 +318,7 @@ fn history_practices_have_their_figures_in_the_message() {
     assert_eq!(review.status, Status::Pass);
     assert_eq!(
         review.message,
-        "19 of 20 changesets on the default branch came from a pull or merge request (95%). 20 commits pushed by \
+        "19 of 20 changesets on the default branch came from a pull or merge request (95%). 20 commits written by \
          automation (release, dependency-update and workflow bots) are left out."
     );
     // Automation alone leaves too few changesets to judge.
