@@ -441,7 +441,7 @@ struct Listed {
 /// its own unless another target has it too; then its path on the forge.
 fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed {
     let mut listed = Listed::default();
-    let mut found: Vec<(usize, &Source, listing::Repository, Option<remote::Credential>)> = Vec::new();
+    let mut found: Vec<(usize, &Source, listing::Repository, remote::RemoteUrl)> = Vec::new();
     for source in &settings.sources {
         let api = match source.forge {
             Forge::Github => settings.github_api.as_deref().unwrap_or(listing::GITHUB_API),
@@ -479,7 +479,7 @@ fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed 
         record.left_out = listing
             .left_out
             .iter()
-            .map(|l| LeftOutRecord { repository: l.repository.clone(), reason: l.reason.clone() })
+            .map(|l| LeftOutRecord { repository: l.repository.clone(), reason: l.why.to_string() })
             .collect();
         events(Event::Listed { source: source.describe(), kept: listing.kept.len(), left_out: listing.left_out });
         if let Some(e) = listing.incomplete {
@@ -494,16 +494,23 @@ fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed 
         let api_host =
             forge::origin(api).map(|o| o.trim_end_matches('/').rsplit("://").next().unwrap_or("").to_owned());
         for repo in listing.kept {
-            let credential = token.clone().and_then(|token| {
-                let url = remote::RemoteUrl::parse(&repo.clone_url)?;
-                let same_host =
-                    api_host.as_deref().is_some_and(|h| h == url.host() || h.strip_prefix("api.") == Some(url.host()));
-                (repo.clone_url.starts_with("https://") || repo.clone_url.starts_with("http://"))
-                    .then_some(())
-                    .filter(|_| same_host)
-                    .map(|_| remote::Credential { username: source.forge.git_username().to_owned(), token })
-            });
-            found.push((listed.records.len() - 1, source, repo, credential));
+            let Some(url) = remote::RemoteUrl::parse(&repo.clone_url) else {
+                listed.failures.push(UnavailableTarget {
+                    target: repo.full_path.clone(),
+                    reason: format!("the forge gave `{}` as its clone URL, which is not a git URL", repo.clone_url),
+                });
+                continue;
+            };
+            // The token goes to git only over HTTPS, and only to the forge's own host.
+            let same_host =
+                api_host.as_deref().is_some_and(|h| h == url.host() || h.strip_prefix("api.") == Some(url.host()));
+            let url = match token.clone().filter(|_| url.is_http() && same_host) {
+                Some(token) => {
+                    url.with_credential(remote::Credential { username: source.forge.git_username().to_owned(), token })
+                }
+                None => url,
+            };
+            found.push((listed.records.len() - 1, source, repo, url));
         }
     }
     // A name shared with another target (given, or of another group) becomes the path.
@@ -513,18 +520,7 @@ fn list_sources(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Listed 
     {
         *counts.entry(name).or_default() += 1;
     }
-    for (record, source, repo, credential) in found {
-        let Some(url) = remote::RemoteUrl::parse(&repo.clone_url) else {
-            listed.failures.push(UnavailableTarget {
-                target: repo.full_path.clone(),
-                reason: format!("the forge gave `{}` as its clone URL, which is not a git URL", repo.clone_url),
-            });
-            continue;
-        };
-        let url = match credential {
-            Some(credential) => url.with_credential(credential),
-            None => url,
-        };
+    for (record, source, repo, url) in found {
         let name = if counts.get(repo.name()).copied().unwrap_or(0) > 1 {
             repo.full_path.clone()
         } else {

@@ -6,7 +6,7 @@ mod args;
 pub use args::Args;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use kaizen::collect::forge::listing::LeftOut;
+use kaizen::collect::forge::listing::{LeftOut, Why};
 use kaizen::collect::remote::Action;
 use kaizen::judge::Progress;
 use kaizen::plugin::Status;
@@ -138,25 +138,18 @@ fn size(bytes: u64) -> String {
 
 /// `; left out: 3 archived, 2 forks`: the reasons counted, in the order the filters apply.
 fn left_out_summary(left_out: &[LeftOut]) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut counts: std::collections::BTreeMap<&Why, usize> = std::collections::BTreeMap::new();
     for l in left_out {
-        match counts.iter_mut().find(|(reason, _)| *reason == l.reason) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((&l.reason, 1)),
-        }
+        *counts.entry(&l.why).or_default() += 1;
     }
-    let rank = |reason: &str| {
-        ["archived", "a fork", "not matched", "excluded", "beyond"].iter().position(|r| reason.starts_with(r))
-    };
-    counts.sort_by_key(|(reason, _)| rank(reason));
     if counts.is_empty() {
         return String::new();
     }
     let parts: Vec<String> = counts
         .iter()
-        .map(|(reason, n)| match *reason {
-            "archived" => format!("{n} archived"),
-            "a fork" => format!("{n} fork{}", if *n == 1 { "" } else { "s" }),
+        .map(|(why, n)| match why {
+            Why::Archived => format!("{n} archived"),
+            Why::Fork => format!("{n} fork{}", if *n == 1 { "" } else { "s" }),
             other => format!("{n} {other}"),
         })
         .collect();

@@ -144,7 +144,8 @@ impl RemoteUrl {
         out
     }
 
-    fn is_http(&self) -> bool {
+    /// Whether git reaches it over HTTP(S), where tokens are sent.
+    pub fn is_http(&self) -> bool {
         self.url.starts_with("https://") || self.url.starts_with("http://")
     }
 }

@@ -82,7 +82,7 @@ pub(super) fn pipelines(
             PipelineInput::Github(repo.get_ref().clone())
         } else if let Some(project) = &source.gitlab {
             let path = project.get_ref().trim_matches('/');
-            if !(path.contains('/') && crate::collect::forge::listing::valid_owner(path, true)) {
+            if !crate::collect::forge::listing::valid_project(path) {
                 cx.problem(
                     ConfigCode::InvalidRepository,
                     project.span(),

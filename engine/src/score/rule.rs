@@ -86,7 +86,12 @@ pub fn evaluate_pooled(
     pool: Option<&super::system::Pool<'_>>,
     trace: &mut Vec<Trace>,
 ) -> Verdict {
-    match outcome(rule, subject, pool, trace) {
+    verdict_of(outcome(rule, subject, pool, trace))
+}
+
+/// An outcome as the verdict a trace records: a denial by an answer is "not satisfied".
+pub(super) fn verdict_of(outcome: Outcome) -> Verdict {
+    match outcome {
         Outcome::Satisfied => Verdict::Satisfied,
         Outcome::NotSatisfied | Outcome::Denied => Verdict::NotSatisfied,
         Outcome::Unknown => Verdict::Unknown,

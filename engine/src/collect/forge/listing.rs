@@ -95,8 +95,35 @@ impl Repository {
 pub struct LeftOut {
     /// Its full path.
     pub repository: String,
-    /// Why: `archived`, `a fork`, `excluded by platform/*`...
-    pub reason: String,
+    /// Why.
+    pub why: Why,
+}
+
+/// Which filter left a repository out, in the order the filters apply.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Why {
+    /// Archived (or disabled), and archived repositories were not asked for.
+    Archived,
+    /// A fork, and forks were not asked for.
+    Fork,
+    /// Matched by none of the include globs (given, comma-separated).
+    NotIncluded(String),
+    /// Matched by this exclude glob.
+    Excluded(String),
+    /// Beyond this many most recently pushed (`max_repos`).
+    BeyondMax(usize),
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::Archived => f.write_str("archived"),
+            Why::Fork => f.write_str("a fork"),
+            Why::NotIncluded(globs) => write!(f, "not matched by {globs}"),
+            Why::Excluded(glob) => write!(f, "excluded by {glob}"),
+            Why::BeyondMax(max) => write!(f, "beyond the {max} most recently pushed (max_repos)"),
+        }
+    }
 }
 
 /// What listing a source came to.
@@ -160,17 +187,17 @@ pub fn list(
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
     for repo in found {
-        let reason = if repo.archived && !source.filter.archived {
-            Some("archived".to_owned())
+        let why = if repo.archived && !source.filter.archived {
+            Some(Why::Archived)
         } else if repo.fork && !source.filter.forks {
-            Some("a fork".to_owned())
+            Some(Why::Fork)
         } else if !include.is_empty() && !include.iter().any(|(_, g)| g.is_match(&repo.path)) {
-            Some(format!("not matched by {}", source.filter.include.join(", ")))
+            Some(Why::NotIncluded(source.filter.include.join(", ")))
         } else {
-            exclude.iter().find(|(_, g)| g.is_match(&repo.path)).map(|(text, _)| format!("excluded by {text}"))
+            exclude.iter().find(|(_, g)| g.is_match(&repo.path)).map(|(text, _)| Why::Excluded(text.clone()))
         };
-        match reason {
-            Some(reason) => left_out.push(LeftOut { repository: repo.full_path, reason }),
+        match why {
+            Some(why) => left_out.push(LeftOut { repository: repo.full_path, why }),
             None => kept.push(repo),
         }
     }
@@ -178,10 +205,7 @@ pub fn list(
         // The most recently pushed are kept; ties by path, so every run keeps the same.
         kept.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at).then_with(|| a.path.cmp(&b.path)));
         for repo in kept.drain(max..) {
-            left_out.push(LeftOut {
-                repository: repo.full_path,
-                reason: format!("beyond the {max} most recently pushed (max_repos)"),
-            });
+            left_out.push(LeftOut { repository: repo.full_path, why: Why::BeyondMax(max) });
         }
     }
     let mut kept: Vec<Repository> = kept.into_iter().map(|r| repository(r, source)).collect();
@@ -237,6 +261,11 @@ fn globs(patterns: &[String]) -> Result<Vec<(String, globset::GlobMatcher)>, Lis
                 .map_err(|e| ListError::Glob { glob: p.clone(), message: e.kind().to_string() })
         })
         .collect()
+}
+
+/// Whether `path` is a GitLab project's path: a group path and the project, `group/project`.
+pub fn valid_project(path: &str) -> bool {
+    path.contains('/') && valid_owner(path, true)
 }
 
 /// Whether `owner` is an organisation name, or a group path when `nested`.

@@ -7,7 +7,7 @@
 //! ([`super::import_text`]), so a live fetch and a file give the same runs.
 
 use super::{import_text, DeployPatterns, FetchError, Imported, SourceInfo};
-use crate::collect::forge::listing::valid_owner;
+use crate::collect::forge::listing::valid_project;
 use crate::collect::forge::{Client, Forge, Token};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -35,7 +35,7 @@ impl GitlabFetch {
     /// Runs the fetch.
     pub fn run(&self, patterns: &DeployPatterns) -> Result<Imported, FetchError> {
         let matcher = patterns.compile()?;
-        if !valid_owner(&self.project, true) || !self.project.contains('/') {
+        if !valid_project(&self.project) {
             return Err(FetchError::Repo(self.project.clone()));
         }
         let base = self.api_base.trim_end_matches('/');

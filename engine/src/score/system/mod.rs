@@ -268,16 +268,6 @@ fn to_outcome(verdict: Verdict) -> Outcome {
     rule::leaf_outcome(verdict, false)
 }
 
-fn to_verdict(outcome: Outcome) -> Verdict {
-    match outcome {
-        Outcome::Satisfied => Verdict::Satisfied,
-        Outcome::NotSatisfied | Outcome::Denied => Verdict::NotSatisfied,
-        Outcome::Unknown => Verdict::Unknown,
-        Outcome::NotApplicable => Verdict::NotApplicable,
-        Outcome::OutOfScope => Verdict::OutOfScope,
-    }
-}
-
 /// The system's verdict on a leaf from its members' verdicts: one member showing it is
 /// enough (`any`), or every member where it applies must (`every`).
 fn pool_verdicts(verdicts: &[Verdict], any: bool) -> Verdict {
@@ -295,7 +285,7 @@ fn pool_verdicts(verdicts: &[Verdict], any: bool) -> Verdict {
             rule::first_of(&applicable, &[NotSatisfied, Unknown, OutOfScope, Satisfied])
         }
     };
-    to_verdict(pooled.unwrap_or(OutOfScope))
+    rule::verdict_of(pooled.unwrap_or(OutOfScope))
 }
 
 /// Evaluates one leaf of a system's rule on its pooled evidence, appending one trace per
