@@ -488,6 +488,8 @@ fn synopses_and_option_tables_name_every_flag_and_no_other() {
         &["model", "check"],
         &["questionnaire"],
         &["schema"],
+        &["completions"],
+        &["man"],
         &["collect", "aws"],
         &["collect", "pipelines"],
         &["plugin", "list"],
@@ -516,6 +518,7 @@ fn synopses_and_option_tables_name_every_flag_and_no_other() {
         "model-command.md",
         "questionnaire.md",
         "schema.md",
+        "completions.md",
         "collect.md",
         "plugin.md",
     ]

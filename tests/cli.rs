@@ -205,3 +205,76 @@ fn a_closed_pipe_ends_the_command_quietly() {
         assert_eq!(stderr, "", "kaizen {args:?}: nothing said about the pipe");
     }
 }
+
+/// The subcommands `kaizen --help` lists, nested ones as `collect-aws`.
+fn subcommands(words: &[&str]) -> Vec<String> {
+    let output = run(kaizen().args(words).arg("--help"));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let listed: Vec<String> = text
+        .split("Commands:")
+        .nth(1)
+        .map(|rest| rest.split("\n\n").next().unwrap_or_default())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|name| name != "help")
+        .collect();
+    let mut all = Vec::new();
+    for name in listed {
+        let mut nested = words.to_vec();
+        nested.push(&name);
+        let inner = subcommands(&nested);
+        all.push(name.clone());
+        all.extend(inner.into_iter().map(|sub| format!("{name}-{sub}")));
+    }
+    all
+}
+
+#[test]
+fn completions_load_in_bash_and_name_every_command() {
+    let commands = subcommands(&[]);
+    assert!(commands.len() >= 20 && commands.contains(&"collect-aws".to_owned()), "{commands:?}");
+    let output = run(kaizen().args(["completions", "bash"]));
+    assert!(output.status.success());
+    let script = String::from_utf8(output.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kaizen.bash");
+    std::fs::write(&file, &script).unwrap();
+    // Sourced by bash, the script registers a completion function for kaizen.
+    let loaded = run(std::process::Command::new("bash").arg("-c").arg(format!(
+        "source '{}' && complete -p kaizen",
+        file.display()
+    )));
+    assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+    assert!(String::from_utf8_lossy(&loaded.stdout).contains("_kaizen kaizen"));
+    for command in commands.iter().filter(|c| !c.contains('-')) {
+        assert!(script.contains(&format!("kaizen,{command})")), "bash completion lacks {command}");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let output = run(kaizen().args(["completions", shell]));
+        assert!(output.status.success() && output.stdout.len() > 1000, "{shell}");
+    }
+    let output = run(kaizen().args(["completions", "tcsh"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn man_writes_a_page_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(kaizen().args(["man", "--out"]).arg(dir.path()));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut expected: Vec<String> = subcommands(&[]).iter().map(|c| format!("kaizen-{c}.1")).collect();
+    expected.push("kaizen.1".to_owned());
+    expected.sort();
+    let mut written: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, expected);
+    let page = std::fs::read_to_string(dir.path().join("kaizen-collect-aws.1")).unwrap();
+    assert!(page.starts_with(".ie") || page.contains(".TH kaizen-collect-aws 1"), "{}", &page[..200.min(page.len())]);
+    assert!(page.contains("kaizen collect aws") && page.contains("max\\-executions"), "{page}");
+    let printed = run(kaizen().arg("man"));
+    assert!(String::from_utf8_lossy(&printed.stdout).contains(".TH kaizen 1"));
+}

@@ -22,7 +22,9 @@ macro_rules! out {
 mod assess;
 mod collect;
 mod compare;
+mod completions;
 mod init;
+mod man;
 mod merge;
 mod model;
 mod plugin;
@@ -55,8 +57,12 @@ enum Command {
     /// Show what changed between two results: area levels, practices gained and lost with
     /// their evidence, DORA keys, coverage, plugin errors.
     Compare(compare::Args),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
     /// Write a commented assessment file (kaizen.toml) to start from.
     Init(init::Args),
+    /// Print the manual page (or write one per command into a folder with --out).
+    Man(man::Args),
     /// Combine the results of `kaizen assess --shard I/N` into one result and its reports.
     Merge(merge::Args),
     /// Check a maturity model (questionnaires/*.toml).
@@ -80,7 +86,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assess(args) => assess::run(*args),
         Command::Collect(command) => collect::run(command),
         Command::Compare(args) => compare::run(args),
+        Command::Completions(args) => completions::run(args),
         Command::Init(args) => init::run(args),
+        Command::Man(args) => man::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Model(command) => model::run(command),
         Command::Questionnaire(args) => questionnaire::run(args),
