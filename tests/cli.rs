@@ -242,10 +242,9 @@ fn completions_load_in_bash_and_name_every_command() {
     let file = dir.path().join("kaizen.bash");
     std::fs::write(&file, &script).unwrap();
     // Sourced by bash, the script registers a completion function for kaizen.
-    let loaded = run(std::process::Command::new("bash").arg("-c").arg(format!(
-        "source '{}' && complete -p kaizen",
-        file.display()
-    )));
+    let loaded = run(std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("source '{}' && complete -p kaizen", file.display())));
     assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
     assert!(String::from_utf8_lossy(&loaded.stdout).contains("_kaizen kaizen"));
     for command in commands.iter().filter(|c| !c.contains('-')) {

@@ -440,7 +440,13 @@ fn live_fetch_narrows_the_query_past_githubs_cap_and_stops_at_max_runs() {
     // Page 1 holds as many runs as a query may serve (3 here, 1,000 on GitHub) of 5: the
     // client asks again for the runs up to the oldest day it saw.
     let narrowed = page("page-2");
-    let narrowed = Reply { body: narrowed.body.replace("\"total_count\": 5", "\"total_count\": 3"), ..narrowed };
+    let narrowed = Reply {
+        body: String::from_utf8(narrowed.body)
+            .unwrap()
+            .replace("\"total_count\": 5", "\"total_count\": 3")
+            .into_bytes(),
+        ..narrowed
+    };
     let server = serve(|_| vec![page("page-1"), narrowed]);
     let imported = GithubFetch { query_cap: 3, ..fetch(&server) }.run(&DeployPatterns::default()).unwrap();
     assert_eq!(lines(&imported.runs), REST_LINES);

@@ -19,6 +19,7 @@ mod git;
 mod history;
 mod hostile_repos;
 mod iac;
+mod integrations;
 mod interview;
 mod models;
 mod observability;

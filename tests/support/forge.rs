@@ -6,11 +6,14 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// A request as the server saw it: the request target and the headers (names lowercased).
+/// A request as the server saw it: the method, the request target, the headers (names
+/// lowercased) and the body.
 #[derive(Debug, Clone)]
 pub struct Request {
+    pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -34,16 +37,21 @@ impl Request {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
     pub fn json(body: impl Into<String>) -> Reply {
-        Reply { status: 200, headers: Vec::new(), body: body.into() }
+        Reply { status: 200, headers: Vec::new(), body: body.into().into_bytes() }
+    }
+
+    /// A file: any bytes, as `application/octet-stream`.
+    pub fn bytes(body: Vec<u8>) -> Reply {
+        Reply { status: 200, headers: vec![("Content-Type".into(), "application/octet-stream".into())], body }
     }
 
     pub fn status(status: u16, body: impl Into<String>) -> Reply {
-        Reply { status, headers: Vec::new(), body: body.into() }
+        Reply { status, headers: Vec::new(), body: body.into().into_bytes() }
     }
 
     /// The reply with this header, replacing one of the same name.
@@ -106,7 +114,9 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
-    let target = line.split_whitespace().nth(1)?.to_owned();
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_owned();
+    let target = words.next()?.to_owned();
     let mut headers = Vec::new();
     loop {
         let mut header = String::new();
@@ -117,17 +127,23 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
             headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    Some(Request { target, headers })
+    let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request { method, target, headers, body })
 }
 
 fn answer(mut stream: TcpStream, reply: Reply) {
-    let mut head = format!("HTTP/1.1 {} X\r\nContent-Type: application/json; charset=utf-8\r\n", reply.status);
+    let mut head = format!("HTTP/1.1 {} X\r\n", reply.status);
+    if !reply.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        head.push_str("Content-Type: application/json; charset=utf-8\r\n");
+    }
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
+    let _ = stream.write_all(&reply.body);
     let _ = stream.flush();
     // Let the client read everything before the socket closes.
     let _ = stream.shutdown(std::net::Shutdown::Write);
