@@ -200,6 +200,9 @@ fn github_the_baseline_of_the_last_scheduled_run_gates_and_the_pull_request_gets
 fn github_without_a_baseline_says_why_and_assesses_ungated() {
     let repo = copy_fixture("assess/github-actions");
     let forge = FakeForge::start(|request: &Request, _| match request.path() {
+        _ if request.header("authorization") == Some("Bearer wrong") => {
+            Reply::status(401, r#"{"message":"Bad credentials"}"#)
+        }
         "/repos/acme/shop/actions/workflows/maturity.yml/runs" => {
             Reply::json(r#"{"total_count":0,"workflow_runs":[]}"#)
         }
@@ -225,9 +228,20 @@ fn github_without_a_baseline_says_why_and_assesses_ungated() {
     assert!(commented.status.success() && stderr(&commented).contains("not a pull request: no comment"));
     assert_eq!(forge.requests().len(), before);
     // An API that refuses is quoted, and is not a failure of the job.
-    let refused =
-        script(repo.path(), &["baseline"], &[("GITHUB_TOKEN", "wrong"), ("GITHUB_API_URL", "http://127.0.0.1:9")]);
-    assert_ne!(refused.status.code(), Some(0), "no platform: the script says so");
+    let mut wrong = env.to_vec();
+    wrong.retain(|(name, _)| *name != "GITHUB_TOKEN");
+    wrong.push(("GITHUB_TOKEN", "wrong"));
+    let refused = script(repo.path(), &["baseline"], &wrong);
+    assert!(refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains(r#"listing the runs of maturity.yml failed (HTTP 401: {"message":"Bad credentials"})"#),
+        "{said}"
+    );
+    // Outside GitHub Actions and GitLab CI there is no baseline to find, and it says so.
+    let elsewhere = script(repo.path(), &["baseline"], &[]);
+    assert_eq!(elsewhere.status.code(), Some(2));
+    assert!(stderr(&elsewhere).contains("neither GitHub Actions nor GitLab CI"));
 }
 
 #[test]
