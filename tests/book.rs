@@ -882,3 +882,122 @@ fn the_catalogue_page_lists_every_tool() {
         );
     }
 }
+
+/// The anchor mdBook gives a heading: lower case, spaces as `-`, only letters, digits, `-`
+/// and `_` kept.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A page's links (destination, line) and the anchors of its headings.
+fn links_and_anchors(page: &Path) -> (Vec<(String, usize)>, BTreeSet<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let text = std::fs::read_to_string(page).unwrap();
+    let line_of = |offset: usize| text[..offset].lines().count().max(1);
+    let (mut links, mut anchors) = (Vec::new(), BTreeSet::new());
+    let mut heading: Option<String> = None;
+    for (event, range) in Parser::new(&text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push((dest_url.to_string(), line_of(range.start))),
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let id = anchor(&heading.take().unwrap_or_default());
+                // mdBook numbers a repeated heading's anchor: `id`, `id-1`, `id-2`...
+                let mut unique = id.clone();
+                let mut n = 0;
+                while anchors.contains(&unique) {
+                    n += 1;
+                    unique = format!("{id}-{n}");
+                }
+                anchors.insert(unique);
+            }
+            _ => {}
+        }
+    }
+    (links, anchors)
+}
+
+/// What is wrong with the internal links and includes of `pages` (README.md and the book):
+/// a file that does not exist, an anchor no heading of the page has, an include of a
+/// missing file.
+fn broken_links(pages: &[PathBuf]) -> Vec<String> {
+    let anchors: std::collections::BTreeMap<PathBuf, BTreeSet<String>> =
+        pages.iter().map(|p| (p.canonicalize().unwrap(), links_and_anchors(p).1)).collect();
+    let mut problems = Vec::new();
+    for page in pages {
+        let name = page.strip_prefix(root()).unwrap_or(page).display().to_string();
+        let dir = page.parent().unwrap();
+        for (destination, line) in links_and_anchors(page).0 {
+            if destination.contains("://") || destination.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = destination.split_once('#').unwrap_or((&destination, ""));
+            let target = if file.is_empty() { page.clone() } else { dir.join(file) };
+            let Ok(target) = target.canonicalize() else {
+                problems.push(format!("{name}:{line}: a link to {destination}: {file} does not exist"));
+                continue;
+            };
+            if !fragment.is_empty() && target.extension().is_some_and(|e| e == "md") {
+                match anchors.get(&target) {
+                    Some(ids) if ids.contains(fragment) => {}
+                    Some(_) => problems
+                        .push(format!("{name}:{line}: a link to {destination}: no heading has the anchor #{fragment}")),
+                    None => problems.push(format!("{name}:{line}: a link to {destination}: not a page of the book")),
+                }
+            }
+        }
+        let text = std::fs::read_to_string(page).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(at) = rest.find("{{#include ") {
+                let after = &rest[at + "{{#include ".len()..];
+                let Some(end) = after.find("}}") else { break };
+                // `{{#include file.rs:anchor}}` or `{{#include file.rs:10:20}}`.
+                let file = after[..end].trim().split(':').next().unwrap_or_default();
+                if !dir.join(file).is_file() {
+                    problems.push(format!("{name}:{}: {{{{#include {file}}}}}: no such file", i + 1));
+                }
+                rest = &after[end..];
+            }
+        }
+    }
+    problems
+}
+
+/// Every internal link of the README and the book leads to a file that exists, and to a
+/// heading of that page when it names an anchor; every include names a file. (`mdbook
+/// build` only warns on a broken include, and does not check links at all.)
+#[test]
+fn every_link_and_include_resolves() {
+    let pages = pages();
+    let links: usize = pages.iter().map(|p| links_and_anchors(p).0.len()).sum();
+    assert!(links > 150, "{links} links: fewer than the book has");
+    let problems = broken_links(&pages);
+    assert!(problems.is_empty(), "{} broken:\n{}", problems.len(), problems.join("\n"));
+    // And the check finds what it is for.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.md");
+    std::fs::write(
+        &page,
+        "# A page\n\n## Its part\n\n[here](#its-part) [gone](missing.md) [where](page.md#nowhere)\n\n{{#include nothing.rs}}\n",
+    )
+    .unwrap();
+    let found = broken_links(std::slice::from_ref(&page));
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].ends_with("page.md:5: a link to missing.md: missing.md does not exist"), "{found:?}");
+    assert!(found[1].ends_with("no heading has the anchor #nowhere"), "{found:?}");
+    assert!(found[2].ends_with("page.md:7: {{#include nothing.rs}}: no such file"), "{found:?}");
+}
