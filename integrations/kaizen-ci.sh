@@ -21,6 +21,7 @@
 #                        such as `levels,practices`
 #   KAIZEN_ARGS          more arguments for `kaizen assess` (split on spaces)
 #   KAIZEN_BASELINE_EVENT  GitHub: the event of the runs that record a baseline [schedule]
+#   KAIZEN_BASELINE_BRANCH the branch of the runs that record it [the default branch]
 #   KAIZEN_ARTIFACT      GitHub: the artifact holding the baseline [kaizen-baseline]
 #   GITHUB_TOKEN         GitHub: actions: read (baseline), pull-requests: write (comment)
 #   KAIZEN_GITLAB_TOKEN  GitLab: a token with `api` scope to comment on merge requests (the
@@ -114,16 +115,29 @@ github_baseline() {
     need curl jq unzip
     : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}" "${GITHUB_TOKEN:?GITHUB_TOKEN is not set (the workflow needs actions: read)}"
     local api=${GITHUB_API_URL:-https://api.github.com}
-    local branch=${KAIZEN_BASELINE_BRANCH:-${GITHUB_DEFAULT_BRANCH:-main}}
+    local auth=(-H "Authorization: Bearer $GITHUB_TOKEN" -H "Accept: application/vnd.github+json")
+    local work status
+    work=$(mktemp -d -p "$WORK")
+    # The default branch: from the event when it says (not every event's payload does),
+    # else from the API.
+    local branch=${KAIZEN_BASELINE_BRANCH:-${GITHUB_DEFAULT_BRANCH:-}}
+    if [ -z "$branch" ]; then
+        status=$(fetch "$api/repos/$GITHUB_REPOSITORY" "$work/repository.json" "${auth[@]}" || true)
+        [ "$status" = 200 ] && branch=$(jq -r '.default_branch // empty' "$work/repository.json")
+        if [ -z "$branch" ]; then
+            say "the default branch is unknown (HTTP $status: $(why "$work/repository.json")): taking main"
+            branch=main
+        fi
+    fi
+    if [ -n "${GITHUB_OUTPUT:-}" ]; then
+        echo "default-branch=$branch" >> "$GITHUB_OUTPUT"
+    fi
     local event=${KAIZEN_BASELINE_EVENT:-schedule}
     local artifact=${KAIZEN_ARTIFACT:-kaizen-baseline}
     # This workflow's file: owner/repo/.github/workflows/maturity.yml@refs/heads/main.
     local workflow=${GITHUB_WORKFLOW_REF:?GITHUB_WORKFLOW_REF is not set}
     workflow=${workflow%%@*}
     workflow=${workflow##*/}
-    local auth=(-H "Authorization: Bearer $GITHUB_TOKEN" -H "Accept: application/vnd.github+json")
-    local work status
-    work=$(mktemp -d -p "$WORK")
     status=$(fetch "$api/repos/$GITHUB_REPOSITORY/actions/workflows/$workflow/runs?branch=$branch&event=$event&status=success&per_page=1" \
         "$work/runs.json" "${auth[@]}" || true)
     if [ "$status" != 200 ]; then

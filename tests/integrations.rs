@@ -199,26 +199,31 @@ fn github_the_baseline_of_the_last_scheduled_run_gates_and_the_pull_request_gets
 #[test]
 fn github_without_a_baseline_says_why_and_assesses_ungated() {
     let repo = copy_fixture("assess/github-actions");
+    let outputs = repo.path().join("github-output");
     let forge = FakeForge::start(|request: &Request, _| match request.path() {
         _ if request.header("authorization") == Some("Bearer wrong") => {
             Reply::status(401, r#"{"message":"Bad credentials"}"#)
         }
-        "/repos/acme/shop/actions/workflows/maturity.yml/runs" => {
+        "/repos/acme/shop/actions/workflows/maturity.yml/runs" if request.query("branch") == Some("trunk") => {
             Reply::json(r#"{"total_count":0,"workflow_runs":[]}"#)
         }
+        "/repos/acme/shop" => Reply::json(r#"{"full_name":"acme/shop","default_branch":"trunk"}"#),
         _ => Reply::status(404, r#"{"message":"Not Found"}"#),
     });
     let env = [
         ("GITHUB_ACTIONS", "true"),
         ("GITHUB_API_URL", forge.base.as_str()),
         ("GITHUB_REPOSITORY", "acme/shop"),
-        ("GITHUB_WORKFLOW_REF", "acme/shop/.github/workflows/maturity.yml@refs/heads/main"),
+        ("GITHUB_WORKFLOW_REF", "acme/shop/.github/workflows/maturity.yml@refs/heads/trunk"),
         ("GITHUB_TOKEN", "t"),
+        ("GITHUB_OUTPUT", outputs.to_str().unwrap()),
         ("KAIZEN_GATE", "true"),
     ];
+    // The event did not say which branch is the default: the API does.
     let found = script(repo.path(), &["baseline"], &env);
     assert!(found.status.success());
-    assert!(stderr(&found).contains("no baseline yet: no successful schedule run of maturity.yml on main"));
+    assert!(stderr(&found).contains("no baseline yet: no successful schedule run of maturity.yml on trunk"));
+    assert_eq!(std::fs::read_to_string(&outputs).unwrap(), "default-branch=trunk\n");
     let assessed = script(repo.path(), &["assess"], &env);
     assert_eq!(assessed.status.code(), Some(0));
     assert!(stderr(&assessed).contains("no baseline: the regression gate is off for this run"));
