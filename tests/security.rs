@@ -179,3 +179,31 @@ fn the_host_redacts_a_plugin_that_leaks_secrets() {
         assert!(!a.report.contains(value.as_str()), "report.md holds a secret");
     }
 }
+
+/// A workflow named `action.yaml` matches two of the plugin's `parse` globs (workflows and
+/// composite actions): it is handed, and judged, once.
+#[test]
+fn a_file_two_parse_globs_match_is_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n";
+    support::write_files(dir.path(), &[(".github/workflows/action.yaml", workflow)]);
+    let request = dir.path().join("request.json");
+    let output = run(kaizen()
+        .args(["plugin", "run", "security", "--target"])
+        .arg(dir.path())
+        .arg("--request-out")
+        .arg(&request));
+    assert!(output.status.success());
+    let request: Value = serde_json::from_str(&std::fs::read_to_string(&request).unwrap()).unwrap();
+    let documents: Vec<&Value> = request["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == ".github/workflows/action.yaml")
+        .collect();
+    assert_eq!(documents.len(), 1, "{documents:?}");
+    let output = run(kaizen().args(["plugin", "run", "security", "--target"]).arg(dir.path()));
+    let response: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let pinned = response["findings"].as_array().unwrap().iter().find(|f| f["check"] == "pinned-actions").unwrap();
+    assert_eq!(pinned["message"], json!("none of 1 action references is pinned by commit SHA"));
+}

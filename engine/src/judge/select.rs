@@ -28,7 +28,8 @@ pub struct Selector {
 }
 
 /// The files of one target a plugin is given: their index in the inventory, and the
-/// formats each is parsed in for it (in the order of the manifest's `parse` globs).
+/// formats each is parsed in for it (in the order of the manifest's `parse` globs, each
+/// once).
 pub type Selection = Vec<(usize, Vec<Format>)>;
 
 impl Selector {
@@ -63,7 +64,14 @@ pub fn select(inventory: &Inventory, selectors: &[&Selector]) -> Vec<Selection> 
         for (selector, selection) in selectors.iter().zip(&mut selections) {
             selector.globs.matches_candidate_into(&candidate, &mut hits);
             if !hits.is_empty() {
-                selection.push((index, hits.iter().filter_map(|&h| selector.formats[h]).collect()));
+                // A file two `parse` globs of one format match is parsed once in it.
+                let mut formats: Vec<Format> = Vec::new();
+                for format in hits.iter().filter_map(|&h| selector.formats[h]) {
+                    if !formats.contains(&format) {
+                        formats.push(format);
+                    }
+                }
+                selection.push((index, formats));
             }
         }
     }
