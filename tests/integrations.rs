@@ -461,6 +461,14 @@ fn the_recommended_workflows_pass_kaizen_s_own_checks() {
     for check in ["pinned-actions", "workflow-permissions", "dangerous-workflow"] {
         assert_eq!(status(&response, check), "pass", "security/{check}: {response:#}");
     }
+    // Kaizen reads the action itself too: its references are pinned, its scripts safe.
+    let message = |check: &str| {
+        let finding = response["findings"].as_array().unwrap().iter().find(|f| f["check"] == check).unwrap();
+        finding["message"].as_str().unwrap().to_owned()
+    };
+    let references = workflow.matches("uses: ").count() + action.matches("uses: ").count();
+    assert_eq!(message("pinned-actions"), format!("all {references} action references are pinned by commit SHA"));
+    assert_eq!(message("dangerous-workflow"), "no dangerous pattern in 1 workflows and 1 composite action");
     let ci = judged("ci", &[(".github/workflows/maturity.yml", workflow)]);
     assert_eq!(ci["facts"]["ci.systems"], json!(["github-actions"]));
 

@@ -28,6 +28,13 @@ fn judge(request: &Request) -> Result<Response> {
         .filter_map(|d| d.value.as_ref().map(|value| Workflow { path: &d.path, value, document: d }))
         .filter(|w| w.value.get("jobs").map_or(false, Value::is_object))
         .collect();
+    // The repository's own composite actions: their steps run in the workflows that use
+    // them, so their actions are pinned, and their scripts are safe, or not, alike.
+    let actions: Vec<Workflow> = request
+        .documents_matching("**/action.{yml,yaml}")
+        .filter_map(|d| d.value.as_ref().map(|value| Workflow { path: &d.path, value, document: d }))
+        .filter(Workflow::is_action)
+        .collect();
     let mut texts = Texts { request, cache: BTreeMap::new() };
     let model = request.ci()?.unwrap_or_default();
     let model = &model;
@@ -87,11 +94,11 @@ fn judge(request: &Request) -> Result<Response> {
         response.push(scanner_finding(check, wanted, what, &scanners, ci, model));
     }
 
-    let (pinned_fact, pinned_finding) = pinned_actions(&workflows, &mut texts);
+    let (pinned_fact, pinned_finding) = pinned_actions(&workflows, &actions, &mut texts);
     response.push(pinned_finding);
     let (permissions_fact, permissions_finding) = workflow_permissions(&workflows, &mut texts);
     response.push(permissions_finding);
-    response.push(dangerous_workflows(&workflows, &mut texts));
+    response.push(dangerous_workflows(&workflows, &actions, &mut texts));
 
     let hooks = repo::pre_commit(request);
     response.push(match &hooks {
@@ -237,10 +244,10 @@ fn share_fact(done: usize, total: usize) -> &'static str {
     }
 }
 
-fn pinned_actions(workflows: &[Workflow], texts: &mut Texts) -> (&'static str, Finding) {
+fn pinned_actions(workflows: &[Workflow], actions: &[Workflow], texts: &mut Texts) -> (&'static str, Finding) {
     let mut total = 0;
     let mut unpinned: Vec<(&str, &str)> = Vec::new();
-    for workflow in workflows {
+    for workflow in workflows.iter().chain(actions) {
         for uses in workflow.uses() {
             total += 1;
             if !workflows::is_pinned(uses) {
@@ -308,19 +315,23 @@ fn workflow_permissions(workflows: &[Workflow], texts: &mut Texts) -> (&'static 
     (fact, finding)
 }
 
-fn dangerous_workflows(workflows: &[Workflow], texts: &mut Texts) -> Finding {
+fn dangerous_workflows(workflows: &[Workflow], actions: &[Workflow], texts: &mut Texts) -> Finding {
     const CHECK: &str = "dangerous-workflow";
-    if workflows.is_empty() {
+    if workflows.is_empty() && actions.is_empty() {
         return Finding::not_applicable(CHECK, "no GitHub workflow found");
     }
     let mut found = Vec::new();
-    for workflow in workflows {
+    for workflow in workflows.iter().chain(actions) {
         for danger in workflows::dangers(workflow) {
             found.push((workflow.path, danger));
         }
     }
     if found.is_empty() {
-        return Finding::pass(CHECK, format!("no dangerous pattern in {} workflows", workflows.len()));
+        let mut what = format!("{} workflows", workflows.len());
+        if !actions.is_empty() {
+            what.push_str(&format!(" and {} composite action{}", actions.len(), plural(actions.len())));
+        }
+        return Finding::pass(CHECK, format!("no dangerous pattern in {}", what));
     }
     let mut finding =
         Finding::fail(CHECK, format!("{} dangerous pattern{} in workflows", found.len(), plural(found.len())));

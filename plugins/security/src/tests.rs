@@ -532,3 +532,62 @@ fn documentation_comments_docstrings_and_test_modules_show_examples() {
     // The same text in a file of another language: no test module.
     assert!(!repo::example_lines("src/license.go", rust)[5]);
 }
+
+const COMPOSITE: &str = "\
+name: setup
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-node@v4
+    - shell: bash
+      run: echo \"${{ github.event.pull_request.title }}\"
+";
+
+#[test]
+fn the_repository_s_own_composite_actions_are_judged_with_its_workflows() {
+    let workflow = format!("on: push\npermissions: {{}}\njobs:\n  build:\n    steps:\n      - uses: org/a@{}\n      - uses: ./.github/actions/setup\n", SHA);
+    let action = json!({"name": "setup", "runs": {"using": "composite", "steps": [
+        {"uses": "actions/setup-node@v4"},
+        {"shell": "bash", "run": "echo \"${{ github.event.pull_request.title }}\"\n"}
+    ]}});
+    let steps = json!([{"uses": format!("org/a@{}", SHA)}, {"uses": "./.github/actions/setup"}]);
+    let files = [
+        (".github/workflows/ci.yml", workflow.as_str()),
+        (".github/actions/setup/action.yml", COMPOSITE),
+        ("examples/action.yml", COMPOSITE),
+    ];
+    let repo = Repo::new(&files).with_role("examples/action.yml", "example");
+    let documents = [
+        doc(".github/workflows/ci.yml", json!({"on": "push", "permissions": {}, "jobs": {"build": {"steps": steps}}})),
+        doc(".github/actions/setup/action.yml", action.clone()),
+        {
+            let mut example = doc("examples/action.yml", action);
+            example["role"] = json!("example");
+            example
+        },
+    ];
+    let r = repo.judge(&documents);
+    // Three references: two in the workflow (pinned, local), one in the action (a tag); the
+    // example's are not the repository's own.
+    let pinned = finding(&r, "pinned-actions");
+    assert_eq!((pinned.status, pinned.score), (Status::Warn, Some(2.0 / 3.0)));
+    assert_eq!(lines(pinned), vec![(".github/actions/setup/action.yml", Some(5))]);
+    let dangerous = finding(&r, "dangerous-workflow");
+    assert_eq!(dangerous.status, Status::Fail);
+    assert_eq!(lines(dangerous), vec![(".github/actions/setup/action.yml", Some(7))]);
+    assert_eq!(finding(&r, "workflow-permissions").status, Status::Pass, "an action has no permissions of its own");
+
+    // A repository that is only an action is judged on it.
+    let only =
+        Repo::new(&[("action.yml", "runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n")]);
+    let r = only.judge(&[doc(
+        "action.yml",
+        json!({"runs": {"using": "composite", "steps": [{"run": "make", "shell": "bash"}]}}),
+    )]);
+    let dangerous = finding(&r, "dangerous-workflow");
+    assert_eq!(
+        (dangerous.status, dangerous.message.as_str()),
+        (Status::Pass, "no dangerous pattern in 0 workflows and 1 composite action")
+    );
+    assert_eq!(finding(&r, "pinned-actions").status, Status::NotApplicable);
+}

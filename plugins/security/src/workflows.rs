@@ -2,7 +2,9 @@
 
 use kaizen_plugin_sdk::{Document, Value};
 
-/// One workflow document (a file under `.github/workflows/` with `jobs`).
+/// One workflow document (a file under `.github/workflows/` with `jobs`), or one of the
+/// repository's own composite actions (an `action.yml` whose `runs.using` is `composite`),
+/// whose steps run in the workflows that use it.
 pub struct Workflow<'a> {
     pub path: &'a str,
     pub value: &'a Value,
@@ -15,23 +17,29 @@ impl<'a> Workflow<'a> {
         self.value.get("jobs").and_then(Value::as_object).into_iter().flatten().map(|(k, v)| (k.as_str(), v))
     }
 
-    /// Every step of every job.
+    /// Whether this is a composite action rather than a workflow.
+    pub fn is_action(&self) -> bool {
+        self.value.get("runs").and_then(|r| r.get("using")).and_then(Value::as_str) == Some("composite")
+    }
+
+    /// Every step of every job; a composite action's steps.
     pub fn steps(&self) -> impl Iterator<Item = &'a Value> + 'a {
-        self.jobs().flat_map(|(_, job)| job.get("steps").and_then(Value::as_array).into_iter().flatten())
+        let action = self.value.get("runs").and_then(|r| r.get("steps")).and_then(Value::as_array);
+        self.jobs()
+            .flat_map(|(_, job)| job.get("steps").and_then(Value::as_array).into_iter().flatten())
+            .chain(action.into_iter().flatten())
     }
 
     /// Every `uses:` of a step or of a job (a reusable workflow).
     pub fn uses(&self) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
         for (_, job) in self.jobs() {
-            if let Some(uses) = job.get("uses").and_then(Value::as_str) {
-                out.push(uses);
-            }
-            for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(uses) = step.get("uses").and_then(Value::as_str) {
-                    out.push(uses);
-                }
-            }
+            out.extend(job.get("uses").and_then(Value::as_str));
+            let steps = job.get("steps").and_then(Value::as_array).into_iter().flatten();
+            out.extend(steps.filter_map(|step| step.get("uses").and_then(Value::as_str)));
+        }
+        if self.is_action() {
+            out.extend(self.steps().filter_map(|step| step.get("uses").and_then(Value::as_str)));
         }
         out
     }
