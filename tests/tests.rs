@@ -24,6 +24,7 @@ mod models;
 mod observability;
 mod organisations;
 mod pipelines;
+mod print;
 mod remote;
 mod reports;
 mod resilience;
