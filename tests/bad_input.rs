@@ -720,6 +720,16 @@ fn a_result_file() {
                 Expect::AtEndOf("\"status\": \"great\"", "unknown variant `great`, expected one of `pass`, `fail`"),
             ),
             case(
+                "an accent colour that would end the report's style sheet",
+                Bad::Text(edit(
+                    base,
+                    "\"schema_version\": 1,",
+                    "\"schema_version\": 1,\n  \"branding\": { \"accent\": \"red; } </style>\" },",
+                )),
+                // serde_json places an error of a value's own checks at the end of its object.
+                Expect::At(3, 45, "`red; } </style>` is not a colour"),
+            ),
+            case(
                 "a string for the schema version",
                 Bad::Text(edit(base, "\"schema_version\": 1", "\"schema_version\": \"1\"")),
                 Expect::At(2, 23, "invalid type: string \"1\""),

@@ -14,7 +14,7 @@ fn an_unreadable_target_exits_2_and_names_it() {
 
 #[test]
 fn a_bad_argument_exits_2() {
-    let output = run(kaizen().args(["assess", "--format", "pdf"]));
+    let output = run(kaizen().args(["assess", "--format", "docx"]));
     assert_eq!(output.status.code(), Some(2));
 }
 

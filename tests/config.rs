@@ -134,6 +134,11 @@ fn each_invalid_file_is_named_with_line_and_column() {
         ),
         ("[plugins.config.nobody]\nx = 1\n", "config-unknown-plugin", (1, 17)),
         ("[plugins]\nextra = true\n", "config-syntax", (2, 1)),
+        ("[report]\naccent = \"teal\"\n", "config-invalid-colour", (2, 10)),
+        ("[report]\nlogo = \"missing.svg\"\n", "config-file-missing", (2, 8)),
+        ("[report]\nlogo = \"kaizen.toml\"\n", "config-invalid-logo", (2, 8)),
+        ("[report]\nlogo = \".\"\n", "config-invalid-logo", (2, 8)),
+        ("[report]\ncolour = \"#0a7\"\n", "config-syntax", (2, 1)),
     ];
     for (text, code, (line, column)) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -162,4 +167,70 @@ fn init_writes_a_valid_commented_template_and_keeps_an_existing_file() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(dir.path().join("kaizen.toml")).unwrap(), "# mine\n", "not overwritten");
     assert_eq!(run(kaizen().current_dir(dir.path()).args(["init", "--force"])).status.code(), Some(0));
+}
+
+#[test]
+fn branding_is_checked_with_positions_kept_in_the_result_and_rendered_again_from_it() {
+    // Every problem of the section at once, each at its place, the file named.
+    let config = "[[targets]]\npath = \"repos/*\"\n\n[report]\nlogo = \"branding/logo.png\"\naccent = \"teal\"\n";
+    let dir = workspace(config);
+    let output = run(kaizen().current_dir(dir.path()).args(["assess", "--quiet", "--out", "out"]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("kaizen.toml:5:8: error[config-file-missing]: logo `branding/logo.png` does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "kaizen.toml:6:10: error[config-invalid-colour]: `teal` is not a colour: write `#rgb` or `#rrggbb` \
+             in hexadecimal, as `#0a7` or `#2f5fb3`\n  |\n6 | accent = \"teal\"\n  |          ^"
+        ),
+        "{stderr}"
+    );
+    std::fs::create_dir(dir.path().join("branding")).unwrap();
+    std::fs::write(dir.path().join("branding/logo.png"), vec![0x89; (1 << 20) + 1]).unwrap();
+    let output = run(kaizen().current_dir(dir.path()).args(["assess", "--quiet", "--out", "out"]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "kaizen.toml:5:8: error[config-invalid-logo]: logo `branding/logo.png` cannot be used: it is 1048577 \
+             bytes; a logo is embedded in every report and may be at most 1 MiB"
+        ),
+        "{stderr}"
+    );
+    std::fs::write(dir.path().join("branding/logo.png"), "<html>not a picture</html>").unwrap();
+    let output = run(kaizen().current_dir(dir.path()).args(["assess", "--quiet", "--out", "out"]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be used: it is not a PNG, JPEG, GIF, WebP or SVG image"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+
+    // A real PNG (one pixel) and a colour: recorded in result.json, drawn in report.html.
+    use base64::Engine as _;
+    const PIXEL: &str =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let png = base64::engine::general_purpose::STANDARD.decode(PIXEL).unwrap();
+    std::fs::write(dir.path().join("branding/logo.png"), png).unwrap();
+    std::fs::write(dir.path().join("kaizen.toml"), config.replace("teal", "#0A7")).unwrap();
+    let output = run(kaizen().current_dir(dir.path()).args(["assess", "--quiet", "--out", "out"]));
+    assert_eq!(output.status.code(), Some(0));
+    let r = result(dir.path());
+    assert_eq!(
+        r["branding"],
+        json!({"logo": {"file": "branding/logo.png", "media_type": "image/png", "data": PIXEL}, "accent": "#0A7"})
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    let logo = format!("<img class=\"logo\" src=\"data:image&#x2f;png;base64,{}\"", PIXEL.replace('/', "&#x2f;"));
+    assert!(html.contains(&logo), "the logo is embedded");
+    assert!(html.contains("--accent: #0A7;"), "the accent colours the page");
+
+    // `kaizen report` needs only the result: the assessment file and the logo gone, the
+    // report it renders is branded the same.
+    std::fs::remove_file(dir.path().join("kaizen.toml")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("branding")).unwrap();
+    let output =
+        run(kaizen().current_dir(dir.path()).args(["report", "out/result.json", "--format", "html", "--out", "again"]));
+    assert_eq!(output.status.code(), Some(0));
+    let again = std::fs::read_to_string(dir.path().join("again/report.html")).unwrap();
+    assert_eq!(again, html, "the same page, branding and all");
 }

@@ -170,7 +170,7 @@ fn templates_override_by_name_and_a_broken_one_names_its_file_and_line() {
 }
 
 /// Chromium, or `None` when it is not installed (and not required).
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let found = ["chromium", "chromium-browser"]
         .iter()
         .find(|name| Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()));

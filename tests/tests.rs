@@ -25,6 +25,7 @@ mod models;
 mod observability;
 mod organisations;
 mod pipelines;
+mod print;
 mod remote;
 mod reports;
 mod resilience;

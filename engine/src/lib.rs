@@ -25,6 +25,8 @@
 //! - [`score`] and [`roadmap`]: pure functions of the judged targets and the [`model`].
 //! - [`result`]: the schema of `result.json`, composed from the stages' values;
 //!   [`report`], [`history`] and [`shard`] work from it.
+//! - [`branding`]: a report's logo and accent colour, from the assessment file into the
+//!   result, whose reports draw them.
 //! - [`diag`]: problems in user files, with stable codes per family.
 //! - [`authoring`]: `kaizen plugin new`, `build` and `test`, on top of the judge stage.
 //!
@@ -34,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod authoring;
+pub mod branding;
 pub mod catalogue;
 pub mod ci;
 pub mod collect;

@@ -8,6 +8,7 @@
 //! roadmap, the trend. Nothing here computes them; the records of the judge stage
 //! ([`FindingRecord`] and the others) are re-exported from [`crate::judge`].
 
+pub use crate::branding::Branding;
 use crate::collect::Skipped;
 use crate::diag::Diagnostic;
 pub use crate::judge::{CheckRecord, ErrorRecord, ExemptionRecord, FindingRecord, PluginRecord};
@@ -32,6 +33,10 @@ pub struct AssessmentResult {
     /// The organisation assessed, from the assessment file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
+    /// How the reports are branded (`[report]` of the assessment file): the logo, embedded,
+    /// and the accent colour. Absent when the file brands nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<Branding>,
     /// When the assessment started (RFC 3339, UTC).
     pub started_at: String,
     /// How long it took, in milliseconds.
@@ -323,6 +328,8 @@ impl SystemResult {
 pub struct Parts {
     /// The organisation's name, from the assessment file.
     pub organisation: Option<String>,
+    /// The reports' branding, from the assessment file.
+    pub branding: Option<Branding>,
     /// What the plugins found, target by target.
     pub judged: Judged,
     /// Targets that could not be collected.
@@ -354,7 +361,7 @@ pub struct Scored {
 impl AssessmentResult {
     /// The result of an assessment, composed from its parts.
     pub fn compose(parts: Parts) -> AssessmentResult {
-        let Parts { organisation, judged, unavailable, sources, scored, history, shard } = parts;
+        let Parts { organisation, branding, judged, unavailable, sources, scored, history, shard } = parts;
         let Judged { started_at, duration_ms, plugins, targets } = judged;
         let (model, scoring, assessments, systems, organisation_assessment, roadmap) = match scored {
             Some(s) => (
@@ -383,6 +390,7 @@ impl AssessmentResult {
             schema_version: SCHEMA_VERSION,
             kaizen_version: env!("CARGO_PKG_VERSION").into(),
             organisation,
+            branding,
             started_at,
             duration_ms,
             plugins,

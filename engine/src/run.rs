@@ -237,6 +237,7 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
     };
     let result = AssessmentResult::compose(Parts {
         organisation: settings.organisation().map(str::to_owned),
+        branding: settings.file.as_ref().map(|f| f.branding.clone()).filter(|b| !b.is_empty()),
         judged,
         unavailable: collected.unavailable,
         sources: collected.sources,

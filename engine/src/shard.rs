@@ -110,6 +110,9 @@ pub fn merge(parts: Vec<(PathBuf, AssessmentResult)>) -> Result<AssessmentResult
         if part.organisation != first.organisation {
             return Err(mismatch("the organisation"));
         }
+        if part.branding != first.branding {
+            return Err(mismatch("the branding (`[report]` of the assessment file)"));
+        }
         let slot = seen.get_mut(shard.index.wrapping_sub(1)).ok_or_else(|| mismatch("the shard index"))?;
         if *slot {
             return Err(MergeError::Duplicate(path.clone(), shard.index));

@@ -4,15 +4,16 @@
 //! Loaded in two phases, like every user file: [`AssessmentFile::parse`] deserialises with
 //! spans and rejects unknown keys (`raw`), then validates, collecting every problem with its
 //! line and column. Each section is validated by its own module (`targets`, `pipelines`,
-//! `plugins`, `exemptions`, `scoring`, `assess`) through one [`Context`] that holds the file
-//! and the problems found. References to plugins and checks are checked once the plugins are
-//! loaded ([`AssessmentFile::check_references`]), still with positions.
+//! `plugins`, `exemptions`, `scoring`, `assess`, `report`) through one [`Context`] that
+//! holds the file and the problems found. References to plugins and checks are checked once
+//! the plugins are loaded ([`AssessmentFile::check_references`]), still with positions.
 
 mod assess;
 mod exemptions;
 mod pipelines;
 mod plugins;
 mod raw;
+mod report;
 mod roles;
 mod scoring;
 mod sources;
@@ -49,6 +50,9 @@ pub struct AssessmentFile {
     source: String,
     /// The organisation's name, for the report.
     pub organisation: Option<String>,
+    /// How the reports are branded (`[report]`): the logo, read and embedded, and the
+    /// accent colour.
+    pub branding: crate::branding::Branding,
     /// Targets: folders (globs expanded) and git URLs, in the order written.
     pub targets: Vec<ConfiguredTarget>,
     /// Pipeline-run sources, each for one target.
@@ -139,6 +143,7 @@ impl AssessmentFile {
         let systems = systems::systems(&raw.systems, &mut cx);
         let scoring = scoring::scoring(&raw.scoring, &raw.roadmap, systems.len(), &mut cx);
         let assess = assess::assess(&raw.assess, &mut cx);
+        let branding = report::report(&raw.report, &mut cx);
 
         let mut problems = cx.problems;
         if !problems.is_empty() {
@@ -149,6 +154,7 @@ impl AssessmentFile {
             path: path.to_path_buf(),
             source: source.to_owned(),
             organisation: raw.organisation.name,
+            branding,
             targets,
             pipelines,
             deployment_workflows,

@@ -38,6 +38,15 @@ pub(super) struct Raw {
     pub(super) roadmap: RawRoadmap,
     #[serde(default)]
     pub(super) systems: Vec<Spanned<RawSystem>>,
+    #[serde(default)]
+    pub(super) report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReport {
+    pub(super) logo: Option<Spanned<String>>,
+    pub(super) accent: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

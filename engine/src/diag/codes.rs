@@ -135,7 +135,7 @@ codes! {
         TargetEmpty = "config-target-empty",
         /// A pipeline source names no target.
         UnknownTarget = "config-unknown-target",
-        /// A pipeline export or cloud inventory that does not exist.
+        /// A pipeline export, cloud inventory or logo that does not exist.
         FileMissing = "config-file-missing",
         /// A `github` repository not written `owner/name`.
         InvalidRepository = "config-invalid-repository",
@@ -149,6 +149,11 @@ codes! {
         SourceEmpty = "config-source-empty",
         /// A `github_org` or `gitlab_group` that is not an organisation or group name.
         InvalidOwner = "config-invalid-owner",
+        /// A `[report]` logo that cannot be read, is a folder, is larger than 1 MiB, or is
+        /// not a PNG, JPEG, GIF, WebP or SVG image.
+        InvalidLogo = "config-invalid-logo",
+        /// A `[report]` accent that is not a colour written `#rgb` or `#rrggbb`.
+        InvalidColour = "config-invalid-colour",
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod output;
+pub mod pdf;
 pub mod sarif;
 pub mod scope;
 pub mod svg;
@@ -215,6 +216,7 @@ impl Templates {
         env.add_filter("tail", stderr_line);
         env.add_filter("pct", percent);
         env.add_filter("markdown", markdown_html);
+        env.add_filter("css_string", css_string);
         Ok(env)
     }
 
@@ -230,6 +232,7 @@ impl Templates {
             let (strengths, gaps) = html::headlines(result);
             minijinja::context! {
                 result => view,
+                brand => brand(result),
                 scope => scope::summary(result),
                 strengths => strengths,
                 gaps => gaps,
@@ -239,6 +242,16 @@ impl Templates {
         } else {
             minijinja::context! { result => view, scope => scope::summary(result) }
         }
+    }
+}
+
+/// The branding as the HTML template sees it: `logo` as a `data:` URI, `accent`; each
+/// absent when the result has none.
+fn brand(result: &AssessmentResult) -> Value {
+    let branding = result.branding.as_ref();
+    minijinja::context! {
+        logo => branding.and_then(|b| b.logo.as_ref()).map(crate::branding::Logo::data_uri),
+        accent => branding.and_then(|b| b.accent.as_ref()).map(crate::branding::Colour::as_str),
     }
 }
 
@@ -527,6 +540,24 @@ fn fact_text(value: Value) -> String {
     }
 }
 
+/// Text as a quoted CSS string, for the page's margins (`@page { @bottom-left { content:
+/// … } }`): every character but letters, digits, spaces and a few marks is escaped, so no
+/// text can end the string, the rule or the `<style>` element.
+fn css_string(text: String) -> Value {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_alphanumeric() || " .,:;-_()·–".contains(c) {
+            out.push(c);
+        } else {
+            // Six hexadecimal digits end the escape without a following space.
+            out.push_str(&format!("\\{:06x}", c as u32));
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
+}
+
 /// A share in 0..=1 as a whole percentage.
 fn percent(share: f64) -> String {
     format!("{:.0} %", (share * 100.0).clamp(0.0, 100.0))
@@ -555,5 +586,11 @@ mod tests {
     fn hostile_text_cannot_break_the_table_or_inject_html() {
         assert_eq!(markdown_text("a|b\n<script>".into()), "a\\|b \\<script\\>");
         assert_eq!(code_text("x`|y\n".into()), "x'¦y\u{FFFD}");
+    }
+
+    #[test]
+    fn text_in_a_css_string_cannot_end_it() {
+        let css = css_string("Acme · \"Q1\"; } </style>\\é".into()).to_string();
+        assert_eq!(css, r#""Acme · \000022Q1\000022; \00007d \00003c\00002fstyle\00003e\00005cé""#);
     }
 }

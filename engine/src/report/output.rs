@@ -16,6 +16,8 @@ pub enum Format {
     Html,
     /// findings.sarif (SARIF 2.1.0), for code-scanning tools.
     Sarif,
+    /// report.pdf, report.html printed by a headless Chromium or Chrome.
+    Pdf,
 }
 
 impl Format {
@@ -26,6 +28,7 @@ impl Format {
             Format::Md => "report.md",
             Format::Html => "report.html",
             Format::Sarif => "findings.sarif",
+            Format::Pdf => "report.pdf",
         }
     }
 }
@@ -39,6 +42,9 @@ pub enum OutputError {
     /// A template that does not compile or render.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The PDF could not be printed.
+    #[error(transparent)]
+    Pdf(#[from] super::pdf::PdfError),
     /// The output folder is a file.
     #[error("cannot write the reports to {}: it is a file, not a folder", .0.display())]
     OutIsAFile(PathBuf),
@@ -67,15 +73,18 @@ pub enum WriteError {
     Json(#[from] serde_json::Error),
 }
 
-/// Checks, before any work, that the reports can go where they are asked to, and reads
-/// the templates of `templates` (over the built-in ones): a mistake in either is reported
-/// before an assessment is spent on it.
+/// Checks, before any work, that the reports can go where they are asked to, reads the
+/// templates of `templates` (over the built-in ones) and, for a PDF, finds the browser
+/// that prints it: a mistake in any is reported before an assessment is spent on it.
 pub fn prepare(formats: &[Format], templates: Option<&Path>, out: &Path) -> Result<Templates, OutputError> {
     let templates = match templates {
         Some(dir) => Templates::from_dir(dir)?,
         None => Templates::builtin(),
     };
     templates.check()?;
+    if formats.contains(&Format::Pdf) {
+        super::pdf::Chromium::from_env()?;
+    }
     if let Ok(meta) = std::fs::metadata(out) {
         if !meta.is_dir() {
             return Err(OutputError::OutIsAFile(out.to_path_buf()));
@@ -95,7 +104,14 @@ pub fn prepare(formats: &[Format], templates: Option<&Path>, out: &Path) -> Resu
 /// user file); anything else is an error writing the file.
 enum Failure {
     Render(RenderError),
+    Pdf(super::pdf::PdfError),
     Write(WriteError),
+}
+
+impl From<super::pdf::PdfError> for Failure {
+    fn from(e: super::pdf::PdfError) -> Self {
+        Failure::Pdf(e)
+    }
 }
 
 impl From<std::io::Error> for Failure {
@@ -116,7 +132,7 @@ pub fn write(
     out: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staged = Vec::new();
-    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
+    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif, Format::Pdf] {
         if !formats.contains(&format) {
             continue;
         }
@@ -128,6 +144,9 @@ pub fn write(
                 Format::Md => templates.render_to(super::MARKDOWN, result, w).map_err(Failure::Render)?,
                 Format::Html => templates.render_to(super::HTML, result, w).map_err(Failure::Render)?,
                 Format::Sarif => serde_json::to_writer_pretty(&mut *w, &super::sarif::sarif(result)).map_err(json)?,
+                Format::Pdf => super::pdf::print(&super::pdf::Chromium::from_env()?, out, w, |html| {
+                    templates.render_to(super::HTML, result, html).map_err(Failure::Render)
+                })?,
             }
             if matches!(format, Format::Json | Format::Sarif) {
                 w.write_all(b"\n")?;
@@ -137,6 +156,7 @@ pub fn write(
         match written {
             Ok(file) => staged.push(file),
             Err(Failure::Render(e)) => return Err(e.into()),
+            Err(Failure::Pdf(e)) => return Err(e.into()),
             Err(Failure::Write(source)) => return Err(OutputError::Write { path, source }),
         }
     }
