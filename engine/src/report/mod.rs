@@ -8,6 +8,7 @@ pub mod output;
 pub mod sarif;
 pub mod scope;
 pub mod svg;
+pub mod xlsx;
 
 pub use output::{Format, OutputError};
 

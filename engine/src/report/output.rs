@@ -16,6 +16,8 @@ pub enum Format {
     Html,
     /// findings.sarif (SARIF 2.1.0), for code-scanning tools.
     Sarif,
+    /// report.xlsx, a spreadsheet: levels, practices, findings, roadmap, DORA.
+    Xlsx,
 }
 
 impl Format {
@@ -26,6 +28,7 @@ impl Format {
             Format::Md => "report.md",
             Format::Html => "report.html",
             Format::Sarif => "findings.sarif",
+            Format::Xlsx => "report.xlsx",
         }
     }
 }
@@ -65,6 +68,9 @@ pub enum WriteError {
     /// The result could not be serialised.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// The workbook could not be written.
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// Checks, before any work, that the reports can go where they are asked to, and reads
@@ -116,7 +122,7 @@ pub fn write(
     out: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staged = Vec::new();
-    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
+    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif, Format::Xlsx] {
         if !formats.contains(&format) {
             continue;
         }
@@ -128,6 +134,7 @@ pub fn write(
                 Format::Md => templates.render_to(super::MARKDOWN, result, w).map_err(Failure::Render)?,
                 Format::Html => templates.render_to(super::HTML, result, w).map_err(Failure::Render)?,
                 Format::Sarif => serde_json::to_writer_pretty(&mut *w, &super::sarif::sarif(result)).map_err(json)?,
+                Format::Xlsx => super::xlsx::write(result, w, out).map_err(|e| Failure::Write(e.into()))?,
             }
             if matches!(format, Format::Json | Format::Sarif) {
                 w.write_all(b"\n")?;
