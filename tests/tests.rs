@@ -35,3 +35,4 @@ mod security;
 mod shard;
 #[cfg(feature = "aws")]
 mod systems;
+mod xlsx;
