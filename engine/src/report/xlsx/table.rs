@@ -105,7 +105,7 @@ impl<'w> Table<'w> {
         for (i, c) in columns.iter().enumerate() {
             let col = col(i);
             sheet.set_column_width(col, c.width)?;
-            sheet.write_string_with_format(0, col, &c.title, &formats.header)?;
+            sheet.write_string_with_format(0, col, fit(&c.title), &formats.header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
         Ok(Table { sheet, formats, wrap: columns.iter().map(|c| c.wrap).collect(), row: 1, cut: 0 })
