@@ -37,3 +37,4 @@ mod security;
 mod shard;
 #[cfg(feature = "aws")]
 mod systems;
+mod xlsx;

@@ -23,10 +23,11 @@ pub struct Staged {
 }
 
 /// Writes an output through `write` (buffered) to a temporary file beside `path`, with
-/// the permissions [`write_atomic`] gives, and flushes it to disk.
+/// the permissions [`write_atomic`] gives, and flushes it to disk. The writer is `Send`
+/// because the workbook writer (rust_xlsxwriter) asks for one.
 pub fn stage<E: From<std::io::Error>>(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), E>,
 ) -> Result<Staged, E> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

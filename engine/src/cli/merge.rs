@@ -13,7 +13,7 @@ pub struct Args {
     /// Where to write the merged result and reports.
     #[arg(long, value_name = "DIR", default_value = "kaizen-report")]
     out: PathBuf,
-    /// Output formats (comma-separated).
+    /// Output formats (comma-separated): json, md, html, sarif, xlsx.
     #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md,html")]
     format: Vec<Format>,
     /// Templates overriding the built-in ones by name (report.md.j2, report.html.j2).

@@ -254,6 +254,17 @@ impl Rule {
         out
     }
 
+    /// Every DORA key the rule names.
+    pub fn dora_keys(&self) -> Vec<DoraKey> {
+        let mut out = Vec::new();
+        self.visit(&mut |r| {
+            if let Rule::Dora { key, .. } = r {
+                out.push(*key);
+            }
+        });
+        out
+    }
+
     fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Rule)) {
         f(self);
         match self {

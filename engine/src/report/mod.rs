@@ -9,6 +9,7 @@ pub mod pdf;
 pub mod sarif;
 pub mod scope;
 pub mod svg;
+pub mod xlsx;
 
 pub use output::{Format, OutputError};
 

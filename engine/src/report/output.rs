@@ -18,6 +18,8 @@ pub enum Format {
     Sarif,
     /// report.pdf, report.html printed by a headless Chromium or Chrome.
     Pdf,
+    /// report.xlsx, a spreadsheet: levels, practices, findings, roadmap, DORA.
+    Xlsx,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Format::Html => "report.html",
             Format::Sarif => "findings.sarif",
             Format::Pdf => "report.pdf",
+            Format::Xlsx => "report.xlsx",
         }
     }
 }
@@ -71,6 +74,9 @@ pub enum WriteError {
     /// The result could not be serialised.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// The workbook could not be written.
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// Checks, before any work, that the reports can go where they are asked to, reads the
@@ -132,7 +138,7 @@ pub fn write(
     out: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staged = Vec::new();
-    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif, Format::Pdf] {
+    for format in [Format::Json, Format::Md, Format::Html, Format::Sarif, Format::Pdf, Format::Xlsx] {
         if !formats.contains(&format) {
             continue;
         }
@@ -147,6 +153,7 @@ pub fn write(
                 Format::Pdf => super::pdf::print(&super::pdf::Chromium::from_env()?, out, w, |html| {
                     templates.render_to(super::HTML, result, html).map_err(Failure::Render)
                 })?,
+                Format::Xlsx => super::xlsx::write(result, w, out).map_err(|e| Failure::Write(e.into()))?,
             }
             if matches!(format, Format::Json | Format::Sarif) {
                 w.write_all(b"\n")?;

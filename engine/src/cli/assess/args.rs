@@ -24,7 +24,7 @@ pub struct Args {
     /// Where to write the outputs [default: kaizen-report].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Output formats (comma-separated): json, md, html, sarif, pdf.
+    /// Output formats (comma-separated): json, md, html, sarif, pdf, xlsx.
     #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "json,md,html")]
     format: Vec<Format>,
     /// A folder of templates replacing the built-in ones of the same name (report.md.j2,
