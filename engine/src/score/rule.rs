@@ -27,6 +27,19 @@ pub enum Verdict {
     OutOfScope,
 }
 
+impl Verdict {
+    /// The verdict in a trace's and a report's words.
+    pub fn said(self) -> &'static str {
+        match self {
+            Verdict::Satisfied => "satisfied",
+            Verdict::NotSatisfied => "not satisfied",
+            Verdict::Unknown => "unknown",
+            Verdict::NotApplicable => "not applicable",
+            Verdict::OutOfScope => "out of scope",
+        }
+    }
+}
+
 /// One leaf of a rule and what it found: the line a consultant points at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Trace {

@@ -35,7 +35,7 @@ use crate::model::{Model, Question};
 use crate::plugin::Status;
 use crate::result::AssessmentResult;
 use crate::score::dora::TargetDora;
-use crate::score::rule::{Trace, Verdict};
+use crate::score::rule::Trace;
 use crate::score::{AreaResult, OrganisationArea, TargetAssessment};
 use rust_xlsxwriter::{Color, ConditionalFormat3ColorScale, ConditionalFormatType, Workbook, XlsxError};
 use std::collections::BTreeMap;
@@ -591,7 +591,7 @@ fn evidence(trace: &[Trace]) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(verdict_name(t.verdict));
+        out.push_str(t.verdict.said());
         out.push_str(": ");
         out.push_str(&t.rule);
         if let Some(member) = &t.member {
@@ -605,16 +605,6 @@ fn evidence(trace: &[Trace]) -> String {
         }
     }
     out
-}
-
-fn verdict_name(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Satisfied => "satisfied",
-        Verdict::NotSatisfied => "not satisfied",
-        Verdict::Unknown => "unknown",
-        Verdict::NotApplicable => "not applicable",
-        Verdict::OutOfScope => "out of scope",
-    }
 }
 
 /// The answers given to `questions`, one a line: `question: answer`, with where it came

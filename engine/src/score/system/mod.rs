@@ -253,17 +253,6 @@ fn pool_values(values: &[&Value]) -> Value {
 /// A member's name and what a leaf came to on its evidence: verdict, what was found, where.
 type MemberVerdict<'n> = (&'n str, (Verdict, String, Vec<crate::plugin::Evidence>));
 
-/// The verdict's name in a trace's words.
-fn said(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Satisfied => "satisfied",
-        Verdict::NotSatisfied => "not satisfied",
-        Verdict::Unknown => "unknown",
-        Verdict::NotApplicable => "not applicable",
-        Verdict::OutOfScope => "out of scope",
-    }
-}
-
 fn to_outcome(verdict: Verdict) -> Outcome {
     rule::leaf_outcome(verdict, false)
 }
@@ -321,7 +310,7 @@ pub(super) fn pooled_leaf(leaf: &Rule, subject: Subject<'_>, pool: &Pool<'_>, tr
                 let found = if verdict == pooled {
                     found
                 } else {
-                    format!("{found} (outweighed: {} for the system)", said(pooled))
+                    format!("{found} (outweighed: {} for the system)", pooled.said())
                 };
                 trace.push(Trace { rule: rule_text.clone(), verdict, found, locations, member: Some(name.to_owned()) });
             }
