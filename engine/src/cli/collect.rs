@@ -134,9 +134,10 @@ fn pipelines_command(args: PipelinesArgs) -> anyhow::Result<ExitCode> {
 #[cfg(not(feature = "aws"))]
 fn aws(_: AwsArgs) -> anyhow::Result<ExitCode> {
     anyhow::bail!(
-        "this build of kaizen has no AWS collector: it was built without the cargo feature `aws`.\n\
-         Build it with the feature, which is on by default: `cargo build --release` (or \
-         `cargo install --path engine`) without `--no-default-features`, or add `--features aws`."
+        "this build of kaizen has no AWS collector: it was built without the cargo feature `aws`, \
+         which a build from a checkout leaves out (it doubles the build time).\n\
+         Install a release archive, which has it, or build with the feature: \
+         `cargo install --path engine --features aws` (or `cargo run --release --features aws -- collect aws`)."
     )
 }
 
