@@ -107,17 +107,6 @@ fn help_texts_are_reviewed() {
     }
 }
 
-/// A build without the `aws` feature still knows the command, and says how to get it.
-#[cfg(not(feature = "aws"))]
-#[test]
-fn collect_aws_without_the_feature_says_how_to_get_it() {
-    let output = run(kaizen().args(["collect", "aws"]));
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("this build of kaizen has no AWS collector"), "{stderr}");
-    assert!(stderr.contains("without `--no-default-features`"), "{stderr}");
-}
-
 #[test]
 fn plugin_run_prints_the_raw_response_or_writes_the_request() {
     let target = support::fixture("assess/jenkins");
