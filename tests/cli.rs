@@ -1,6 +1,7 @@
 //! The command line: exit codes, errors that name what is wrong, `plugin list` and `check`.
 
 use crate::support::{self, kaizen, run, test_plugin};
+use std::path::Path;
 
 #[test]
 fn an_unreadable_target_exits_2_and_names_it() {
@@ -265,4 +266,67 @@ fn man_writes_a_page_for_every_command() {
     assert!(page.contains("kaizen collect aws") && page.contains("max\\-executions"), "{page}");
     let printed = run(kaizen().arg("man"));
     assert!(String::from_utf8_lossy(&printed.stdout).contains(".TH kaizen 1"));
+}
+
+/// A plugin that reads only the repository's own documents is still told about examples and
+/// fixtures (their paths and roles), but the host parses none of them for it; a plugin that
+/// does not say so gets every matching document, as before.
+#[test]
+fn own_documents_only_lists_examples_and_fixtures_without_parsing_them() {
+    let repo = tempfile::tempdir().unwrap();
+    let rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n";
+    support::write_files(
+        repo.path(),
+        &[
+            ("monitoring/alerts.yaml", rule),
+            ("test/testdata/alerts.yaml", rule),
+            ("examples/alerts.yaml", rule),
+            ("vendor/other/alerts.yaml", rule),
+        ],
+    );
+    let request = |plugin: &Path| -> serde_json::Value {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("request.json");
+        let output =
+            run(kaizen().arg("plugin").arg("run").arg(plugin).arg("--request-out").arg(&out).arg("--target").arg(repo.path()));
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+    };
+    let documents = |r: &serde_json::Value| -> Vec<String> {
+        r["documents"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap().to_owned()).collect()
+    };
+    let listed = |r: &serde_json::Value| -> Vec<(String, String)> {
+        let files = r["files"].as_array().unwrap().iter();
+        files.map(|f| (f["path"].as_str().unwrap().to_owned(), f["role"].as_str().unwrap_or("own").to_owned())).collect()
+    };
+
+    // The built-in observability plugin reads its own documents only.
+    let own = request(Path::new("observability"));
+    assert_eq!(documents(&own), ["monitoring/alerts.yaml"]);
+    let files = listed(&own);
+    for (path, role) in [
+        ("monitoring/alerts.yaml", "own"),
+        ("test/testdata/alerts.yaml", "test-fixture"),
+        ("examples/alerts.yaml", "example"),
+        ("vendor/other/alerts.yaml", "vendored"),
+    ] {
+        assert!(files.contains(&(path.to_owned(), role.to_owned())), "{path} as {role} in {files:?}");
+    }
+
+    // The same globs without the key: every matching file is parsed.
+    let plugin = tempfile::tempdir().unwrap();
+    let wasm = test_plugin("evidence_echo").join("evidence_echo.wasm");
+    std::fs::copy(wasm, plugin.path().join("echo.wasm")).unwrap();
+    std::fs::write(
+        plugin.path().join("plugin.toml"),
+        "id = \"echo\"\nname = \"echo\"\nversion = \"0.1.0\"\napi = 1\nwasm = \"echo.wasm\"\ndescription = \"d\"\n\n\
+         [inputs]\nparse = [{ glob = \"**/*.yaml\", format = \"yaml\" }]\n",
+    )
+    .unwrap();
+    let mut all = documents(&request(plugin.path()));
+    all.sort();
+    assert_eq!(
+        all,
+        ["examples/alerts.yaml", "monitoring/alerts.yaml", "test/testdata/alerts.yaml", "vendor/other/alerts.yaml"]
+    );
 }

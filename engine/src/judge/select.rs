@@ -25,6 +25,8 @@ pub struct Selector {
     /// For each glob of `globs`, in order: `None` for a `files` glob, its format for a
     /// `parse` glob (in the manifest's order, after the `files` globs).
     formats: Vec<Option<Format>>,
+    /// Whether only the repository's own files are parsed for the plugin.
+    own_documents_only: bool,
 }
 
 /// The files of one target a plugin is given: their index in the inventory, and the
@@ -46,9 +48,10 @@ impl Selector {
                 formats.push(format);
             }
         }
+        let own_documents_only = m.inputs.own_documents_only;
         match builder.build() {
-            Ok(globs) => Selector { globs, formats },
-            Err(_) => Selector { globs: GlobSet::empty(), formats: Vec::new() },
+            Ok(globs) => Selector { globs, formats, own_documents_only },
+            Err(_) => Selector { globs: GlobSet::empty(), formats: Vec::new(), own_documents_only },
         }
     }
 }
@@ -64,9 +67,11 @@ pub fn select(inventory: &Inventory, selectors: &[&Selector]) -> Vec<Selection> 
         for (selector, selection) in selectors.iter().zip(&mut selections) {
             selector.globs.matches_candidate_into(&candidate, &mut hits);
             if !hits.is_empty() {
-                // A file two `parse` globs of one format match is parsed once in it.
+                // A file two `parse` globs of one format match is parsed once in it; one that
+                // is not the repository's own is only listed for a plugin that reads its own.
+                let parsed = !selector.own_documents_only || file.role.is_own();
                 let mut formats: Vec<Format> = Vec::new();
-                for format in hits.iter().filter_map(|&h| selector.formats[h]) {
+                for format in hits.iter().filter(|_| parsed).filter_map(|&h| selector.formats[h]) {
                     if !formats.contains(&format) {
                         formats.push(format);
                     }

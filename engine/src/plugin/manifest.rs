@@ -58,6 +58,8 @@ struct RawInputs {
     cloud: bool,
     #[serde(default)]
     ci: bool,
+    #[serde(default)]
+    own_documents_only: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +142,10 @@ pub struct Inputs {
     /// Whether it wants the repository's CI definitions as the host understood them
     /// (pipelines, jobs, commands, the tools of the catalogue they run).
     pub ci: bool,
+    /// Whether only the files that count as the repository's own (roles `own`, `generated`
+    /// and `test`) are parsed for it: examples, fixtures, vendored code and documentation
+    /// are still listed with their role, without documents.
+    pub own_documents_only: bool,
 }
 
 /// Files to parse and their format.
@@ -380,6 +386,7 @@ impl Manifest {
                 pipelines: raw.inputs.pipelines,
                 cloud: raw.inputs.cloud,
                 ci: raw.inputs.ci,
+                own_documents_only: raw.inputs.own_documents_only,
             },
             facts,
             checks,

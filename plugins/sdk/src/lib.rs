@@ -479,7 +479,10 @@ impl Request {
         self.all_files_matching(pattern).filter(|f| f.role.is_own())
     }
 
-    /// Every parsed document whose path matches a glob, whatever its file's role.
+    /// Every parsed document whose path matches a glob, whatever its file's role. A plugin
+    /// whose manifest sets `own_documents_only = true` receives no documents of files that
+    /// are not the repository's own, so this is then the same as
+    /// [`Request::documents_matching`].
     pub fn all_documents_matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Document> + 'a {
         self.documents.iter().filter(move |d| glob_match(pattern, &d.path))
     }
