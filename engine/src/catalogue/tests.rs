@@ -56,6 +56,7 @@ fn commands_match_on_program_and_subcommand_not_on_substrings() {
     assert_eq!(tools_of("kubectl apply --dry-run=client -f k8s/"), ["kubeconform"]);
     assert_eq!(tools_of("govulncheck ./..."), ["govulncheck"]);
     assert_eq!(tools_of("cmake --build build --target test"), ["ctest"]);
+    assert_eq!(tools_of("django test -v2"), ["pytest"]);
 }
 
 #[test]

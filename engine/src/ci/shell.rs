@@ -375,6 +375,23 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
         let Some(first) = argv.first() else { break };
         let program = crate::catalogue::program_name(first);
         let next = argv.get(1).map(String::as_str);
+        // A variable left unexpanded as the program is either the program itself
+        // (`$(KUSTOMIZE) build`, which the CI model names by the variable) or a prefix
+        // (`$(TEST_ENV) uv run pytest`, empty as often as not): both are recorded.
+        let rest = if is_variable_reference(first) && argv.len() > 1 {
+            out.push(Command { argv: argv.clone(), line, text: text.to_owned(), image: None, file: None });
+            if next == Some("-m") {
+                2 // `$(PYTHON) -m pytest`
+            } else {
+                1
+            }
+        } else {
+            0
+        };
+        if rest > 0 {
+            argv.drain(..rest);
+            continue;
+        }
         let rest = match program.as_str() {
             "sudo" | "doas" => after_options(&argv, 1, &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"]),
             "env" => after_options(&argv, 1, &["-u", "-C", "-S"]),
@@ -427,6 +444,11 @@ fn unwrap(argv: Vec<String>, line: u32, text: &str, depth: usize, out: &mut Vec<
                 None => break,
             },
             "python" | "python3" | "pypy" | "pypy3" if next == Some("-m") => 2,
+            // `python -b -W always -m coverage run …`: the interpreter's own options first.
+            "python" | "python3" | "pypy" | "pypy3" if python_module(&argv).is_some() => {
+                python_module(&argv).unwrap_or(argv.len())
+            }
+            "unshare" => after_options(&argv, 1, &["-S", "--setuid", "-G", "--setgid", "-R", "--root", "-w", "--wd"]),
             // `go tool -modfile tools/go.mod goreleaser release`: a Go tool by name;
             // `go run golang.org/x/vuln/cmd/govulncheck@latest ./...`: a package's command.
             "go" if next == Some("tool") => {
@@ -715,6 +737,33 @@ fn after_options(argv: &[String], from: usize, with_value: &[&str]) -> usize {
         i += if with_value.contains(&w) { 2 } else { 1 };
     }
     i
+}
+
+/// Where the module's name is in `python [options] -m MODULE …`: after options such as
+/// `-b`, `-u`, `-W always` or `-X dev`; `None` when the interpreter runs a script or `-c`.
+fn python_module(argv: &[String]) -> Option<usize> {
+    let mut i = 1;
+    while let Some(w) = argv.get(i) {
+        match w.as_str() {
+            "-m" => return (i + 1 < argv.len()).then_some(i + 1),
+            "-W" | "-X" | "--check-hash-based-pycs" => i += 2,
+            "-c" | "-" | "--" => return None,
+            w if w.starts_with('-') => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A word that is only a variable reference: `$(NAME)`, `${NAME}` or `$NAME`.
+fn is_variable_reference(word: &str) -> bool {
+    let Some(rest) = word.strip_prefix('$') else { return false };
+    let name = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')))
+        .unwrap_or(rest);
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn is_assignment(word: &str) -> bool {

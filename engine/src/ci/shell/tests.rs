@@ -65,6 +65,8 @@ fn wrappers_are_taken_off() {
         ("pnpm exec playwright test", "playwright test"),
         ("cross-env NODE_ENV=test jest", "jest"),
         ("sudo -u runner make test", "make test"),
+        ("unshare --map-root-user --net make test T=test/unit", "make test T=test/unit"),
+        ("python3 -u -X dev -m pytest -q", "pytest -q"),
     ] {
         assert_eq!(first(script), words(expected), "{script}");
     }
@@ -81,6 +83,23 @@ fn scripts_inside_commands_are_read() {
         vec![vec!["$(go env GOPATH)/bin/golangci-lint".to_owned(), "run".to_owned()], words("go env GOPATH")]
     );
     assert_eq!(argvs("eval \"make test\""), vec![words("make test")]);
+    // A variable left as the program: the command as written (the CI model names a
+    // `$(KUSTOMIZE)` by its variable), and what follows it, in case it was a prefix.
+    for (script, rest) in [
+        ("$(TEST_ENV) uv run --locked --dev pytest --cov", "pytest --cov"),
+        ("${RUNNER} cargo test", "cargo test"),
+        ("$(PYTHON) -m pytest tests", "pytest tests"),
+        ("$KUSTOMIZE build config/default", "build config/default"),
+    ] {
+        let found = argvs(script);
+        assert_eq!(found[..2], [words(script), words(rest)], "{script}");
+        // `$(NAME)` is also a command substitution to the shell: NAME runs first.
+        assert!(found.len() == 2 || found[2].len() == 1, "{script}: {found:?}");
+    }
+    assert_eq!(
+        argvs("python -b -W always -m coverage run -m django test -v2"),
+        vec![words("coverage run -m django test -v2"), words("django test -v2")]
+    );
 }
 
 #[test]
