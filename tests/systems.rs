@@ -154,12 +154,15 @@ targets = ["ledger-app"]
     assert_ne!(practice(app_alone, "obs-centralised-logging")["state"], "satisfied");
 
     // Security: static analysis in the repository's CI, image scanning in the account.
-    // Neither member shows both; the system does, and its trace says who showed what.
-    let scanning = practice(system, "sec-security-scanning-in-ci");
+    // Either is one kind of scanning (level 3), which the application shows alone; both are
+    // the level-4 practice, which neither member shows and the system does, with a trace
+    // that says who showed what.
+    assert_eq!(practice(app_alone, "sec-security-scanning-in-ci")["state"], "satisfied");
+    let scanning = practice(system, "sec-comprehensive-scanning");
     assert_eq!(scanning["state"], "satisfied", "{:#}", scanning["trace"]);
     assert_eq!(deciding_members(scanning), ["payments-app", aws.as_str()]);
-    assert_eq!(practice(app_alone, "sec-security-scanning-in-ci")["state"], "not_satisfied");
-    assert_ne!(practice(account_alone, "sec-security-scanning-in-ci")["state"], "satisfied");
+    assert_eq!(practice(app_alone, "sec-comprehensive-scanning")["state"], "not_satisfied");
+    assert_ne!(practice(account_alone, "sec-comprehensive-scanning")["state"], "satisfied");
     let reason = scanning["reason"].as_str().unwrap();
     assert!(reason.contains("check security/sast (payments-app): pass"), "{reason}");
     assert!(reason.contains(&format!("check aws/ecr-scan-on-push ({aws}): pass")), "{reason}");
