@@ -15,6 +15,81 @@ fn the_dora_capabilities_model_is_valid() {
     );
 }
 
+/// Every model in questionnaires/ is valid and built in: checked by its file and by its
+/// name, with the same verdict; a name that is neither a file nor a built-in model lists
+/// the built-in ones.
+#[test]
+fn every_model_in_questionnaires_is_valid_and_built_in_by_name() {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root().join("questionnaires")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let by_file = run(kaizen().args(["model", "check"]).arg(&path));
+        assert_eq!(by_file.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&by_file.stderr));
+        assert!(by_file.stderr.is_empty(), "{name} warns: {}", String::from_utf8_lossy(&by_file.stderr));
+        // By name, from a folder where no file has that name.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let by_name = run(kaizen().current_dir(elsewhere.path()).args(["model", "check", &name]));
+        assert_eq!(by_name.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&by_name.stderr));
+        let verdict = |out: &std::process::Output| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            text.split_once(": model ").map(|(_, v)| v.to_owned()).unwrap_or(text)
+        };
+        assert_eq!(verdict(&by_file), verdict(&by_name), "{name}");
+        names.push(name);
+    }
+    names.sort();
+    assert_eq!(names, ["aws-devops-guidance", "devops", "dora-capabilities"]);
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = run(kaizen().current_dir(elsewhere.path()).args(["model", "check", "aws-devops"]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("aws-devops: error[model-unreadable]: no such file, and no built-in model of that name \
+             (built-in: devops, dora-capabilities, aws-devops-guidance)"),
+        "{stderr}"
+    );
+}
+
+/// Every AWS DevOps Guidance indicator id a model maps to was checked to exist: it is in
+/// catalogue/frameworks/aws-devops-guidance.toml, once, with a link to AWS's guidance.
+#[test]
+fn every_aws_devops_guidance_id_a_model_names_was_checked() {
+    let catalogue: toml::Value = toml::from_str(
+        &std::fs::read_to_string(root().join("catalogue/frameworks/aws-devops-guidance.toml")).unwrap(),
+    )
+    .unwrap();
+    let mut checked = std::collections::BTreeSet::new();
+    for indicator in catalogue["indicator"].as_array().unwrap() {
+        let id = indicator["id"].as_str().unwrap();
+        assert!(checked.insert(id.to_owned()), "{id} is listed twice");
+        let url = indicator["url"].as_str().unwrap();
+        assert!(url.starts_with("https://docs.aws.amazon.com/wellarchitected/latest/devops-guidance/"), "{id}: {url}");
+        assert_eq!(indicator["checked"].as_str(), Some("2026-12-08"), "{id}");
+    }
+    assert!(checked.len() > 100, "{}", checked.len());
+
+    let mut used = 0;
+    for name in ["devops", "dora-capabilities", "aws-devops-guidance"] {
+        let model: toml::Value =
+            toml::from_str(&std::fs::read_to_string(root().join(format!("questionnaires/{name}.toml"))).unwrap())
+                .unwrap();
+        for practice in model["practice"].as_array().unwrap() {
+            let ids = practice.get("maps_to").and_then(|m| m.get("well_architected")).and_then(|w| w.as_array());
+            for id in ids.into_iter().flatten() {
+                let id = id.as_str().unwrap();
+                assert!(checked.contains(id), "{name}: practice {} maps to {id}, which was not checked", practice["id"]);
+                used += 1;
+            }
+        }
+    }
+    assert!(used > 60, "{used} ids used");
+}
+
 /// A valid model: one area with a practice at each level and one question.
 const BASE: &str = r#"[model]
 id = "small"

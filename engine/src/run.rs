@@ -659,10 +659,7 @@ impl Scoring {
     fn load(settings: &Settings, registry: &Registry) -> Result<Scoring, Error> {
         let catalogue = Catalogue::from_registry(registry);
         let (path, source, text) = match &settings.model {
-            ModelSource::File(path) => {
-                let text = crate::diag::read_text(crate::diag::ModelCode::Unreadable, path)?;
-                (path.clone(), path.display().to_string(), text)
-            }
+            ModelSource::File(path) => model::source_of(path)?,
             ModelSource::BuiltIn => {
                 (PathBuf::from(model::DEFAULT_PATH), "built-in".to_owned(), model::DEFAULT_SOURCE.to_owned())
             }

@@ -13,7 +13,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The model file [default: the built-in model].
+    /// The model file, or the name of a built-in model (devops, dora-capabilities,
+    /// aws-devops-guidance) [default: devops].
     file: Option<PathBuf>,
     /// Plugin folders whose checks and facts the model may use, besides the built-in plugins
     /// (repeatable).
@@ -30,8 +31,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let catalogue = Catalogue::from_registry(&kaizen::plugin::Registry::with_dirs(&args.plugins)?);
     let (path, source) = match &args.file {
-        Some(file) => match kaizen::diag::read_text(kaizen::diag::ModelCode::Unreadable, file) {
-            Ok(source) => (file.clone(), source),
+        Some(file) => match model::source_of(file) {
+            Ok((path, _, source)) => (path, source),
             Err(problem) => {
                 eprintln!("{problem}");
                 return Ok(ExitCode::from(2));

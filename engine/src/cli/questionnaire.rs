@@ -19,7 +19,8 @@ In the interview, pick an answer with the arrow keys (or j/k) and Enter. The men
 skip, back (to the previous question), help, and save and quit (Esc or q too). Every answer \
 is saved to the file at once, so Ctrl-C loses nothing.")]
 pub struct Args {
-    /// The maturity model [default: the built-in model].
+    /// The maturity model: a file, or the name of a built-in model (devops,
+    /// dora-capabilities, aws-devops-guidance) [default: devops].
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
     /// An answers file to resume: the interview asks only the questions it leaves unanswered
@@ -263,10 +264,10 @@ fn load_model(path: Option<&Path>) -> Result<Model, Diagnostics> {
     match path {
         None => Model::builtin(),
         Some(path) => {
-            let source = kaizen::diag::read_text(kaizen::diag::ModelCode::Unreadable, path)?;
+            let (path, _, source) = model::source_of(path)?;
             let catalogue = Catalogue::builtin()
-                .map_err(|e| Diagnostics(vec![Diagnostic::new(kaizen::diag::ModelCode::Catalogue, path, e)]))?;
-            model::load(path, &source, &catalogue)
+                .map_err(|e| Diagnostics(vec![Diagnostic::new(kaizen::diag::ModelCode::Catalogue, &path, e)]))?;
+            model::load(&path, &source, &catalogue)
         }
     }
 }

@@ -24,7 +24,16 @@ pub(super) fn assess(raw: &RawAssess, cx: &mut Context) -> Assess {
         max_file_mb: cx.at_least_one(&raw.max_file_mb, "max_file_mb"),
         respect_gitignore: raw.respect_gitignore,
         out: raw.out.as_deref().map(|o| cx.join(o)),
-        model: raw.model.as_deref().map(|m| cx.join(m)),
+        // A built-in model's name stays a name unless a file of that name is beside the file.
+        model: raw.model.as_deref().map(|m| {
+            let path = cx.join(m);
+            let built_in = crate::model::BUILT_IN.iter().any(|(name, ..)| *name == m);
+            if built_in && !path.exists() {
+                PathBuf::from(m)
+            } else {
+                path
+            }
+        }),
         answers: raw.answers.as_deref().map(|a| cx.join(a)),
         history: raw.history.as_deref().map(|h| cx.join(h)),
     }

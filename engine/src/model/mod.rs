@@ -25,6 +25,43 @@ pub const DEFAULT_SOURCE: &str = include_str!("../../../questionnaires/devops.to
 /// Where the embedded default model says it comes from, in diagnostics.
 pub const DEFAULT_PATH: &str = "questionnaires/devops.toml";
 
+/// The models embedded in the binary, by the name `--model` takes: (name, where it comes
+/// from in diagnostics, its source). The first is the default.
+pub const BUILT_IN: &[(&str, &str, &str)] = &[
+    ("devops", DEFAULT_PATH, DEFAULT_SOURCE),
+    (
+        "dora-capabilities",
+        "questionnaires/dora-capabilities.toml",
+        include_str!("../../../questionnaires/dora-capabilities.toml"),
+    ),
+    (
+        "aws-devops-guidance",
+        "questionnaires/aws-devops-guidance.toml",
+        include_str!("../../../questionnaires/aws-devops-guidance.toml"),
+    ),
+];
+
+/// The source of the model `--model` names: a file, or, when no such file exists and the
+/// name is one of [`BUILT_IN`], that embedded model. Returns the path diagnostics name, the
+/// source as the result records it (the file's path, or `built-in NAME`) and the text.
+pub fn source_of(model: &Path) -> Result<(std::path::PathBuf, String, String), crate::diag::Diagnostics> {
+    if !model.exists() {
+        if let Some((name, path, text)) = BUILT_IN.iter().find(|(name, ..)| Path::new(name) == model) {
+            return Ok((std::path::PathBuf::from(path), format!("built-in {name}"), (*text).to_owned()));
+        }
+        if model.components().count() == 1 {
+            let names: Vec<&str> = BUILT_IN.iter().map(|(name, ..)| *name).collect();
+            return Err(crate::diag::Diagnostics(vec![crate::diag::Diagnostic::new(
+                crate::diag::ModelCode::Unreadable,
+                model,
+                format!("no such file, and no built-in model of that name (built-in: {})", names.join(", ")),
+            )]));
+        }
+    }
+    let text = crate::diag::read_text(crate::diag::ModelCode::Unreadable, model)?;
+    Ok((model.to_path_buf(), model.display().to_string(), text))
+}
+
 /// A validated maturity model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Model {

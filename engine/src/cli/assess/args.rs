@@ -106,9 +106,9 @@ pub struct Args {
     /// Also assess files the targets' .gitignore files ignore (build output, dependencies).
     #[arg(long)]
     no_ignore: bool,
-    /// The maturity model to score against [default: the built-in model,
-    /// questionnaires/devops.toml].
-    #[arg(long, value_name = "FILE")]
+    /// The maturity model to score against: a file, or a built-in model by name (devops,
+    /// dora-capabilities, aws-devops-guidance) [default: devops].
+    #[arg(long, value_name = "FILE|NAME")]
     model: Option<PathBuf>,
     /// Interview answers (answers.toml, from `kaizen questionnaire`).
     #[arg(long, value_name = "FILE")]
