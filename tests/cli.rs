@@ -287,8 +287,14 @@ fn own_documents_only_lists_examples_and_fixtures_without_parsing_them() {
     let request = |plugin: &Path| -> serde_json::Value {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("request.json");
-        let output =
-            run(kaizen().arg("plugin").arg("run").arg(plugin).arg("--request-out").arg(&out).arg("--target").arg(repo.path()));
+        let output = run(kaizen()
+            .arg("plugin")
+            .arg("run")
+            .arg(plugin)
+            .arg("--request-out")
+            .arg(&out)
+            .arg("--target")
+            .arg(repo.path()));
         assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
         serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
     };
@@ -297,7 +303,9 @@ fn own_documents_only_lists_examples_and_fixtures_without_parsing_them() {
     };
     let listed = |r: &serde_json::Value| -> Vec<(String, String)> {
         let files = r["files"].as_array().unwrap().iter();
-        files.map(|f| (f["path"].as_str().unwrap().to_owned(), f["role"].as_str().unwrap_or("own").to_owned())).collect()
+        files
+            .map(|f| (f["path"].as_str().unwrap().to_owned(), f["role"].as_str().unwrap_or("own").to_owned()))
+            .collect()
     };
 
     // The built-in observability plugin reads its own documents only.

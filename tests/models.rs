@@ -49,8 +49,10 @@ fn every_model_in_questionnaires_is_valid_and_built_in_by_name() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("aws-devops: error[model-unreadable]: no such file, and no built-in model of that name \
-             (built-in: devops, dora-capabilities, aws-devops-guidance)"),
+        stderr.contains(
+            "aws-devops: error[model-unreadable]: no such file, and no built-in model of that name \
+             (built-in: devops, dora-capabilities, aws-devops-guidance)"
+        ),
         "{stderr}"
     );
 }
@@ -59,10 +61,9 @@ fn every_model_in_questionnaires_is_valid_and_built_in_by_name() {
 /// catalogue/frameworks/aws-devops-guidance.toml, once, with a link to AWS's guidance.
 #[test]
 fn every_aws_devops_guidance_id_a_model_names_was_checked() {
-    let catalogue: toml::Value = toml::from_str(
-        &std::fs::read_to_string(root().join("catalogue/frameworks/aws-devops-guidance.toml")).unwrap(),
-    )
-    .unwrap();
+    let catalogue: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join("catalogue/frameworks/aws-devops-guidance.toml")).unwrap())
+            .unwrap();
     let mut checked = std::collections::BTreeSet::new();
     for indicator in catalogue["indicator"].as_array().unwrap() {
         let id = indicator["id"].as_str().unwrap();
@@ -82,7 +83,11 @@ fn every_aws_devops_guidance_id_a_model_names_was_checked() {
             let ids = practice.get("maps_to").and_then(|m| m.get("well_architected")).and_then(|w| w.as_array());
             for id in ids.into_iter().flatten() {
                 let id = id.as_str().unwrap();
-                assert!(checked.contains(id), "{name}: practice {} maps to {id}, which was not checked", practice["id"]);
+                assert!(
+                    checked.contains(id),
+                    "{name}: practice {} maps to {id}, which was not checked",
+                    practice["id"]
+                );
                 used += 1;
             }
         }

@@ -583,9 +583,12 @@ impl Understander<'_> {
                     // A custom script runs nothing the catalogue knows: its name still says
                     // what it is for (`./scripts/migrate-db_test.sh`), unless it is npm's
                     // placeholder (`echo "Error: no test specified" && exit 1`).
-                    let placeholder = r.commands.iter().all(|c| {
-                        c.argv.first().is_some_and(|p| matches!(p.as_str(), "echo" | "exit" | "true" | ":" | "printf"))
-                    });
+                    let placeholder = !r.commands.is_empty()
+                        && r.commands.iter().all(|c| {
+                            c.argv
+                                .first()
+                                .is_some_and(|p| matches!(p.as_str(), "echo" | "exit" | "true" | ":" | "printf"))
+                        });
                     if uses.len() == before && r.hooks.is_empty() && !placeholder {
                         let called = r.name.rsplit(' ').next().unwrap_or(&r.name).to_owned();
                         uses.extend(self.named(r.kind, &called, line, job, via).into_iter().map(|mut u| {
@@ -665,6 +668,26 @@ impl Understander<'_> {
         }
         let stem = name.rsplit('/').next().unwrap_or(name);
         let stem = stem.split('.').next().unwrap_or(stem);
+        // A target or script named exactly as a tool's program (`make govulncheck`,
+        // `npm run eslint`) runs that tool.
+        let tool = self.catalogue.command(&[stem.to_owned()]);
+        if !tool.is_empty() {
+            return tool
+                .into_iter()
+                .map(|m| model::ToolUse {
+                    tool: m.tool.id.clone(),
+                    name: m.tool.name.clone(),
+                    kinds: m.kinds.to_vec(),
+                    path: self.path.to_owned(),
+                    line,
+                    job: Some(job.to_owned()),
+                    form: "name".into(),
+                    text: name.to_owned(),
+                    via: via.to_vec(),
+                    note: Some("named for the tool it runs".into()),
+                })
+                .collect();
+        }
         let mut found: BTreeSet<&'static str> = self.catalogue.names.kinds_of(stem).into_iter().collect();
         if found.is_empty() {
             // `run_integration_tests`, `golang-test`: a word of the name that can only mean

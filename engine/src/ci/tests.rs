@@ -411,3 +411,21 @@ fn drone_reads_the_file_its_settings_name_at_the_root() {
     assert_eq!(pipelines, [(".drone-v1.yml", "drone")]);
     assert!(has_kind(&ci, "test"), "{:?}", tools(&ci));
 }
+
+#[test]
+fn a_target_named_for_a_tool_runs_it_when_its_recipe_says_nothing_readable() {
+    // `make govulncheck` fans out over modules through a target with only prerequisites:
+    // what it runs cannot be read, but it is named for the scanner.
+    let ci = understand_files(&[
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  vuln:\n    runs-on: x\n    steps:\n      - run: make govulncheck\n      - run: make tidy\n",
+        ),
+        ("Makefile", "govulncheck:\n\t@$(MAKE) for-all-target TARGET=\"vulncheck\"\nfor-all-target: $(GOMODULES)\ntidy:\n\t@$(MAKE) for-all-target TARGET=\"tidy\"\n"),
+    ]);
+    let found = tools(&ci);
+    let use_ = ci.tools.iter().find(|t| t.tool == "govulncheck").unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(use_.location(), ".github/workflows/ci.yml:6");
+    assert_eq!(use_.text, "govulncheck");
+    assert_eq!(ci.tools.len(), 1, "`make tidy` is named for no tool: {found:?}");
+}
