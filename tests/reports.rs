@@ -238,3 +238,129 @@ fn the_html_report_renders_in_a_real_browser_with_charts_and_no_script() {
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
     eprintln!("screenshot: {}", shot.display());
 }
+
+/// `kaizen report --framework` reads the same result in another framework's ids: each id the
+/// model maps to, once, with its practices' states over the targets and a verdict that the
+/// coverage line adds up; a framework the model does not map to stops before anything is
+/// written.
+#[test]
+fn a_result_is_read_in_another_frameworks_ids_without_assessing_again() {
+    let out = tempfile::tempdir().unwrap();
+    let output = crate::support::run(
+        crate::support::kaizen()
+            .args(["assess", "--quiet", "--format", "json", "--out"])
+            .arg(out.path())
+            .arg(crate::support::fixture("assess/gitlab-ci"))
+            .arg(crate::support::fixture("assess/jenkins")),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let result_path = out.path().join("result.json");
+    let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&result_path).unwrap()).unwrap();
+
+    let views = tempfile::tempdir().unwrap();
+    let output = crate::support::run(
+        crate::support::kaizen()
+            .arg("report")
+            .arg(&result_path)
+            .args(["--format", "md", "--framework", "scorecard,dora", "--out"])
+            .arg(views.path()),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let md = std::fs::read_to_string(views.path().join("framework-scorecard.md")).unwrap();
+
+    // Every Scorecard id of the model is a row, once, with every practice that maps to it
+    // and its states counted over both targets.
+    let model = &result["model"];
+    let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in model["practices"].as_array().unwrap() {
+        for id in p["maps_to"]["scorecard"].as_array().into_iter().flatten() {
+            expected.entry(id.as_str().unwrap().to_owned()).or_default().push(p["id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(expected.len() >= 10, "{expected:?}");
+    let rows: Vec<&str> =
+        md.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| OpenSSF") && !l.starts_with("| ---")).collect();
+    assert_eq!(rows.len(), expected.len(), "{md}");
+    let mut verdicts = std::collections::BTreeMap::<&str, usize>::new();
+    for (row, (id, practices)) in rows.iter().zip(&expected) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells[0], format!("| {id}"), "{row}");
+        *verdicts.entry(cells[1]).or_default() += 1;
+        for practice in practices {
+            let states: Vec<&str> = result["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    let found = t["assessment"]["practices"].as_array().unwrap().iter().find(|r| r["id"] == *practice);
+                    found.unwrap()["state"].as_str().unwrap()
+                })
+                .collect();
+            assert!(cells[2].contains(&format!("`{practice}`")), "{practice} in {row}");
+            let met = states.iter().filter(|s| **s == "satisfied" || **s == "exempt").count();
+            if met == 2 {
+                assert!(cells[2].contains(&format!("`{practice}`")) && row.contains("2 satisfied"), "{row}");
+            }
+        }
+    }
+    let counted = |v: &str| verdicts.get(v).copied().unwrap_or(0);
+    let judged = expected.len() - counted("not shown");
+    assert!(
+        md.contains(&format!(
+            "**Coverage: {judged} of the {} ids the model maps to were judged** ({} in place, {} partly, {} missing); {} not shown",
+            expected.len(),
+            counted("in place"),
+            counted("partly"),
+            counted("missing"),
+            counted("not shown")
+        )),
+        "{md}"
+    );
+    assert!(counted("missing") + counted("partly") > 0, "two small fixtures miss some of Scorecard: {md}");
+    assert!(std::fs::read_to_string(views.path().join("framework-dora.md"))
+        .unwrap()
+        .contains("| continuous-integration |"));
+
+    // Assessed with the AWS DevOps Guidance model, the same view speaks in its indicator ids.
+    let aws = tempfile::tempdir().unwrap();
+    let output = crate::support::run(
+        crate::support::kaizen()
+            .args(["assess", "--quiet", "--format", "json", "--model", "aws-devops-guidance", "--out"])
+            .arg(aws.path())
+            .arg(crate::support::fixture("assess/gitlab-ci")),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let output =
+        crate::support::run(crate::support::kaizen().arg("report").arg(aws.path().join("result.json")).args([
+            "--format",
+            "md",
+            "--framework",
+            "aws-devops",
+        ]));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let md = std::fs::read_to_string(aws.path().join("framework-aws-devops.md")).unwrap();
+    assert!(md.starts_with("# AWS Well-Architected DevOps Guidance view"), "{md}");
+    assert!(md.contains("\n| DL.CI.") && md.contains("model `aws-devops-guidance`"), "{md}");
+
+    // The default model maps nothing to the AWS guidance: nothing is written.
+    let none = tempfile::tempdir().unwrap();
+    let output = crate::support::run(
+        crate::support::kaizen()
+            .arg("report")
+            .arg(&result_path)
+            .args(["--format", "md", "--framework", "aws-devops", "--out"])
+            .arg(none.path()),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("model `kaizen-devops` maps no practice to AWS Well-Architected DevOps Guidance; it maps to dora, samm, scorecard"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(none.path()).unwrap().count(), 0);
+    let output =
+        crate::support::run(crate::support::kaizen().arg("report").arg(&result_path).args(["--framework", "cobit"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("unknown framework `cobit`; expected one of dora, samm, dsomm, aws-devops, scorecard"));
+}

@@ -1,5 +1,6 @@
 //! `kaizen report`: re-render the reports of a result without assessing again.
 
+use kaizen::report::framework::{Framework, View};
 use kaizen::report::{output, Format};
 use kaizen::result::AssessmentResult;
 use std::path::PathBuf;
@@ -19,6 +20,10 @@ pub struct Args {
     /// report.html.j2), for your own branding.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Also write the assessment grouped by another framework's ids, with its coverage
+    /// (framework-NAME.md; comma-separated): dora, samm, dsomm, aws-devops, scorecard.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    framework: Vec<Framework>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -28,8 +33,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .or_else(|| args.result.parent().map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
+    // Every view is made before anything is written: a framework the model does not map
+    // to stops the command with nothing half done.
+    let views: Vec<(String, String)> = args
+        .framework
+        .iter()
+        .map(|&f| View::new(&result, f).map(|v| (format!("framework-{}.md", f.name), v.markdown(&result))))
+        .collect::<Result<_, _>>()?;
     let templates = output::prepare(&args.format, args.templates.as_deref(), &out)?;
     for path in output::write(&result, &args.format, &templates, &out)? {
+        eprintln!("wrote {}", path.display());
+    }
+    for (name, text) in views {
+        let path = out.join(name);
+        kaizen::output::write_atomic(&path, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

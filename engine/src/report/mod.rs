@@ -3,6 +3,7 @@
 //! Templates are embedded as defaults and addressed by name. An error in a template is a
 //! bug in Kaizen (or in a user's override), reported with the template's name.
 
+pub mod framework;
 pub mod html;
 pub mod output;
 pub mod pdf;
