@@ -295,3 +295,119 @@ fn broken_models_are_reported_with_line_and_column() {
         assert!(stderr.contains(expected), "expected\n{expected}\nin\n{stderr}");
     }
 }
+
+/// Every built-in model exports as a Well-Architected custom lens that the lens format's
+/// schema (tests/data/wa-lens-schema.json, written from AWS's "Lens format specification")
+/// accepts, with the rules the schema cannot state checked here; and an assessment's answers
+/// export as choices of that lens.
+#[test]
+fn models_export_as_well_architected_lenses_and_answers_as_their_choices() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("tests/data/wa-lens-schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut lenses = std::collections::BTreeMap::new();
+    for name in ["devops", "dora-capabilities", "aws-devops-guidance"] {
+        let path = out.path().join(format!("{name}.json"));
+        let output = run(kaizen().args(["model", "export", name, "--format", "wa-lens", "--out"]).arg(&path));
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() <= 500 * 1024, "{name}: {} bytes, over ImportLens's 500 KB", bytes.len());
+        let lens: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&lens).map(|e| format!("{}: {e}", e.instance_path)).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+
+        let mut pillars = std::collections::BTreeSet::new();
+        let mut questions = std::collections::BTreeSet::new();
+        for pillar in lens["pillars"].as_array().unwrap() {
+            assert!(pillars.insert(pillar["id"].as_str().unwrap()), "{name}: pillar {} twice", pillar["id"]);
+            for question in pillar["questions"].as_array().unwrap() {
+                assert!(
+                    questions.insert(question["id"].as_str().unwrap()),
+                    "{name}: question {} twice",
+                    question["id"]
+                );
+                let choices: Vec<&str> =
+                    question["choices"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+                let unique: std::collections::BTreeSet<&str> = choices.iter().copied().collect();
+                assert_eq!(unique.len(), choices.len(), "{name}: {choices:?}");
+                // Only the last choice is "None of these" (its id ends in `_no`), and pillar
+                // and choice ids fit the API's 64 characters.
+                let (none, practices) = choices.split_last().unwrap();
+                assert!(none.ends_with("_no") && practices.iter().all(|c| !c.ends_with("_no")), "{choices:?}");
+                assert!(choices.iter().chain([&pillar["id"].as_str().unwrap()]).all(|c| c.len() <= 64));
+                // Risk rules name the question's own choices, and `default` comes last.
+                let rules = question["riskRules"].as_array().unwrap();
+                assert_eq!(rules.last().unwrap()["condition"], "default", "{name}: {}", question["id"]);
+                for rule in &rules[..rules.len() - 1] {
+                    for id in rule["condition"].as_str().unwrap().split(" && ") {
+                        assert!(practices.contains(&id), "{name}: {id} in {}", question["id"]);
+                    }
+                }
+            }
+        }
+        let questions: Vec<String> = questions.into_iter().map(str::to_owned).collect();
+        lenses.insert(name, (lens.clone(), questions));
+    }
+    let devops = &lenses["devops"].0;
+    assert_eq!(devops["pillars"].as_array().unwrap().len(), 9);
+    let ci = &devops["pillars"][0];
+    assert_eq!(ci["id"], "continuous_integration");
+    assert_eq!(ci["questions"][0]["id"], "continuous_integration_level_2");
+    assert!(ci["questions"][0]["choices"][0]["improvementPlan"]["displayText"].as_str().unwrap().len() > 100);
+
+    // The answers of an assessment: each answered question's chosen practices, every id one
+    // of the lens's; a question whose practices were all out of scope is not answered.
+    let assessed = tempfile::tempdir().unwrap();
+    let output = run(kaizen()
+        .args(["assess", "--quiet", "--format", "json", "--out"])
+        .arg(assessed.path())
+        .arg(crate::support::fixture("assess/gitlab-ci")));
+    assert_eq!(output.status.code(), Some(0));
+    let result_path = assessed.path().join("result.json");
+    let output = run(kaizen().args(["model", "export", "--format", "wa-answers", "--answers"]).arg(&result_path));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let answers: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answers["lens"], devops["name"]);
+    let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&result_path).unwrap()).unwrap();
+    let states: std::collections::BTreeMap<String, String> = result["targets"][0]["assessment"]["practices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap().replace('-', "_"), p["state"].as_str().unwrap().to_owned()))
+        .collect();
+    let answered = answers["answers"].as_array().unwrap();
+    assert!(answered.len() >= 5, "{answers:#}");
+    for answer in answered {
+        let question = answer["QuestionId"].as_str().unwrap();
+        assert!(lenses["devops"].1.iter().any(|q| q == question), "{question}");
+        for choice in answer["SelectedChoices"].as_array().unwrap() {
+            let choice = choice.as_str().unwrap();
+            assert!(choice == "none_of_these_no" || states[choice] == "satisfied", "{question}: {choice}");
+        }
+    }
+    let ci_level_2 = answered.iter().find(|a| a["QuestionId"] == "continuous_integration_level_2").unwrap();
+    assert!(
+        ci_level_2["SelectedChoices"].as_array().unwrap().iter().any(|c| c == "ci_automated_build"),
+        "{ci_level_2}"
+    );
+
+    // A result with two targets needs --target; an unknown one is named with the others.
+    let two = tempfile::tempdir().unwrap();
+    let output = run(kaizen()
+        .args(["assess", "--quiet", "--format", "json", "--out"])
+        .arg(two.path())
+        .arg(crate::support::fixture("assess/gitlab-ci"))
+        .arg(crate::support::fixture("assess/jenkins")));
+    assert_eq!(output.status.code(), Some(0));
+    let output = run(kaizen()
+        .args(["model", "export", "--format", "wa-answers", "--answers"])
+        .arg(two.path().join("result.json")));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("has 2 scored targets: name one with --target (gitlab-ci, jenkins)"));
+    let output = run(kaizen()
+        .args(["model", "export", "--format", "wa-answers", "--target", "jenkins", "--answers"])
+        .arg(two.path().join("result.json")));
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -8,6 +8,7 @@
 //! [`answers`].
 
 pub mod answers;
+pub mod lens;
 mod load;
 mod markdown;
 
