@@ -346,6 +346,38 @@ fn models_export_as_well_architected_lenses_and_answers_as_their_choices() {
                 }
             }
         }
+        // Round trip: the lens read back holds each level of each area of the model as a
+        // question whose choices are exactly that level's practices, in the model's order.
+        let model: toml::Value =
+            toml::from_str(&std::fs::read_to_string(root().join(format!("questionnaires/{name}.toml"))).unwrap())
+                .unwrap();
+        let mut expected = Vec::new();
+        for area in model["area"].as_array().unwrap() {
+            let area_id = area["id"].as_str().unwrap();
+            for level in 2..=5 {
+                let practices: Vec<String> = model["practice"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|p| p["area"].as_str() == Some(area_id) && p["level"].as_integer() == Some(level))
+                    .map(|p| p["id"].as_str().unwrap().replace('-', "_"))
+                    .collect();
+                if !practices.is_empty() {
+                    expected.push((format!("{}_level_{level}", area_id.replace('-', "_")), practices));
+                }
+            }
+        }
+        let read_back: Vec<(String, Vec<String>)> = lens["pillars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["questions"].as_array().unwrap())
+            .map(|q| {
+                let choices = q["choices"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned());
+                (q["id"].as_str().unwrap().to_owned(), choices.filter(|c| c != "none_of_these_no").collect())
+            })
+            .collect();
+        assert_eq!(read_back, expected, "{name}");
         let questions: Vec<String> = questions.into_iter().map(str::to_owned).collect();
         lenses.insert(name, (lens.clone(), questions));
     }
