@@ -132,6 +132,16 @@ fn each_invalid_file_is_named_with_line_and_column() {
             "config-exemption-reason",
             (4, 10),
         ),
+        (
+            "[[exemptions]]\ntarget = \"x\"\ncheck = \"ci/runs-tests\"\nreason = \"Not a real check at all.\"\nexpires = \"next spring\"\n",
+            "config-exemption-expires",
+            (5, 11),
+        ),
+        (
+            "[[exemptions]]\ntarget = \"x\"\ncheck = \"ci/runs-tests\"\nreason = \"Not a real check at all.\"\nexpires = 2027-03-31T10:00:00Z\n",
+            "config-exemption-expires",
+            (5, 11),
+        ),
         ("[plugins.config.nobody]\nx = 1\n", "config-unknown-plugin", (1, 17)),
         ("[plugins]\nextra = true\n", "config-syntax", (2, 1)),
         ("[report]\naccent = \"teal\"\n", "config-invalid-colour", (2, 10)),
@@ -233,4 +243,110 @@ fn branding_is_checked_with_positions_kept_in_the_result_and_rendered_again_from
     assert_eq!(output.status.code(), Some(0));
     let again = std::fs::read_to_string(dir.path().join("again/report.html")).unwrap();
     assert_eq!(again, html, "the same page, branding and all");
+}
+
+/// Exemptions answer to an owner and end on a day: one past its `expires` day no longer
+/// applies and the report says so with its owner; one without an owner is pointed out; the
+/// report lists them by owner and expiry; the gate can fail on an expired one.
+#[test]
+fn exemptions_expire_on_their_day_and_name_their_owner() {
+    let dir = workspace(
+        r#"[[targets]]
+path = "repos/*"
+
+[assess]
+out = "out"
+
+[[exemptions]]
+target = "github-actions"
+practice = "ci-code-review"
+reason = "One maintainer until the second one starts in January."
+owner = "alice@acme.example"
+expires = 2026-01-31
+
+[[exemptions]]
+target = "none"
+check = "ci/pipeline-present"
+reason = "A documentation-only repository: nothing is built or deployed from it."
+owner = "platform-team"
+expires = "2027-06-30"
+
+[[exemptions]]
+target = "*"
+check = "security/security-policy"
+reason = "The organisation's policy page covers every repository."
+"#,
+    );
+    let assess =
+        |extra: &[&str]| run(kaizen().current_dir(dir.path()).args(["assess", "--as-of", "2026-12-08"]).args(extra));
+    let output = assess(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note: the exemption of practice ci-code-review for `github-actions` (kaizen.toml:8, owner alice@acme.example) expired on 2026-01-31: it no longer applies"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note: the exemption of security/security-policy for `*` (kaizen.toml:22) names no owner"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ci/pipeline-present for `none` (kaizen.toml:15"), "{stderr}");
+
+    let result = result(dir.path());
+    // The expired practice exemption was not applied; the live check exemption was.
+    let github = support::target(&result, "github-actions");
+    let review =
+        github["assessment"]["practices"].as_array().unwrap().iter().find(|p| p["id"] == "ci-code-review").unwrap();
+    assert_ne!(review["state"], "exempt", "{review}");
+    let none = support::target(&result, "none");
+    let pipeline = support::plugin_finding(none, "ci", "pipeline-present");
+    assert_eq!(pipeline["status"], "not_applicable");
+    assert_eq!(pipeline["exemption"]["original_status"], "fail");
+    let scoring = &result["scoring"];
+    assert_eq!(
+        scoring["exemptions"],
+        json!([{ "practice": "ci-code-review", "target": "github-actions", "reason": "One maintainer until the second one starts in January.", "owner": "alice@acme.example", "expires": "2026-01-31", "expired": true }])
+    );
+    assert_eq!(scoring["check_exemptions"][0]["expires"], "2027-06-30");
+    assert!(scoring["check_exemptions"][0].get("expired").is_none());
+    assert!(scoring["check_exemptions"][1].get("owner").is_none());
+
+    // The report lists them by owner (none first) and expiry, the expired one marked.
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let section = &md[md.find("## Exemptions").expect("an Exemptions section")..md.find("## Plugins").unwrap()];
+    let rows: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| owner") && !l.starts_with("| ---"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{section}");
+    assert!(rows[0].starts_with("| **no owner** | never | check security/security-policy |"), "{section}");
+    assert!(
+        rows[1].starts_with("| alice@acme.example | **expired 2026-01-31: not applied** | practice ci-code-review |"),
+        "{section}"
+    );
+    assert!(rows[2].starts_with("| platform-team | 2027-06-30 | check ci/pipeline-present |"), "{section}");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("<strong>expired 2026-01-31: not applied</strong>"));
+
+    // The same day as the baseline: nothing regressed, but an expired exemption fails the
+    // gate that asks for it.
+    std::fs::copy(dir.path().join("out/result.json"), dir.path().join("baseline.json")).unwrap();
+    let output = assess(&["--baseline", "baseline.json", "--fail-on-regression=levels,practices"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = assess(&["--baseline", "baseline.json", "--fail-on-regression=exemptions"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        format!("{stdout}{stderr}").contains("the exemption of practice ci-code-review for `github-actions` (owner alice@acme.example) expired on 2026-01-31"),
+        "{stdout}{stderr}"
+    );
+    // Before its day the same exemption applies.
+    let output = run(kaizen().current_dir(dir.path()).args(["assess", "--as-of", "2026-01-31"]));
+    assert_eq!(output.status.code(), Some(0));
+    let result = self::result(dir.path());
+    let github = support::target(&result, "github-actions");
+    let review =
+        github["assessment"]["practices"].as_array().unwrap().iter().find(|p| p["id"] == "ci-code-review").unwrap();
+    assert_eq!(review["state"], "exempt", "{review}");
 }

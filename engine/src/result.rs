@@ -192,9 +192,13 @@ pub struct ScoringRecord {
     /// Practices the profile switches off.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disabled: Vec<String>,
-    /// Practices exempted by the assessment file: practice, target glob, reason.
+    /// Practices exempted by the assessment file: practice, target glob, reason, owner and
+    /// expiry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exemptions: Vec<PracticeExemptionRecord>,
+    /// Checks exempted by the assessment file: check, target glob, reason, owner and expiry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_exemptions: Vec<CheckExemptionRecord>,
     /// Effort points per quarter the roadmap assumes.
     pub capacity: u32,
     /// What the organisation's figures are computed over: `targets` (absent) or `systems`.
@@ -211,6 +215,35 @@ pub struct PracticeExemptionRecord {
     pub target: String,
     /// Why.
     pub reason: String,
+    /// Who answers for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The last day it applies (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Past its last day on the day of the assessment: it was not applied.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+}
+
+/// A check exemption, as written in the assessment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CheckExemptionRecord {
+    /// The check, `plugin/check`.
+    pub check: String,
+    /// The glob over target names.
+    pub target: String,
+    /// Why.
+    pub reason: String,
+    /// Who answers for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The last day it applies (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Past its last day on the day of the assessment: it was not applied.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
 }
 
 /// A target left out of the assessment because its evidence could not be collected.

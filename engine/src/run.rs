@@ -29,8 +29,8 @@ use crate::plugin::registry::RegistryError;
 use crate::plugin::{Registry, Runtime, RuntimeOptions};
 use crate::report::{self, OutputError};
 use crate::result::{
-    AssessmentResult, LeftOutRecord, ModelRecord, Parts, PracticeExemptionRecord, Scored, ScoringRecord, ShardRecord,
-    SourceRecord, TrendPoint, UnavailableTarget,
+    AssessmentResult, CheckExemptionRecord, LeftOutRecord, ModelRecord, Parts, PracticeExemptionRecord, Scored,
+    ScoringRecord, ShardRecord, SourceRecord, TrendPoint, UnavailableTarget,
 };
 use crate::score::{LevelOver, PracticeExemption, Profile, SystemSpec};
 use crate::settings::{CloudSpec, ModelSource, PipelineSpec, Settings, TargetSpec};
@@ -201,6 +201,9 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
     for note in registry.notes() {
         events(Event::Note(note.clone()));
     }
+    for note in exemption_notes(settings) {
+        events(Event::Note(note));
+    }
     let runtime = Runtime::new(RuntimeOptions {
         cache_dir: settings.cache_dir.as_ref().map(|d| d.join("modules")),
         fixed_clock: None,
@@ -215,7 +218,16 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
         walk: settings.walk,
         git: Some(settings.git),
         plugin_config: settings.file.as_ref().map(|f| f.plugin_config.clone()).unwrap_or_default(),
-        exemptions: settings.file.as_ref().map(|f| f.exemptions.clone()).unwrap_or_default(),
+        // An exemption applies through its `expires` day, and no more.
+        exemptions: settings
+            .file
+            .as_ref()
+            .map(|f| {
+                let today = today(settings);
+                let active = f.exemptions.iter().zip(&f.exemption_terms).filter(|(_, t)| !t.expired(today));
+                active.map(|(e, _)| e.clone()).collect()
+            })
+            .unwrap_or_default(),
         roles: settings.file.as_ref().map(|f| f.roles.clone()).unwrap_or_default(),
         kaizen_folders: settings.kaizen_folders(),
     };
@@ -260,7 +272,10 @@ pub fn assess(settings: &Settings, events: &(dyn Fn(Event) + Sync)) -> Result<Ou
     };
     let baseline = baseline.map(|old| {
         let comparison = history::compare(&old, &result);
-        let regressions = settings.gate.map(|gate| comparison.regressions(gate)).unwrap_or_default();
+        let mut regressions = settings.gate.map(|gate| comparison.regressions(gate)).unwrap_or_default();
+        if settings.gate.is_some_and(|gate| gate.exemptions) {
+            regressions.extend(expired_exemptions(&result));
+        }
         Baseline { started_at: old.started_at, comparison, regressions }
     });
     Ok(Outcome { result, kept, baseline })
@@ -649,6 +664,7 @@ struct Scoring {
     answers: Option<Answers>,
     exemptions: Vec<PracticeExemption>,
     exemption_records: Vec<PracticeExemptionRecord>,
+    check_exemption_records: Vec<CheckExemptionRecord>,
     profile: Profile,
     capacity: u32,
     systems: Vec<SystemSpec>,
@@ -671,20 +687,46 @@ impl Scoring {
         }
         let answers = settings.answers.as_deref().map(|path: &Path| Answers::load(path, &model)).transpose()?;
         let practice_exemptions = file.map(|f| f.practice_exemptions.as_slice()).unwrap_or_default();
+        let today = today(settings);
+        let check_exemption_records = file
+            .map(|f| {
+                f.exemptions
+                    .iter()
+                    .zip(&f.exemption_terms)
+                    .map(|(e, t)| CheckExemptionRecord {
+                        check: format!("{}/{}", e.plugin, e.check),
+                        target: t.target_glob.clone(),
+                        reason: e.reason.clone(),
+                        owner: t.owner.clone(),
+                        expires: t.expires.map(|d| d.to_string()),
+                        expired: t.expired(today),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Scoring {
             model_sha256: crate::plugin::registry::sha256_hex(text.as_bytes()),
             model,
             model_source: source,
             answers,
-            exemptions: practice_exemptions.iter().map(|e| e.exemption.clone()).collect(),
+            // An exemption applies through its `expires` day, and no more.
+            exemptions: practice_exemptions
+                .iter()
+                .filter(|e| !e.terms.expired(today))
+                .map(|e| e.exemption.clone())
+                .collect(),
             exemption_records: practice_exemptions
                 .iter()
                 .map(|e| PracticeExemptionRecord {
                     practice: e.exemption.practice.clone(),
                     target: e.target_glob.clone(),
                     reason: e.exemption.reason.clone(),
+                    owner: e.terms.owner.clone(),
+                    expires: e.terms.expires.map(|d| d.to_string()),
+                    expired: e.terms.expired(today),
                 })
                 .collect(),
+            check_exemption_records,
             profile: file.map(|f| f.profile.clone()).unwrap_or_default(),
             capacity: settings.capacity,
             systems: file.map(|f| f.systems.clone()).unwrap_or_default(),
@@ -727,6 +769,7 @@ impl Scoring {
                 weights: self.profile.weights.clone(),
                 disabled: self.profile.disabled.iter().cloned().collect(),
                 exemptions: self.exemption_records.clone(),
+                check_exemptions: self.check_exemption_records.clone(),
                 capacity: self.capacity,
                 organisation_over: self.over,
             },
@@ -734,6 +777,58 @@ impl Scoring {
             roadmap,
         }
     }
+}
+
+/// The gate's sentences for the exemptions past their day.
+fn expired_exemptions(result: &AssessmentResult) -> Vec<String> {
+    let Some(scoring) = result.scoring.as_ref() else { return Vec::new() };
+    let checks = scoring.check_exemptions.iter().map(|e| (e.check.clone(), &e.target, &e.owner, &e.expires, e.expired));
+    let practices = scoring
+        .exemptions
+        .iter()
+        .map(|e| (format!("practice {}", e.practice), &e.target, &e.owner, &e.expires, e.expired));
+    checks
+        .chain(practices)
+        .filter(|(.., expired)| *expired)
+        .map(|(what, target, owner, expires, _)| {
+            let owner = owner.as_deref().map(|o| format!(" (owner {o})")).unwrap_or_default();
+            format!("the exemption of {what} for `{target}`{owner} expired on {}", expires.as_deref().unwrap_or("?"))
+        })
+        .collect()
+}
+
+/// The day of the assessment (`--as-of`, else today), in UTC: exemptions expire by it.
+fn today(settings: &Settings) -> jiff::civil::Date {
+    jiff::Timestamp::from_second(settings.now)
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or(jiff::civil::Date::MAX)
+}
+
+/// What a person should know about the assessment file's exemptions: those past their
+/// `expires` day, which no longer apply, and those nobody answers for.
+fn exemption_notes(settings: &Settings) -> Vec<String> {
+    let Some(file) = settings.file.as_ref() else { return Vec::new() };
+    let today = today(settings);
+    let checks =
+        file.exemptions.iter().zip(&file.exemption_terms).map(|(e, t)| (format!("{}/{}", e.plugin, e.check), t));
+    let practices = file.practice_exemptions.iter().map(|e| (format!("practice {}", e.exemption.practice), &e.terms));
+    let mut notes = Vec::new();
+    for (what, terms) in checks.chain(practices) {
+        let owner = terms.owner.as_deref().map(|o| format!(", owner {o}")).unwrap_or_default();
+        if let (true, Some(last)) = (terms.expired(today), terms.expires) {
+            notes.push(format!(
+                "the exemption of {what} for `{}` ({}{owner}) expired on {last}: it no longer applies",
+                terms.target_glob, terms.at
+            ));
+        }
+        if terms.owner.is_none() {
+            notes.push(format!(
+                "the exemption of {what} for `{}` ({}) names no owner: add `owner = \"…\"` so that someone answers for it",
+                terms.target_glob, terms.at
+            ));
+        }
+    }
+    notes
 }
 
 /// What a person should know about the systems: members named that were not assessed, a

@@ -21,7 +21,7 @@ is saved to the file at once, so Ctrl-C loses nothing.")]
 pub struct Args {
     /// The maturity model: a file, or the name of a built-in model (devops,
     /// dora-capabilities, aws-devops-guidance) [default: devops].
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE|NAME")]
     model: Option<PathBuf>,
     /// An answers file to resume: the interview asks only the questions it leaves unanswered
     /// (all of them with --all) [default: the --out file, when it exists].

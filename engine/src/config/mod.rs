@@ -22,7 +22,7 @@ mod targets;
 
 pub use crate::collect::pipelines::PipelineInput;
 pub use crate::judge::Exemption;
-pub use exemptions::PracticeExemptionSpec;
+pub use exemptions::{PracticeExemptionSpec, Terms};
 pub use pipelines::{CloudSource, PipelineSource};
 pub use plugins::Pin;
 pub use roles::RoleRule;
@@ -92,6 +92,8 @@ pub struct AssessmentFile {
     exemption_spans: Vec<Range<usize>>,
     /// Practices exempted for some targets, with the reason.
     pub practice_exemptions: Vec<PracticeExemptionSpec>,
+    /// The owner and expiry of each of `exemptions`.
+    pub exemption_terms: Vec<Terms>,
     /// Roles given to paths of some targets (`[[roles]]`), before the conventions.
     pub roles: Vec<RoleRule>,
     /// The maturity model to score against, relative to the file's folder.
@@ -175,6 +177,7 @@ impl AssessmentFile {
             exemptions: exemptions.checks,
             exemption_spans: exemptions.check_spans,
             practice_exemptions: exemptions.practices,
+            exemption_terms: exemptions.check_terms,
             roles,
             model: assess.model,
             answers: assess.answers,

@@ -183,4 +183,9 @@ pub(super) struct RawExemption {
     pub(super) check: Option<Spanned<String>>,
     pub(super) practice: Option<Spanned<String>>,
     pub(super) reason: Spanned<String>,
+    #[serde(default)]
+    pub(super) owner: Option<Spanned<String>>,
+    /// A TOML date (`2027-03-31`) or the same as a string.
+    #[serde(default)]
+    pub(super) expires: Option<Spanned<toml::Value>>,
 }

@@ -108,6 +108,8 @@ codes! {
         ExemptionBoth = "config-exemption-both",
         /// An exemption that names neither a `check` nor a `practice`.
         ExemptionEmpty = "config-exemption-empty",
+        /// An exemption whose `expires` is not a date.
+        ExemptionExpires = "config-exemption-expires",
         /// A `[[systems]]` table without a `name`, or with an empty one.
         SystemName = "config-system-name",
         /// Two `[[systems]]` tables with the same name.

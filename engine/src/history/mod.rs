@@ -305,6 +305,8 @@ pub struct Gate {
     pub practices: bool,
     /// Any score dropping: the organisation's, a target's, or an area's on either.
     pub score: bool,
+    /// Any exemption of the assessment file past its `expires` day.
+    pub exemptions: bool,
 }
 
 /// The gate's sentences for `who`'s score and area scores that dropped.

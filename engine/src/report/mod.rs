@@ -298,6 +298,21 @@ struct View<'a> {
     practices: BTreeMap<&'a str, &'a crate::model::Practice>,
     /// Level names by number.
     level_names: BTreeMap<String, &'a str>,
+    /// The assessment file's exemptions, checks and practices together, by owner (those
+    /// without one first) and expiry.
+    exemptions: Vec<ExemptionView<'a>>,
+}
+
+/// An exemption as the templates list it.
+#[derive(Serialize)]
+struct ExemptionView<'a> {
+    /// `check ci/runs-tests` or `practice ci-code-review`.
+    what: String,
+    target: &'a str,
+    reason: &'a str,
+    owner: Option<&'a str>,
+    expires: Option<&'a str>,
+    expired: bool,
 }
 
 /// A target as the templates see it: its findings with their checks' titles, and its
@@ -481,8 +496,33 @@ impl<'a> View<'a> {
                 .iter()
                 .flat_map(|m| m.model.levels.iter().map(|l| (l.number.to_string(), l.name.as_str())))
                 .collect(),
+            exemptions: exemption_views(result.scoring.as_ref()),
         }
     }
+}
+
+fn exemption_views(scoring: Option<&crate::result::ScoringRecord>) -> Vec<ExemptionView<'_>> {
+    let Some(scoring) = scoring else { return Vec::new() };
+    let checks = scoring.check_exemptions.iter().map(|e| ExemptionView {
+        what: format!("check {}", e.check),
+        target: &e.target,
+        reason: &e.reason,
+        owner: e.owner.as_deref(),
+        expires: e.expires.as_deref(),
+        expired: e.expired,
+    });
+    let practices = scoring.exemptions.iter().map(|e| ExemptionView {
+        what: format!("practice {}", e.practice),
+        target: &e.target,
+        reason: &e.reason,
+        owner: e.owner.as_deref(),
+        expires: e.expires.as_deref(),
+        expired: e.expired,
+    });
+    let mut all: Vec<ExemptionView> = checks.chain(practices).collect();
+    // Dates are `YYYY-MM-DD`, so they sort as text; an exemption without one comes last.
+    all.sort_by(|a, b| (a.owner, a.expires.is_none(), a.expires).cmp(&(b.owner, b.expires.is_none(), b.expires)));
+    all
 }
 
 /// Text from plugins or file names inside Markdown: no table breaks, no HTML, no links.

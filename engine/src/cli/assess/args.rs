@@ -123,8 +123,9 @@ pub struct Args {
     /// With --baseline: exit 1 when something regressed: `levels` (an area level dropped,
     /// the organisation's or a target's), `practices` (a practice was lost), `score` (a
     /// score dropped: the organisation's, a target's or an area's), or all three (the
-    /// default). A value is written after `=` (`--fail-on-regression=levels`), so the
-    /// argument after the flag is never taken for one.
+    /// default); `exemptions` adds an exemption of the assessment file past its `expires`
+    /// day. A value is written after `=` (`--fail-on-regression=levels`), so the argument
+    /// after the flag is never taken for one.
     #[arg(
         long,
         value_name = "WHAT",
@@ -153,6 +154,8 @@ pub enum Regression {
     Practices,
     /// A score dropped.
     Score,
+    /// An exemption of the assessment file expired.
+    Exemptions,
 }
 
 impl Args {
@@ -200,6 +203,7 @@ impl Args {
                 levels: what.contains(&Regression::Levels),
                 practices: what.contains(&Regression::Practices),
                 score: what.contains(&Regression::Score),
+                exemptions: what.contains(&Regression::Exemptions),
             }),
             shard: self.shard,
         }
