@@ -57,42 +57,68 @@ fn every_model_in_questionnaires_is_valid_and_built_in_by_name() {
     );
 }
 
-/// Every AWS DevOps Guidance indicator id a model maps to was checked to exist: it is in
-/// catalogue/frameworks/aws-devops-guidance.toml, once, with a link to AWS's guidance.
+/// Every framework id a model maps to was checked to exist: it is in the framework's
+/// catalogue (catalogue/frameworks/), once, with a link to the framework's own page; and the
+/// default model maps nearly every practice to DORA's capabilities and to the others where
+/// they correspond.
 #[test]
-fn every_aws_devops_guidance_id_a_model_names_was_checked() {
-    let catalogue: toml::Value =
-        toml::from_str(&std::fs::read_to_string(root().join("catalogue/frameworks/aws-devops-guidance.toml")).unwrap())
-            .unwrap();
-    let mut checked = std::collections::BTreeSet::new();
-    for indicator in catalogue["indicator"].as_array().unwrap() {
-        let id = indicator["id"].as_str().unwrap();
-        assert!(checked.insert(id.to_owned()), "{id} is listed twice");
-        let url = indicator["url"].as_str().unwrap();
-        assert!(url.starts_with("https://docs.aws.amazon.com/wellarchitected/latest/devops-guidance/"), "{id}: {url}");
-        assert_eq!(indicator["checked"].as_str(), Some("2026-12-08"), "{id}");
+fn every_framework_id_a_model_names_was_checked() {
+    let catalogues = [
+        ("dora", "dora.toml", "id", "https://dora.dev/capabilities/"),
+        ("samm", "samm.toml", "id", "https://owaspsamm.org/"),
+        ("dsomm", "dsomm.toml", "id", "https://dsomm.owasp.org/"),
+        ("scorecard", "scorecard.toml", "id", "https://github.com/ossf/scorecard/"),
+        (
+            "well_architected",
+            "aws-devops-guidance.toml",
+            "indicator",
+            "https://docs.aws.amazon.com/wellarchitected/latest/devops-guidance/",
+        ),
+    ];
+    let mut checked: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> = Default::default();
+    for (framework, file, table, url_prefix) in catalogues {
+        let catalogue: toml::Value =
+            toml::from_str(&std::fs::read_to_string(root().join("catalogue/frameworks").join(file)).unwrap()).unwrap();
+        let ids = checked.entry(framework).or_default();
+        for entry in catalogue[table].as_array().unwrap() {
+            let id = entry["id"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "{file}: {id} is listed twice");
+            let url = entry["url"].as_str().unwrap();
+            assert!(url.starts_with(url_prefix), "{file}: {id}: {url}");
+            assert!(entry["title"].as_str().is_some_and(|t| !t.is_empty()), "{file}: {id} has no title");
+        }
+        assert!(ids.len() >= 10, "{file}: {}", ids.len());
     }
-    assert!(checked.len() > 100, "{}", checked.len());
 
-    let mut used = 0;
+    let mut used: std::collections::BTreeMap<&str, usize> = Default::default();
     for name in ["devops", "dora-capabilities", "aws-devops-guidance"] {
         let model: toml::Value =
             toml::from_str(&std::fs::read_to_string(root().join(format!("questionnaires/{name}.toml"))).unwrap())
                 .unwrap();
         for practice in model["practice"].as_array().unwrap() {
-            let ids = practice.get("maps_to").and_then(|m| m.get("well_architected")).and_then(|w| w.as_array());
-            for id in ids.into_iter().flatten() {
-                let id = id.as_str().unwrap();
-                assert!(
-                    checked.contains(id),
-                    "{name}: practice {} maps to {id}, which was not checked",
-                    practice["id"]
-                );
-                used += 1;
+            let Some(maps) = practice.get("maps_to").and_then(|m| m.as_table()) else { continue };
+            for (framework, ids) in maps {
+                let known = &checked[framework.as_str()];
+                for id in ids.as_array().unwrap() {
+                    let id = id.as_str().unwrap();
+                    assert!(
+                        known.contains(id),
+                        "{name}: practice {} maps to {framework} {id}, which was not checked",
+                        practice["id"]
+                    );
+                    if name == "devops" {
+                        *used.entry(checked.get_key_value(framework.as_str()).unwrap().0).or_default() += 1;
+                    }
+                }
             }
         }
     }
-    assert!(used > 60, "{used} ids used");
+    // The default model speaks every framework (practice mappings counted).
+    for (framework, at_least) in
+        [("dora", 100), ("samm", 20), ("dsomm", 40), ("scorecard", 13), ("well_architected", 60)]
+    {
+        assert!(used.get(framework).copied().unwrap_or(0) >= at_least, "{framework}: {used:?}");
+    }
 }
 
 /// A valid model: one area with a practice at each level and one question.

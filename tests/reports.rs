@@ -342,19 +342,29 @@ fn a_result_is_read_in_another_frameworks_ids_without_assessing_again() {
     assert!(md.starts_with("# AWS Well-Architected DevOps Guidance view"), "{md}");
     assert!(md.contains("\n| DL.CI.") && md.contains("model `aws-devops-guidance`"), "{md}");
 
-    // The default model maps nothing to the AWS guidance: nothing is written.
+    // The DORA capabilities model maps nothing to DSOMM: nothing is written.
+    let dora = tempfile::tempdir().unwrap();
+    let output = crate::support::run(
+        crate::support::kaizen()
+            .args(["assess", "--quiet", "--format", "json", "--model", "dora-capabilities", "--out"])
+            .arg(dora.path())
+            .arg(crate::support::fixture("assess/gitlab-ci")),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let none = tempfile::tempdir().unwrap();
     let output = crate::support::run(
         crate::support::kaizen()
             .arg("report")
-            .arg(&result_path)
-            .args(["--format", "md", "--framework", "aws-devops", "--out"])
+            .arg(dora.path().join("result.json"))
+            .args(["--format", "md", "--framework", "dsomm", "--out"])
             .arg(none.path()),
     );
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("model `kaizen-devops` maps no practice to AWS Well-Architected DevOps Guidance; it maps to dora, samm, scorecard"),
+        stderr.contains(
+            "model `dora-capabilities` maps no practice to OWASP DevSecOps Maturity Model; it maps to dora, samm, scorecard"
+        ),
         "{stderr}"
     );
     assert_eq!(std::fs::read_dir(none.path()).unwrap().count(), 0);
