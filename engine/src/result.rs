@@ -206,6 +206,50 @@ pub struct ScoringRecord {
     pub organisation_over: crate::score::LevelOver,
 }
 
+/// An exemption of either kind, as the reports and the gate read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExemptionLine<'a> {
+    /// `check` or `practice`.
+    pub kind: &'static str,
+    /// The check (`plugin/check`) or the practice's id.
+    pub subject: &'a str,
+    /// The glob over target names.
+    pub target: &'a str,
+    /// Why.
+    pub reason: &'a str,
+    /// Who answers for it.
+    pub owner: Option<&'a str>,
+    /// The last day it applies.
+    pub expires: Option<&'a str>,
+    /// Past its last day: not applied.
+    pub expired: bool,
+}
+
+impl ScoringRecord {
+    /// The assessment file's exemptions, checks then practices.
+    pub fn all_exemptions(&self) -> impl Iterator<Item = ExemptionLine<'_>> {
+        let checks = self.check_exemptions.iter().map(|e| ExemptionLine {
+            kind: "check",
+            subject: &e.check,
+            target: &e.target,
+            reason: &e.reason,
+            owner: e.owner.as_deref(),
+            expires: e.expires.as_deref(),
+            expired: e.expired,
+        });
+        let practices = self.exemptions.iter().map(|e| ExemptionLine {
+            kind: "practice",
+            subject: &e.practice,
+            target: &e.target,
+            reason: &e.reason,
+            owner: e.owner.as_deref(),
+            expires: e.expires.as_deref(),
+            expired: e.expired,
+        });
+        checks.chain(practices)
+    }
+}
+
 /// A practice exemption, as written in the assessment file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PracticeExemptionRecord {

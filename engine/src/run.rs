@@ -782,17 +782,13 @@ impl Scoring {
 /// The gate's sentences for the exemptions past their day.
 fn expired_exemptions(result: &AssessmentResult) -> Vec<String> {
     let Some(scoring) = result.scoring.as_ref() else { return Vec::new() };
-    let checks = scoring.check_exemptions.iter().map(|e| (e.check.clone(), &e.target, &e.owner, &e.expires, e.expired));
-    let practices = scoring
-        .exemptions
-        .iter()
-        .map(|e| (format!("practice {}", e.practice), &e.target, &e.owner, &e.expires, e.expired));
-    checks
-        .chain(practices)
-        .filter(|(.., expired)| *expired)
-        .map(|(what, target, owner, expires, _)| {
-            let owner = owner.as_deref().map(|o| format!(" (owner {o})")).unwrap_or_default();
-            format!("the exemption of {what} for `{target}`{owner} expired on {}", expires.as_deref().unwrap_or("?"))
+    scoring
+        .all_exemptions()
+        .filter(|e| e.expired)
+        .map(|e| {
+            let what = if e.kind == "check" { e.subject.to_owned() } else { format!("practice {}", e.subject) };
+            let owner = e.owner.map(|o| format!(" (owner {o})")).unwrap_or_default();
+            format!("the exemption of {what} for `{}`{owner} expired on {}", e.target, e.expires.unwrap_or("?"))
         })
         .collect()
 }

@@ -384,6 +384,33 @@ struct Understander<'a> {
 }
 
 impl Understander<'_> {
+    /// The uses of the tools the catalogue matched, at `line` of this file in `job`.
+    fn uses_of(
+        &self,
+        matches: Vec<crate::catalogue::Match<'_>>,
+        line: Option<u32>,
+        job: &str,
+        form: &str,
+        text: &str,
+        via: &[model::Via],
+    ) -> Vec<model::ToolUse> {
+        matches
+            .into_iter()
+            .map(|m| model::ToolUse {
+                tool: m.tool.id.clone(),
+                name: m.tool.name.clone(),
+                kinds: m.kinds.to_vec(),
+                path: self.path.to_owned(),
+                line,
+                job: Some(job.to_owned()),
+                form: form.to_owned(),
+                text: text.to_owned(),
+                via: via.to_vec(),
+                note: None,
+            })
+            .collect()
+    }
+
     fn step(
         &self,
         step: &StepDraft,
@@ -400,23 +427,7 @@ impl Understander<'_> {
                      form: &str,
                      text: &str,
                      line: Option<u32>,
-                     via: &[model::Via]| {
-            matches
-                .into_iter()
-                .map(|m| model::ToolUse {
-                    tool: m.tool.id.clone(),
-                    name: m.tool.name.clone(),
-                    kinds: m.kinds.to_vec(),
-                    path: self.path.to_owned(),
-                    line,
-                    job: Some(job.to_owned()),
-                    form: form.to_owned(),
-                    text: text.to_owned(),
-                    via: via.to_vec(),
-                    note: None,
-                })
-                .collect::<Vec<_>>()
-        };
+                     via: &[model::Via]| { self.uses_of(matches, line, job, form, text, via) };
         if let Some((how, name)) = &step.reference {
             match how {
                 Some(how) => {
@@ -514,20 +525,7 @@ impl Understander<'_> {
         uses: &mut Vec<model::ToolUse>,
     ) {
         let push = |uses: &mut Vec<model::ToolUse>, matches: Vec<crate::catalogue::Match<'_>>, form: &str| {
-            for m in matches {
-                uses.push(model::ToolUse {
-                    tool: m.tool.id.clone(),
-                    name: m.tool.name.clone(),
-                    kinds: m.kinds.to_vec(),
-                    path: self.path.to_owned(),
-                    line,
-                    job: Some(job.to_owned()),
-                    form: form.to_owned(),
-                    text: short(&command.text),
-                    via: via.to_vec(),
-                    note: None,
-                });
-            }
+            uses.extend(self.uses_of(matches, line, job, form, &short(&command.text), via));
         };
         if let Some(image) = &command.image {
             push(uses, self.catalogue.reference(Reference::Image, image), "image");
@@ -607,20 +605,8 @@ impl Understander<'_> {
                             }],
                         ]
                         .concat();
-                        for m in self.catalogue.reference(Reference::PreCommit, hook) {
-                            uses.push(model::ToolUse {
-                                tool: m.tool.id.clone(),
-                                name: m.tool.name.clone(),
-                                kinds: m.kinds.to_vec(),
-                                path: self.path.to_owned(),
-                                line,
-                                job: Some(job.to_owned()),
-                                form: Reference::PreCommit.form().into(),
-                                text: hook.clone(),
-                                via: hook_via.clone(),
-                                note: None,
-                            });
-                        }
+                        let matches = self.catalogue.reference(Reference::PreCommit, hook);
+                        uses.extend(self.uses_of(matches, line, job, Reference::PreCommit.form(), hook, &hook_via));
                     }
                 }
             }
@@ -672,21 +658,11 @@ impl Understander<'_> {
         // `npm run eslint`) runs that tool.
         let tool = self.catalogue.command(&[stem.to_owned()]);
         if !tool.is_empty() {
-            return tool
-                .into_iter()
-                .map(|m| model::ToolUse {
-                    tool: m.tool.id.clone(),
-                    name: m.tool.name.clone(),
-                    kinds: m.kinds.to_vec(),
-                    path: self.path.to_owned(),
-                    line,
-                    job: Some(job.to_owned()),
-                    form: "name".into(),
-                    text: name.to_owned(),
-                    via: via.to_vec(),
-                    note: Some("named for the tool it runs".into()),
-                })
-                .collect();
+            let mut uses = self.uses_of(tool, line, job, "name", name, via);
+            for u in &mut uses {
+                u.note = Some("named for the tool it runs".into());
+            }
+            return uses;
         }
         let mut found: BTreeSet<&'static str> = self.catalogue.names.kinds_of(stem).into_iter().collect();
         if found.is_empty() {

@@ -58,17 +58,23 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The model a command names (a file, or a built-in model by name), else the default one:
+/// the path diagnostics name, and its text.
+fn source(model: Option<&std::path::Path>) -> Result<(PathBuf, String), kaizen::diag::Diagnostics> {
+    match model {
+        Some(model) => model::source_of(model).map(|(path, _, text)| (path, text)),
+        None => Ok((PathBuf::from(model::DEFAULT_PATH), model::DEFAULT_SOURCE.to_owned())),
+    }
+}
+
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let catalogue = Catalogue::from_registry(&kaizen::plugin::Registry::with_dirs(&args.plugins)?);
-    let (path, source) = match &args.file {
-        Some(file) => match model::source_of(file) {
-            Ok((path, _, source)) => (path, source),
-            Err(problem) => {
-                eprintln!("{problem}");
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => (PathBuf::from(model::DEFAULT_PATH), model::DEFAULT_SOURCE.to_owned()),
+    let (path, source) = match source(args.file.as_deref()) {
+        Ok(found) => found,
+        Err(problem) => {
+            eprintln!("{problem}");
+            return Ok(ExitCode::from(2));
+        }
     };
     match model::load(&path, &source, &catalogue) {
         Ok(model) => {
@@ -99,15 +105,12 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             if args.answers.is_some() {
                 anyhow::bail!("--answers goes with --format wa-answers");
             }
-            let (path, source) = match &args.model {
-                Some(m) => match model::source_of(m) {
-                    Ok((path, _, source)) => (path, source),
-                    Err(problem) => {
-                        eprintln!("{problem}");
-                        return Ok(ExitCode::from(2));
-                    }
-                },
-                None => (PathBuf::from(model::DEFAULT_PATH), model::DEFAULT_SOURCE.to_owned()),
+            let (path, source) = match source(args.model.as_deref()) {
+                Ok(found) => found,
+                Err(problem) => {
+                    eprintln!("{problem}");
+                    return Ok(ExitCode::from(2));
+                }
             };
             let catalogue = Catalogue::from_registry(&kaizen::plugin::Registry::builtin()?);
             let loaded = match model::load(&path, &source, &catalogue) {

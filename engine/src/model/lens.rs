@@ -117,12 +117,9 @@ pub fn lens(model: &Model) -> Lens {
             .areas
             .iter()
             .filter_map(|area| {
-                let questions: Vec<LensQuestion> = (2..=5)
-                    .filter_map(|level| {
-                        let practices: Vec<&Practice> =
-                            model.practices.iter().filter(|p| p.area == area.id && p.level == level).collect();
-                        (!practices.is_empty()).then(|| question(model, area, level, &practices))
-                    })
+                let questions: Vec<LensQuestion> = levels(model, area)
+                    .into_iter()
+                    .map(|(level, practices)| question(model, area, level, &practices))
                     .collect();
                 (!questions.is_empty()).then(|| Pillar {
                     id: ident(&area.id),
@@ -184,9 +181,7 @@ fn question(model: &Model, area: &super::Area, level: u8, practices: &[&Practice
 pub fn answers(model: &Model, states: &BTreeMap<&str, PracticeState>) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for area in &model.areas {
-        for level in 2..=5u8 {
-            let practices: Vec<&Practice> =
-                model.practices.iter().filter(|p| p.area == area.id && p.level == level).collect();
+        for (level, practices) in levels(model, area) {
             let judged: Vec<(&Practice, PracticeState)> = practices
                 .iter()
                 .filter_map(|p| states.get(p.id.as_str()).map(|s| (*p, *s)))
@@ -209,6 +204,15 @@ pub fn answers(model: &Model, states: &BTreeMap<&str, PracticeState>) -> BTreeMa
         }
     }
     out
+}
+
+/// The levels of an area that have practices (2 to 5), each with its practices in the
+/// model's order: the questions of the area's pillar.
+fn levels<'m>(model: &'m Model, area: &super::Area) -> Vec<(u8, Vec<&'m Practice>)> {
+    (2..=5)
+        .map(|level| (level, model.practices.iter().filter(|p| p.area == area.id && p.level == level).collect()))
+        .filter(|(_, practices): &(u8, Vec<&Practice>)| !practices.is_empty())
+        .collect()
 }
 
 fn question_id(area: &str, level: u8) -> String {

@@ -133,22 +133,17 @@ impl<'a> View<'a> {
             let mapped = if mapped.is_empty() { "no framework".to_owned() } else { mapped.join(", ") };
             return Err(FrameworkError::Unmapped { model: model.id.clone(), title: framework.title, mapped });
         }
+        // Each practice's states counted over the targets, in one pass.
         let assessments: Vec<_> = result.targets.iter().filter_map(|t| t.assessment.as_ref()).collect();
+        let mut counted: BTreeMap<&str, BTreeMap<PracticeState, usize>> = BTreeMap::new();
+        for r in assessments.iter().flat_map(|a| &a.practices) {
+            *counted.entry(r.id.as_str()).or_default().entry(r.state).or_insert(0) += 1;
+        }
         let rows = by_id
             .into_iter()
             .map(|(id, practices)| {
-                let states: Vec<BTreeMap<PracticeState, usize>> = practices
-                    .iter()
-                    .map(|p| {
-                        let mut counts = BTreeMap::new();
-                        for a in &assessments {
-                            if let Some(r) = a.practices.iter().find(|r| r.id == p.id) {
-                                *counts.entry(r.state).or_insert(0) += 1;
-                            }
-                        }
-                        counts
-                    })
-                    .collect();
+                let states: Vec<BTreeMap<PracticeState, usize>> =
+                    practices.iter().map(|p| counted.get(p.id.as_str()).cloned().unwrap_or_default()).collect();
                 let (mut met, mut unmet) = (0, 0);
                 for counts in &states {
                     for (state, n) in counts {

@@ -502,24 +502,18 @@ impl<'a> View<'a> {
 }
 
 fn exemption_views(scoring: Option<&crate::result::ScoringRecord>) -> Vec<ExemptionView<'_>> {
-    let Some(scoring) = scoring else { return Vec::new() };
-    let checks = scoring.check_exemptions.iter().map(|e| ExemptionView {
-        what: format!("check {}", e.check),
-        target: &e.target,
-        reason: &e.reason,
-        owner: e.owner.as_deref(),
-        expires: e.expires.as_deref(),
-        expired: e.expired,
-    });
-    let practices = scoring.exemptions.iter().map(|e| ExemptionView {
-        what: format!("practice {}", e.practice),
-        target: &e.target,
-        reason: &e.reason,
-        owner: e.owner.as_deref(),
-        expires: e.expires.as_deref(),
-        expired: e.expired,
-    });
-    let mut all: Vec<ExemptionView> = checks.chain(practices).collect();
+    let mut all: Vec<ExemptionView> = scoring
+        .into_iter()
+        .flat_map(|s| s.all_exemptions())
+        .map(|e| ExemptionView {
+            what: format!("{} {}", e.kind, e.subject),
+            target: e.target,
+            reason: e.reason,
+            owner: e.owner,
+            expires: e.expires,
+            expired: e.expired,
+        })
+        .collect();
     // Dates are `YYYY-MM-DD`, so they sort as text; an exemption without one comes last.
     all.sort_by(|a, b| (a.owner, a.expires.is_none(), a.expires).cmp(&(b.owner, b.expires.is_none(), b.expires)));
     all
